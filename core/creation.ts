@@ -1,0 +1,186 @@
+/** Ways to make a tensor: from data, filled, ranges, and random draws from the seeded generator. */
+import { fmtShape, ValueError } from './errors.ts';
+import { defaultGenerator, type Generator } from './random.ts';
+import { checkShapeArg, numelOf, type Shape } from './shape.ts';
+import { type NestedArray, Tensor } from './tensor.ts';
+
+export interface TensorOptions {
+  requiresGrad?: boolean;
+}
+
+export interface RandomOptions extends TensorOptions {
+  generator?: Generator;
+}
+
+/** Reads a nested array's shape, rejecting ragged nesting and non-numbers by position. */
+function inferNested(x: NestedArray, path: number[], shape: number[], out: number[]): void {
+  if (Array.isArray(x)) {
+    const depth = path.length;
+    if (shape.length === depth) shape.push(x.length);
+    else if (shape[depth] !== x.length || typeof shape[depth] !== 'number') {
+      throw new ValueError(
+        `tensor: ragged nested array: expected a sequence of length ${shape[depth] ?? 'scalar'} at index ` +
+          `[${path.join(', ')}] (dim ${depth}), got length ${x.length}`,
+      );
+    }
+    for (const [i, v] of x.entries()) inferNested(v, [...path, i], shape, out);
+    return;
+  }
+  if (typeof x !== 'number') {
+    throw new ValueError(
+      `tensor: expected a number at index [${path.join(', ')}], got ${typeof x} (${String(x)})`,
+    );
+  }
+  if (path.length !== shape.length) {
+    throw new ValueError(
+      `tensor: ragged nested array: a number at index [${path.join(', ')}] where a sequence of length ${shape[path.length]} was expected`,
+    );
+  }
+  out.push(x);
+}
+
+/**
+ * Makes a tensor from a number, a nested array or a typed array (copied), as
+ * `torch.tensor`. A flat array or typed array takes `shape` to reshape it.
+ */
+export function tensor(
+  data: NestedArray | ArrayLike<number>,
+  opts: TensorOptions & { shape?: Shape } = {},
+): Tensor {
+  let values: Float64Array;
+  let shape: number[];
+  if (typeof data === 'number') {
+    values = new Float64Array([data]);
+    shape = [];
+  } else if (Array.isArray(data)) {
+    const flat: number[] = [];
+    shape = [];
+    inferNested(data as NestedArray, [], shape, flat);
+    values = Float64Array.from(flat);
+  } else if (ArrayBuffer.isView(data) || typeof (data as ArrayLike<number>).length === 'number') {
+    values = Float64Array.from(data as ArrayLike<number>);
+    shape = [values.length];
+  } else {
+    throw new ValueError(`tensor: cannot make a tensor from ${typeof data}`);
+  }
+  if (opts.shape !== undefined) {
+    checkShapeArg('tensor', opts.shape);
+    if (numelOf(opts.shape) !== values.length) {
+      throw new ValueError(
+        `tensor: ${values.length} values do not fit shape ${fmtShape(opts.shape)} (${numelOf(opts.shape)} elements)`,
+      );
+    }
+    shape = [...opts.shape];
+  }
+  return new Tensor(values, shape, opts.requiresGrad ?? false);
+}
+
+export function full(shape: Shape, value: number, opts: TensorOptions = {}): Tensor {
+  checkShapeArg('full', shape);
+  return new Tensor(new Float64Array(numelOf(shape)).fill(value), shape, opts.requiresGrad ?? false);
+}
+
+export function zeros(shape: Shape, opts: TensorOptions = {}): Tensor {
+  return full(shape, 0, opts);
+}
+
+export function ones(shape: Shape, opts: TensorOptions = {}): Tensor {
+  return full(shape, 1, opts);
+}
+
+export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  return full(t.shape, 0, opts);
+}
+
+export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  return full(t.shape, 1, opts);
+}
+
+export function fullLike(t: Tensor, value: number, opts: TensorOptions = {}): Tensor {
+  return full(t.shape, value, opts);
+}
+
+/** Values start, start + step, ... below end, as `torch.arange(end)` or `torch.arange(start, end, step)`. */
+export function arange(startOrEnd: number, end?: number, step = 1, opts: TensorOptions = {}): Tensor {
+  const start = end === undefined ? 0 : startOrEnd;
+  const stop = end === undefined ? startOrEnd : end;
+  if (step === 0 || !Number.isFinite(step))
+    throw new ValueError(`arange: step must be a finite nonzero number, got ${step}`);
+  if ((stop - start) * step < 0) {
+    throw new ValueError(
+      `arange: upper bound and larger bound inconsistent with step sign (start ${start}, end ${stop}, step ${step})`,
+    );
+  }
+  const n = Math.ceil((stop - start) / step);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = start + i * step;
+  return new Tensor(out, [n], opts.requiresGrad ?? false);
+}
+
+/** `steps` values evenly spaced from start to end inclusive. */
+export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0)
+    throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  const out = new Float64Array(steps);
+  const h = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // Symmetric formula, as PyTorch: the second half counts back from end so both ends are exact.
+  for (let i = 0; i < steps; i++) out[i] = i < steps / 2 ? start + i * h : end - (steps - 1 - i) * h;
+  return new Tensor(out, [steps], opts.requiresGrad ?? false);
+}
+
+/** An n x m identity matrix. */
+export function eye(n: number, m = n, opts: TensorOptions = {}): Tensor {
+  checkShapeArg('eye', [n, m]);
+  const out = new Float64Array(n * m);
+  for (let i = 0; i < Math.min(n, m); i++) out[i * m + i] = 1;
+  return new Tensor(out, [n, m], opts.requiresGrad ?? false);
+}
+
+function draw(op: string, shape: Shape, opts: RandomOptions, f: (g: Generator) => number): Tensor {
+  checkShapeArg(op, shape);
+  const g = opts.generator ?? defaultGenerator;
+  const out = new Float64Array(numelOf(shape));
+  for (let i = 0; i < out.length; i++) out[i] = f(g);
+  return new Tensor(out, shape, opts.requiresGrad ?? false);
+}
+
+/** Uniform on [0, 1). */
+export function rand(shape: Shape, opts: RandomOptions = {}): Tensor {
+  return draw('rand', shape, opts, (g) => g.random());
+}
+
+/** Standard normal. */
+export function randn(shape: Shape, opts: RandomOptions = {}): Tensor {
+  return draw('randn', shape, opts, (g) => g.normal());
+}
+
+/** Integers uniform on [low, high). */
+export function randint(low: number, high: number, shape: Shape, opts: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
+    throw new ValueError(`randint: expected integers low < high, got low ${low}, high ${high}`);
+  }
+  return draw('randint', shape, opts, (g) => g.randint(low, high));
+}
+
+/** A random permutation of 0..n-1. */
+export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  const g = opts.generator ?? defaultGenerator;
+  return new Tensor(Float64Array.from(g.randperm(n)), [n]);
+}
+
+/** 1 with probability p (elementwise, from the probabilities in p), else 0. Not differentiable. */
+export function bernoulli(
+  p: Tensor | number,
+  shapeOrOpts?: Shape | RandomOptions,
+  maybeOpts: RandomOptions = {},
+): Tensor {
+  const opts = Array.isArray(shapeOrOpts) ? maybeOpts : ((shapeOrOpts as RandomOptions | undefined) ?? {});
+  const probs = typeof p === 'number' ? full(Array.isArray(shapeOrOpts) ? shapeOrOpts : [], p) : p;
+  for (const v of probs.data) {
+    if (!(v >= 0 && v <= 1)) throw new ValueError(`bernoulli: probabilities must be in [0, 1], got ${v}`);
+  }
+  const g = opts.generator ?? defaultGenerator;
+  const out = new Float64Array(probs.numel);
+  for (let i = 0; i < out.length; i++) out[i] = g.random() < probs.data[i]! ? 1 : 0;
+  return new Tensor(out, probs.shape);
+}

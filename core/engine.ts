@@ -1,0 +1,332 @@
+/**
+ * The autograd engine: grad mode, the graph record each op leaves on its output,
+ * and reverse-mode differentiation over that record. Ordering is iterative (an
+ * unrolled RNN or a 100,000-op chain is a deep graph), gradients accumulate with
+ * addition (a value used twice gets both contributions), every gradient's shape is
+ * checked against its input's and the op is named when it differs, and the graph
+ * is released after backward unless `retainGraph` is set.
+ */
+import { AnomalyError, fmtShape, GraphError, ShapeError } from './errors.ts';
+import { type Shape, sameShape } from './shape.ts';
+import { Tensor } from './tensor.ts';
+
+/**
+ * One recorded op: its name, its inputs, and a closure that maps the gradient of
+ * the output to the gradients of the inputs. `needs[i]` says whether input i wants
+ * a gradient, so a backward can skip work. Written in tensor ops, so with
+ * `createGraph` the backward pass is itself recorded (higher derivatives).
+ */
+export type BackwardFn = (grad: Tensor, needs: readonly boolean[]) => readonly (Tensor | null)[];
+
+export class Node {
+  /** The module path that was running when the op was recorded (for anomaly messages). */
+  readonly scope: string;
+  constructor(
+    readonly name: string,
+    public inputs: readonly Tensor[],
+    public backward: BackwardFn | null,
+  ) {
+    this.scope = scopeStack.length > 0 ? scopeStack[scopeStack.length - 1]! : '';
+  }
+  get released(): boolean {
+    return this.backward === null;
+  }
+  toString(): string {
+    return `<${this.name}>`;
+  }
+}
+
+// ---------------------------------------------------------------- grad mode
+
+let gradEnabled = true;
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** Sets grad mode for the duration of fn, restoring it afterwards even if fn throws. */
+export function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = enabled;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/** Runs fn without recording a graph, as `with torch.no_grad()`. */
+export function noGrad<T>(fn: () => T): T {
+  return withGradMode(false, fn);
+}
+
+/** Runs fn with graph recording on, even inside noGrad, as `with torch.enable_grad()`. */
+export function enableGrad<T>(fn: () => T): T {
+  return withGradMode(true, fn);
+}
+
+// ------------------------------------------------- anomaly detection and scopes
+
+let anomalyEnabled = false;
+const scopeStack: string[] = [];
+
+/** Whether anomaly detection is on (see detectAnomaly). */
+export function isAnomalyEnabled(): boolean {
+  return anomalyEnabled;
+}
+
+/**
+ * Runs fn with anomaly detection on, as `torch.autograd.detect_anomaly`: the first
+ * op whose forward output or backward gradient holds NaN or Infinity throws an
+ * AnomalyError naming the op and the module path it ran in.
+ */
+export function detectAnomaly<T>(fn: () => T): T {
+  const prev = anomalyEnabled;
+  anomalyEnabled = true;
+  try {
+    return fn();
+  } finally {
+    anomalyEnabled = prev;
+  }
+}
+
+/** Switches anomaly detection on or off globally. */
+export function setDetectAnomaly(on: boolean): void {
+  anomalyEnabled = on;
+}
+
+/** Modules push their path here while their forward runs, so ops know where they were recorded. */
+export function withScope<T>(path: string, fn: () => T): T {
+  scopeStack.push(path);
+  try {
+    return fn();
+  } finally {
+    scopeStack.pop();
+  }
+}
+
+function firstNonFinite(data: Float64Array): number {
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return i;
+  return -1;
+}
+
+function where(scope: string): string {
+  return scope === '' ? '' : ` in module '${scope}'`;
+}
+
+// ---------------------------------------------------------------- recording
+
+/**
+ * Wraps an op's result. When grad mode is on and an input requires grad, the
+ * result remembers the op, its inputs and its backward; otherwise it is a plain
+ * tensor and nothing is kept alive.
+ */
+export function fromOp(
+  name: string,
+  data: Float64Array,
+  shape: Shape,
+  inputs: readonly Tensor[],
+  backward: BackwardFn,
+): Tensor {
+  if (anomalyEnabled) {
+    const bad = firstNonFinite(data);
+    if (bad >= 0) {
+      const scope = scopeStack.length > 0 ? scopeStack[scopeStack.length - 1]! : '';
+      throw new AnomalyError(
+        `${name}: forward output of shape ${fmtShape(shape)} has ${data[bad]} at flat index ${bad}${where(scope)}`,
+      );
+    }
+  }
+  let track = false;
+  if (gradEnabled) for (const t of inputs) if (t.requiresGrad) track = true;
+  if (!track) return new Tensor(data, shape);
+  return Tensor._fromNode(data, shape, new Node(name, inputs, backward));
+}
+
+// ---------------------------------------------------------------- backward
+
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  createGraph?: boolean;
+}
+
+/** Post-order of every tensor reachable from roots that requires grad; iterative, so any depth works. */
+function topoOrder(roots: readonly Tensor[]): Tensor[] {
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  const stack: Tensor[] = [];
+  const next: number[] = [];
+  for (const r of roots) {
+    stack.push(r);
+    next.push(0);
+    while (stack.length > 0) {
+      const top = stack.length - 1;
+      const t = stack[top]!;
+      if (next[top] === 0) {
+        if (visited.has(t)) {
+          stack.pop();
+          next.pop();
+          continue;
+        }
+        visited.add(t);
+        if (t.gradFn?.released) {
+          throw new GraphError(
+            `backward: trying to backward through the graph a second time (op '${t.gradFn.name}' has ` +
+              'already freed its saved values); pass { retainGraph: true } to the first backward or grad call',
+          );
+        }
+      }
+      const inputs = t.gradFn?.inputs ?? [];
+      const i = next[top]!;
+      if (i < inputs.length) {
+        next[top] = i + 1;
+        const c = inputs[i]!;
+        if (c.requiresGrad && !visited.has(c)) {
+          stack.push(c);
+          next.push(0);
+        }
+      } else {
+        stack.pop();
+        next.pop();
+        order.push(t);
+      }
+    }
+  }
+  return order;
+}
+
+function checkRoot(fn: string, root: Tensor, grad: Tensor | null | undefined): Tensor {
+  if (!root.requiresGrad) {
+    throw new GraphError(`${fn}: element 0 of tensors does not require grad and does not have a grad_fn`);
+  }
+  if (grad === undefined || grad === null) {
+    if (root.numel !== 1) {
+      throw new GraphError(
+        `${fn}: grad can be implicitly created only for scalar outputs; got an output of shape ${fmtShape(root.shape)}`,
+      );
+    }
+    return new Tensor(new Float64Array([1]), root.shape);
+  }
+  if (!sameShape(grad.shape, root.shape)) {
+    throw new ShapeError(
+      `${fn}: mismatch in shape: grad of shape ${fmtShape(grad.shape)} given for an output of shape ${fmtShape(root.shape)}`,
+    );
+  }
+  return grad;
+}
+
+/**
+ * The shared pass behind `Tensor.backward` and `grad`. With `capture` it returns the
+ * gradients of those tensors and leaves every `.grad` alone; without it, it
+ * accumulates into the `.grad` of leaves (and of tensors that called retainGrad).
+ */
+function run(
+  roots: readonly Tensor[],
+  rootGrads: readonly Tensor[],
+  opts: BackwardOptions,
+  capture: ReadonlySet<Tensor> | null,
+): Map<Tensor, Tensor> {
+  const createGraph = opts.createGraph ?? false;
+  const retainGraph = opts.retainGraph ?? createGraph;
+  const order = topoOrder(roots);
+  const grads = new Map<Tensor, Tensor>();
+  const captured = new Map<Tensor, Tensor>();
+  const accumulate = (t: Tensor, g: Tensor) => {
+    const prev = grads.get(t);
+    grads.set(t, prev === undefined ? g : prev.add(g));
+  };
+  withGradMode(createGraph, () => {
+    for (const [i, r] of roots.entries()) accumulate(r, rootGrads[i]!);
+    for (let k = order.length - 1; k >= 0; k--) {
+      const t = order[k]!;
+      let g = grads.get(t);
+      if (g === undefined) continue;
+      grads.delete(t);
+      g = t._runHooks(g);
+      if (capture !== null) {
+        if (capture.has(t)) captured.set(t, g);
+      } else if (t.isLeaf || t.retainsGrad) {
+        t._accumulateGrad(g, createGraph);
+      }
+      const node = t.gradFn;
+      if (node === null || node.backward === null) continue;
+      const needs = node.inputs.map((x) => x.requiresGrad);
+      const inGrads = node.backward(g, needs);
+      for (let i = 0; i < node.inputs.length; i++) {
+        const x = node.inputs[i]!;
+        const gi = inGrads[i];
+        if (!x.requiresGrad || gi === null || gi === undefined) continue;
+        if (!sameShape(gi.shape, x.shape)) {
+          throw new GraphError(
+            `${node.name} backward: gradient for input ${i} has shape ${fmtShape(gi.shape)} ` +
+              `but the input has shape ${fmtShape(x.shape)}`,
+          );
+        }
+        if (anomalyEnabled) {
+          const bad = firstNonFinite(gi.data);
+          if (bad >= 0) {
+            throw new AnomalyError(
+              `${node.name} backward: gradient for input ${i} (shape ${fmtShape(gi.shape)}) has ` +
+                `${gi.data[bad]} at flat index ${bad}${where(node.scope)}`,
+            );
+          }
+        }
+        accumulate(x, gi);
+      }
+    }
+  });
+  if (!retainGraph) {
+    for (const t of order) {
+      const node = t.gradFn;
+      if (node !== null) {
+        node.backward = null;
+        node.inputs = [];
+      }
+    }
+  }
+  return captured;
+}
+
+/** Computes gradients of `root` with respect to every leaf that requires them, into `.grad`. */
+export function backward(root: Tensor, gradient?: Tensor | null, opts: BackwardOptions = {}): void {
+  const g = checkRoot('backward', root, gradient);
+  run([root], [g], opts, null);
+}
+
+export interface GradOptions extends BackwardOptions {
+  gradOutputs?: readonly (Tensor | null)[] | Tensor;
+  /** Return null for inputs the outputs do not depend on, instead of throwing. */
+  allowUnused?: boolean;
+}
+
+/**
+ * Gradients of `outputs` with respect to `inputs`, as `torch.autograd.grad`; no
+ * `.grad` is touched. With `createGraph: true` the result is itself differentiable.
+ */
+export function grad(
+  outputs: Tensor | readonly Tensor[],
+  inputs: Tensor | readonly Tensor[],
+  opts: GradOptions = {},
+): (Tensor | null)[] {
+  const outs = outputs instanceof Tensor ? [outputs] : outputs;
+  const ins = inputs instanceof Tensor ? [inputs] : inputs;
+  const gos = opts.gradOutputs instanceof Tensor ? [opts.gradOutputs] : (opts.gradOutputs ?? []);
+  if (gos.length !== 0 && gos.length !== outs.length) {
+    throw new GraphError(`grad: got ${gos.length} gradOutputs for ${outs.length} outputs`);
+  }
+  for (const [i, x] of ins.entries()) {
+    if (!x.requiresGrad)
+      throw new GraphError(`grad: input ${i} (shape ${fmtShape(x.shape)}) does not require grad`);
+  }
+  const rootGrads = outs.map((o, i) => checkRoot('grad', o, gos[i]));
+  const captured = run(outs, rootGrads, opts, new Set(ins));
+  return ins.map((x, i) => {
+    const g = captured.get(x);
+    if (g !== undefined) return g;
+    if (opts.allowUnused) return null;
+    throw new GraphError(
+      `grad: input ${i} (shape ${fmtShape(x.shape)}) was not used in the graph of the outputs; ` +
+        'pass { allowUnused: true } to get null for it',
+    );
+  });
+}

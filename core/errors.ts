@@ -1,0 +1,48 @@
+/**
+ * The error family. Every error thrown by normgrad is one of these, so callers
+ * can catch by kind, and every message names the op or module, the argument,
+ * and the shapes or values involved.
+ */
+export class NormgradError extends Error {
+  override name = 'NormgradError';
+}
+
+/** Shapes that do not fit: broadcasting, matmul alignment, reshape counts, module input ranks. */
+export class ShapeError extends NormgradError {
+  override name = 'ShapeError';
+}
+
+/** An argument whose value is out of range or of the wrong kind: dims, options, labels, hyperparameters. */
+export class ValueError extends NormgradError {
+  override name = 'ValueError';
+}
+
+/** Misuse of the autograd graph: backward twice, backward on a non-scalar, on a tensor without grad. */
+export class GraphError extends NormgradError {
+  override name = 'GraphError';
+}
+
+/** A state dict that does not fit a module or optimizer: missing, unexpected or mis-shaped keys. */
+export class StateDictError extends NormgradError {
+  override name = 'StateDictError';
+}
+
+/** A data type that an op does not support (reserved for when float32 storage arrives). */
+export class DTypeError extends NormgradError {
+  override name = 'DTypeError';
+}
+
+/** A NaN or Infinity caught while anomaly detection is on. */
+export class AnomalyError extends NormgradError {
+  override name = 'AnomalyError';
+}
+
+/** Formats a shape as PyTorch prints it in messages: `[2, 3]`. */
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** A gradient check that failed, thrown by gradcheck with `raiseException: true`. */
+export class GradcheckError extends NormgradError {
+  override name = 'GradcheckError';
+}

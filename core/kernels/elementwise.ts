@@ -1,0 +1,150 @@
+/**
+ * Elementwise kernels: loops over flat Float64Arrays of equal length. Broadcasting
+ * is done before these are called (by the `expand` op), so every kernel here sees
+ * operands of one shape. Each hot operation has its own loop so V8 keeps it
+ * monomorphic; the rare ones share `map`.
+ */
+
+export function add(a: Float64Array, b: Float64Array): Float64Array {
+  const n = a.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!;
+  return out;
+}
+
+export function mul(a: Float64Array, b: Float64Array): Float64Array {
+  const n = a.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!;
+  return out;
+}
+
+export function div(a: Float64Array, b: Float64Array): Float64Array {
+  const n = a.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!;
+  return out;
+}
+
+export function pow(a: Float64Array, b: Float64Array): Float64Array {
+  const n = a.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = a[i]! ** b[i]!;
+  return out;
+}
+
+export function addScalar(a: Float64Array, s: number): Float64Array {
+  const n = a.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = a[i]! + s;
+  return out;
+}
+
+export function mulScalar(a: Float64Array, s: number): Float64Array {
+  const n = a.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = a[i]! * s;
+  return out;
+}
+
+export function divScalar(a: Float64Array, s: number): Float64Array {
+  const n = a.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = a[i]! / s;
+  return out;
+}
+
+export function powScalar(a: Float64Array, s: number): Float64Array {
+  const n = a.length;
+  const out = new Float64Array(n);
+  if (s === 2) for (let i = 0; i < n; i++) out[i] = a[i]! * a[i]!;
+  else for (let i = 0; i < n; i++) out[i] = a[i]! ** s;
+  return out;
+}
+
+export function map(a: Float64Array, f: (x: number) => number): Float64Array {
+  const n = a.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = f(a[i]!);
+  return out;
+}
+
+export function exp(a: Float64Array): Float64Array {
+  const n = a.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.exp(a[i]!);
+  return out;
+}
+
+export function log(a: Float64Array): Float64Array {
+  const n = a.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.log(a[i]!);
+  return out;
+}
+
+/** sigmoid(x) = 1 / (1 + e^-x), written in the form that cannot overflow for either sign. */
+export function sigmoid(a: Float64Array): Float64Array {
+  const n = a.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    if (x >= 0) out[i] = 1 / (1 + Math.exp(-x));
+    else {
+      const e = Math.exp(x);
+      out[i] = e / (1 + e);
+    }
+  }
+  return out;
+}
+
+export function tanh(a: Float64Array): Float64Array {
+  const n = a.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.tanh(a[i]!);
+  return out;
+}
+
+export function relu(a: Float64Array): Float64Array {
+  const n = a.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.max(a[i]!, 0);
+  return out;
+}
+
+/** Ternary select: out = cond != 0 ? a : b. */
+export function where(cond: Float64Array, a: Float64Array, b: Float64Array): Float64Array {
+  const n = cond.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = cond[i] !== 0 ? a[i]! : b[i]!;
+  return out;
+}
+
+export type CompareOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
+
+/** Comparison to a 0/1 mask (normgrad has no bool dtype; masks are float64 zeros and ones). */
+export function compare(op: CompareOp, a: Float64Array, b: Float64Array): Float64Array {
+  const n = a.length;
+  const out = new Float64Array(n);
+  switch (op) {
+    case 'eq':
+      for (let i = 0; i < n; i++) out[i] = a[i] === b[i] ? 1 : 0;
+      break;
+    case 'ne':
+      for (let i = 0; i < n; i++) out[i] = a[i] !== b[i] ? 1 : 0;
+      break;
+    case 'gt':
+      for (let i = 0; i < n; i++) out[i] = a[i]! > b[i]! ? 1 : 0;
+      break;
+    case 'ge':
+      for (let i = 0; i < n; i++) out[i] = a[i]! >= b[i]! ? 1 : 0;
+      break;
+    case 'lt':
+      for (let i = 0; i < n; i++) out[i] = a[i]! < b[i]! ? 1 : 0;
+      break;
+    case 'le':
+      for (let i = 0; i < n; i++) out[i] = a[i]! <= b[i]! ? 1 : 0;
+      break;
+  }
+  return out;
+}

@@ -1,0 +1,188 @@
+/**
+ * Elementwise ops. Primitives (each with its backward beside its forward): add,
+ * mul, div, pow, neg, exp, log, sqrt, abs, sigmoid, tanh, relu, where. Everything
+ * else here is a composition of those and gets its gradient for free.
+ *
+ * Broadcasting follows NumPy/PyTorch: operands are expanded to a common shape by
+ * the `expand` op, whose backward sums the gradient back, so no primitive here
+ * reduces a gradient to shape itself.
+ */
+import { fromOp } from '../engine.ts';
+import * as K from '../kernels/elementwise.ts';
+import { broadcastShapes, sameShape } from '../shape.ts';
+import { Tensor, type TensorLike } from '../tensor.ts';
+import { expand } from './movement.ts';
+
+/** Numbers become 0-d tensors. */
+export function lift(x: TensorLike): Tensor {
+  return typeof x === 'number' ? new Tensor(new Float64Array([x]), []) : x;
+}
+
+/** Expands operands to their broadcast shape (a no-op for operands that already have it). */
+export function broadcastAll(op: string, ...xs: TensorLike[]): Tensor[] {
+  const ts = xs.map(lift);
+  let shape: readonly number[] = ts[0]!.shape;
+  for (let i = 1; i < ts.length; i++) shape = broadcastShapes(op, shape, ts[i]!.shape);
+  return ts.map((t) => (sameShape(t.shape, shape) ? t : expand(t, shape)));
+}
+
+/** add: out = a + b.  da = g, db = g. */
+export function add(a: TensorLike, b: TensorLike): Tensor {
+  if (typeof b === 'number' && a instanceof Tensor) {
+    return fromOp('add', K.addScalar(a.data, b), a.shape, [a], (g) => [g]);
+  }
+  const [x, y] = broadcastAll('add', a, b) as [Tensor, Tensor];
+  return fromOp('add', K.add(x.data, y.data), x.shape, [x, y], (g) => [g, g]);
+}
+
+/** sub: a - b = a + (-b), exact in IEEE arithmetic. */
+export function sub(a: TensorLike, b: TensorLike): Tensor {
+  return add(a, typeof b === 'number' ? -b : neg(b));
+}
+
+/** mul: out = a * b.  da = g * b, db = g * a. */
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  if (typeof b === 'number' && a instanceof Tensor) {
+    return fromOp('mul', K.mulScalar(a.data, b), a.shape, [a], (g) => [mul(g, b)]);
+  }
+  const [x, y] = broadcastAll('mul', a, b) as [Tensor, Tensor];
+  return fromOp('mul', K.mul(x.data, y.data), x.shape, [x, y], (g, needs) => [
+    needs[0] ? mul(g, y) : null,
+    needs[1] ? mul(g, x) : null,
+  ]);
+}
+
+/** div: out = a / b.  da = g / b, db = -g * a / b^2. */
+export function div(a: TensorLike, b: TensorLike): Tensor {
+  if (typeof b === 'number' && a instanceof Tensor) {
+    return fromOp('div', K.divScalar(a.data, b), a.shape, [a], (g) => [div(g, b)]);
+  }
+  const [x, y] = broadcastAll('div', a, b) as [Tensor, Tensor];
+  return fromOp('div', K.div(x.data, y.data), x.shape, [x, y], (g, needs) => [
+    needs[0] ? div(g, y) : null,
+    needs[1] ? neg(div(mul(g, x), mul(y, y))) : null,
+  ]);
+}
+
+/**
+ * pow: out = a^b.  da = g * b * a^(b-1); db = g * out * ln(a) (a tensor exponent
+ * needs a > 0 where its gradient is wanted).
+ */
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  if (typeof b === 'number' && a instanceof Tensor) {
+    if (b === 1) return mul(a, 1);
+    return fromOp('pow', K.powScalar(a.data, b), a.shape, [a], (g) => [
+      b === 2 ? mul(g, mul(a, 2)) : mul(g, mul(pow(a, b - 1), b)),
+    ]);
+  }
+  const [x, y] = broadcastAll('pow', a, b) as [Tensor, Tensor];
+  const out: Tensor = fromOp('pow', K.pow(x.data, y.data), x.shape, [x, y], (g, needs) => [
+    needs[0] ? mul(g, mul(y, pow(x, sub(y, 1)))) : null,
+    needs[1] ? mul(g, mul(out, log(x))) : null,
+  ]);
+  return out;
+}
+
+/** neg: out = -a.  da = -g. */
+export function neg(a: TensorLike): Tensor {
+  const x = lift(a);
+  return fromOp('neg', K.mulScalar(x.data, -1), x.shape, [x], (g) => [neg(g)]);
+}
+
+/** exp: out = e^a.  da = g * out. */
+export function exp(a: TensorLike): Tensor {
+  const x = lift(a);
+  const out: Tensor = fromOp('exp', K.exp(x.data), x.shape, [x], (g) => [mul(g, out)]);
+  return out;
+}
+
+/** log: out = ln a.  da = g / a. */
+export function log(a: TensorLike): Tensor {
+  const x = lift(a);
+  return fromOp('log', K.log(x.data), x.shape, [x], (g) => [div(g, x)]);
+}
+
+/** sqrt: out = a^(1/2).  da = g / (2 out). */
+export function sqrt(a: TensorLike): Tensor {
+  const x = lift(a);
+  const out: Tensor = fromOp('sqrt', K.map(x.data, Math.sqrt), x.shape, [x], (g) => [div(g, mul(out, 2))]);
+  return out;
+}
+
+/** rsqrt: a^(-1/2) = 1 / sqrt(a). */
+export function rsqrt(a: TensorLike): Tensor {
+  return div(1, sqrt(a));
+}
+
+/** abs: out = |a|.  da = g * sign(a) (0 at a = 0, as PyTorch). */
+export function abs(a: TensorLike): Tensor {
+  const x = lift(a);
+  return fromOp('abs', K.map(x.data, Math.abs), x.shape, [x], (g) => [mul(g, sign(x))]);
+}
+
+/** sign: -1, 0 or 1; not differentiable (its gradient is zero almost everywhere). */
+export function sign(a: TensorLike): Tensor {
+  const x = lift(a);
+  return new Tensor(K.map(x.data, Math.sign), x.shape);
+}
+
+/** sigmoid: out = 1 / (1 + e^-a), computed without overflow.  da = g * out * (1 - out). */
+export function sigmoid(a: TensorLike): Tensor {
+  const x = lift(a);
+  const out: Tensor = fromOp('sigmoid', K.sigmoid(x.data), x.shape, [x], (g) => [
+    mul(g, mul(out, sub(1, out))),
+  ]);
+  return out;
+}
+
+/** tanh: out = tanh a.  da = g * (1 - out^2). */
+export function tanh(a: TensorLike): Tensor {
+  const x = lift(a);
+  const out: Tensor = fromOp('tanh', K.tanh(x.data), x.shape, [x], (g) => [mul(g, sub(1, mul(out, out)))]);
+  return out;
+}
+
+/** relu: out = max(a, 0).  da = g * [a > 0] (0 at the kink, as PyTorch). */
+export function relu(a: TensorLike): Tensor {
+  const x = lift(a);
+  return fromOp('relu', K.relu(x.data), x.shape, [x], (g) => [mul(g, compare('gt', x, 0))]);
+}
+
+/** leakyRelu(a) = relu(a) - slope * relu(-a). */
+export function leakyRelu(a: TensorLike, negativeSlope = 0.01): Tensor {
+  return sub(relu(a), mul(relu(neg(a)), negativeSlope));
+}
+
+/** where: out = cond ? a : b (cond nonzero).  da = where(cond, g, 0), db = where(cond, 0, g). */
+export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
+  const [c, x, y] = broadcastAll('where', cond, a, b) as [Tensor, Tensor, Tensor];
+  const mask = c.detach();
+  return fromOp('where', K.where(mask.data, x.data, y.data), x.shape, [x, y], (g, needs) => {
+    const zero = new Tensor(new Float64Array(g.numel), g.shape);
+    return [needs[0] ? where(mask, g, zero) : null, needs[1] ? where(mask, zero, g) : null];
+  });
+}
+
+/** clamp(a, min, max): where(a < min, min, where(a > max, max, a)); the gradient is 0 where clamped. */
+export function clamp(a: TensorLike, min?: number | null, max?: number | null): Tensor {
+  let x = lift(a);
+  if (min !== undefined && min !== null) x = where(compare('lt', x, min), min, x);
+  if (max !== undefined && max !== null) x = where(compare('gt', x, max), max, x);
+  return x === a ? mul(x, 1) : x;
+}
+
+/** maximum(a, b) elementwise; at ties each side gets half the gradient, as PyTorch. */
+export function maximum(a: TensorLike, b: TensorLike): Tensor {
+  return where(compare('gt', a, b), a, where(compare('lt', a, b), b, mul(add(a, b), 0.5)));
+}
+
+/** minimum(a, b) elementwise; at ties each side gets half the gradient, as PyTorch. */
+export function minimum(a: TensorLike, b: TensorLike): Tensor {
+  return where(compare('lt', a, b), a, where(compare('gt', a, b), b, mul(add(a, b), 0.5)));
+}
+
+/** Comparisons give 0/1 masks with no gradient (normgrad has no bool dtype). */
+export function compare(op: K.CompareOp, a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = broadcastAll(op, a, b) as [Tensor, Tensor];
+  return new Tensor(K.compare(op, x.data, y.data), x.shape);
+}

@@ -1,0 +1,386 @@
+/**
+ * The Tensor: a flat row-major Float64Array plus a shape, and the autograd
+ * fields (requiresGrad, grad, gradFn). Its methods are thin: each delegates to
+ * the op of the same name in core/ops, where forward and backward sit together.
+ */
+import { type BackwardOptions, type Node, backward as runBackward } from './engine.ts';
+import { fmtShape, GraphError, ValueError } from './errors.ts';
+import * as ew from './ops/elementwise.ts';
+import * as mm from './ops/matmul.ts';
+import * as mv from './ops/movement.ts';
+import * as rd from './ops/reduce.ts';
+import { formatTensor } from './print.ts';
+import { numelOf, type Shape } from './shape.ts';
+
+export type TensorLike = Tensor | number;
+export type DType = 'float64';
+export type Hook = (grad: Tensor) => Tensor | undefined;
+
+export interface RemovableHandle {
+  remove(): void;
+}
+
+export class Tensor {
+  /** Row-major values. Mutating them in place bypasses autograd (as `.data` does in PyTorch). */
+  readonly data: Float64Array;
+  readonly shape: readonly number[];
+  readonly dtype: DType = 'float64';
+  grad: Tensor | null = null;
+  private _requiresGrad: boolean;
+  private _gradFn: Node | null = null;
+  private _retainsGrad = false;
+  private _hooks: Hook[] = [];
+
+  constructor(data: Float64Array, shape: Shape, requiresGrad = false) {
+    if (data.length !== numelOf(shape)) {
+      throw new ValueError(`Tensor: data of length ${data.length} does not fit shape ${fmtShape(shape)}`);
+    }
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+    this._requiresGrad = requiresGrad;
+  }
+
+  /** @internal The engine's constructor for op results. */
+  static _fromNode(data: Float64Array, shape: Shape, node: Node): Tensor {
+    const t = new Tensor(data, shape, true);
+    t._gradFn = node;
+    return t;
+  }
+
+  // ------------------------------------------------------------ read-out
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+  get numel(): number {
+    return this.data.length;
+  }
+  /** Size of one dim, or the whole shape, as `x.size()` / `x.size(1)`. */
+  size(dim?: number): number {
+    if (dim === undefined) return this.numel;
+    return this.shape[dim < 0 ? dim + this.ndim : dim] ?? Number.NaN;
+  }
+  item(): number {
+    if (this.numel !== 1) {
+      throw new ValueError(
+        `item: a Tensor with ${this.numel} elements cannot be converted to a number (shape ${fmtShape(this.shape)})`,
+      );
+    }
+    return this.data[0]!;
+  }
+  /** Nested arrays of numbers (a number for a 0-d tensor). */
+  toArray(): NestedArray {
+    const build = (dim: number, offset: number, stride: number): NestedArray => {
+      if (dim === this.ndim) return this.data[offset]!;
+      const size = this.shape[dim]!;
+      const inner = stride / size;
+      return Array.from({ length: size }, (_, i) => build(dim + 1, offset + i * inner, inner));
+    };
+    return build(0, 0, this.numel);
+  }
+  toString(): string {
+    return formatTensor(this);
+  }
+
+  // ------------------------------------------------------------ autograd
+
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+  set requiresGrad(v: boolean) {
+    if (!this.isLeaf && !v) {
+      throw new GraphError(
+        'requiresGrad: you can only change requiresGrad flags of leaf tensors; use detach() for a non-leaf',
+      );
+    }
+    this._requiresGrad = v;
+  }
+  /** In-place form, as `x.requires_grad_()`. */
+  requiresGrad_(v = true): this {
+    this.requiresGrad = v;
+    return this;
+  }
+  /** The op that made this tensor, or null for a leaf (`grad_fn`). */
+  get gradFn(): Node | null {
+    return this._gradFn;
+  }
+  get isLeaf(): boolean {
+    return this._gradFn === null;
+  }
+  get retainsGrad(): boolean {
+    return this._retainsGrad;
+  }
+  /** Keeps `.grad` for this non-leaf tensor after backward. */
+  retainGrad(): this {
+    if (!this._requiresGrad)
+      throw new GraphError("retainGrad: can't retain grad on a tensor that does not require grad");
+    if (!this.isLeaf) this._retainsGrad = true;
+    return this;
+  }
+  /** Registers fn to run on this tensor's gradient; a returned tensor replaces the gradient. */
+  registerHook(fn: Hook): RemovableHandle {
+    if (!this._requiresGrad) {
+      throw new GraphError("registerHook: can't register a hook on a tensor that does not require grad");
+    }
+    this._hooks.push(fn);
+    return {
+      remove: () => {
+        this._hooks = this._hooks.filter((h) => h !== fn);
+      },
+    };
+  }
+  /** @internal */
+  _runHooks(g: Tensor): Tensor {
+    for (const h of this._hooks) {
+      const r = h(g);
+      if (r !== undefined) g = r;
+    }
+    return g;
+  }
+  /** @internal Accumulates into `.grad`; the first gradient is copied so `.grad` is never shared. */
+  _accumulateGrad(g: Tensor, createGraph: boolean): void {
+    if (createGraph) this.grad = this.grad === null ? g : this.grad.add(g);
+    else if (this.grad === null) this.grad = new Tensor(Float64Array.from(g.data), g.shape);
+    else if (this.grad.requiresGrad)
+      this.grad = ew.add(this.grad, g); // engine runs this in no-grad mode
+    else {
+      const d = this.grad.data;
+      const s = g.data;
+      for (let i = 0; i < d.length; i++) d[i] = d[i]! + s[i]!;
+    }
+  }
+  backward(gradient?: Tensor | null, opts?: BackwardOptions): void {
+    runBackward(this, gradient, opts);
+  }
+  /** A tensor sharing this one's data, cut from the graph. */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape);
+  }
+  /** Cuts this tensor from the graph in place, making it a leaf. */
+  detach_(): this {
+    this._gradFn = null;
+    this._requiresGrad = false;
+    return this;
+  }
+  /** A copy with its own data; differentiable. */
+  clone(): Tensor {
+    return ew.mul(this, 1);
+  }
+
+  // ------------------------------------------------------------ elementwise
+
+  add(other: TensorLike, alpha?: number): Tensor {
+    return ew.add(this, alpha === undefined ? other : ew.mul(other, alpha));
+  }
+  sub(other: TensorLike, alpha?: number): Tensor {
+    return ew.sub(this, alpha === undefined ? other : ew.mul(other, alpha));
+  }
+  mul(other: TensorLike): Tensor {
+    return ew.mul(this, other);
+  }
+  div(other: TensorLike): Tensor {
+    return ew.div(this, other);
+  }
+  neg(): Tensor {
+    return ew.neg(this);
+  }
+  pow(exponent: TensorLike): Tensor {
+    return ew.pow(this, exponent);
+  }
+  square(): Tensor {
+    return ew.pow(this, 2);
+  }
+  reciprocal(): Tensor {
+    return ew.div(1, this);
+  }
+  exp(): Tensor {
+    return ew.exp(this);
+  }
+  log(): Tensor {
+    return ew.log(this);
+  }
+  sqrt(): Tensor {
+    return ew.sqrt(this);
+  }
+  rsqrt(): Tensor {
+    return ew.rsqrt(this);
+  }
+  abs(): Tensor {
+    return ew.abs(this);
+  }
+  sign(): Tensor {
+    return ew.sign(this);
+  }
+  sigmoid(): Tensor {
+    return ew.sigmoid(this);
+  }
+  tanh(): Tensor {
+    return ew.tanh(this);
+  }
+  relu(): Tensor {
+    return ew.relu(this);
+  }
+  leakyRelu(negativeSlope = 0.01): Tensor {
+    return ew.leakyRelu(this, negativeSlope);
+  }
+  clamp(min?: number | null, max?: number | null): Tensor {
+    return ew.clamp(this, min, max);
+  }
+  maximum(other: TensorLike): Tensor {
+    return ew.maximum(this, other);
+  }
+  minimum(other: TensorLike): Tensor {
+    return ew.minimum(this, other);
+  }
+  /** `cond ? this : other`, as `x.where(cond, y)`. */
+  where(condition: Tensor, other: TensorLike): Tensor {
+    return ew.where(condition, this, other);
+  }
+  eq(other: TensorLike): Tensor {
+    return ew.compare('eq', this, other);
+  }
+  ne(other: TensorLike): Tensor {
+    return ew.compare('ne', this, other);
+  }
+  gt(other: TensorLike): Tensor {
+    return ew.compare('gt', this, other);
+  }
+  ge(other: TensorLike): Tensor {
+    return ew.compare('ge', this, other);
+  }
+  lt(other: TensorLike): Tensor {
+    return ew.compare('lt', this, other);
+  }
+  le(other: TensorLike): Tensor {
+    return ew.compare('le', this, other);
+  }
+
+  // ------------------------------------------------------------ reductions
+
+  sum(dim?: Dims, keepdim = false): Tensor {
+    return rd.sum(this, dim, keepdim);
+  }
+  mean(dim?: Dims, keepdim = false): Tensor {
+    return rd.mean(this, dim, keepdim);
+  }
+  var(dim?: Dims, opts: VarOptions = {}): Tensor {
+    return rd.variance(this, dim, opts);
+  }
+  std(dim?: Dims, opts: VarOptions = {}): Tensor {
+    return rd.std(this, dim, opts);
+  }
+  /** Maximum of all elements; gradient split evenly among ties. */
+  amax(dim?: Dims, keepdim = false): Tensor {
+    return rd.amax(this, dim, keepdim);
+  }
+  amin(dim?: Dims, keepdim = false): Tensor {
+    return rd.amin(this, dim, keepdim);
+  }
+  /** `x.max()` is the maximum of all elements; `x.max(dim)` gives values and indices, as PyTorch. */
+  max(): Tensor;
+  max(dim: number, keepdim?: boolean): rd.ValuesIndices;
+  max(dim?: number, keepdim = false): Tensor | rd.ValuesIndices {
+    return dim === undefined ? rd.amax(this) : rd.maxDim(this, dim, keepdim, 1);
+  }
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): rd.ValuesIndices;
+  min(dim?: number, keepdim = false): Tensor | rd.ValuesIndices {
+    return dim === undefined ? rd.amin(this) : rd.maxDim(this, dim, keepdim, -1);
+  }
+  argmax(dim?: number, keepdim = false): Tensor {
+    return rd.argmax(this, dim, keepdim, 1);
+  }
+  argmin(dim?: number, keepdim = false): Tensor {
+    return rd.argmax(this, dim, keepdim, -1);
+  }
+  logsumexp(dim: Dims, keepdim = false): Tensor {
+    return rd.logsumexp(this, dim, keepdim);
+  }
+  softmax(dim: number): Tensor {
+    return rd.softmax(this, dim);
+  }
+  logSoftmax(dim: number): Tensor {
+    return rd.logSoftmax(this, dim);
+  }
+
+  // ------------------------------------------------------------ matmul
+
+  matmul(other: Tensor): Tensor {
+    return mm.matmul(this, other);
+  }
+
+  // ------------------------------------------------------------ movement
+
+  reshape(...shape: ShapeArgs): Tensor {
+    return mv.reshape(this, shapeArgs(shape));
+  }
+  view(...shape: ShapeArgs): Tensor {
+    return mv.reshape(this, shapeArgs(shape));
+  }
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return mv.flatten(this, startDim, endDim);
+  }
+  permute(...dims: ShapeArgs): Tensor {
+    return mv.permute(this, shapeArgs(dims));
+  }
+  transpose(dim0: number, dim1: number): Tensor {
+    return mv.transpose(this, dim0, dim1);
+  }
+  /** Transpose of a tensor of at most 2 dims, as `x.t()`; `x.T` reverses all dims. */
+  t(): Tensor {
+    return mv.t(this);
+  }
+  get T(): Tensor {
+    return mv.permute(
+      this,
+      this.shape.map((_, i) => this.ndim - 1 - i),
+    );
+  }
+  unsqueeze(dim: number): Tensor {
+    return mv.unsqueeze(this, dim);
+  }
+  squeeze(dim?: Dims): Tensor {
+    return mv.squeeze(this, dim);
+  }
+  expand(...shape: ShapeArgs): Tensor {
+    return mv.expand(this, shapeArgs(shape));
+  }
+  expandAs(other: Tensor): Tensor {
+    return mv.expand(this, other.shape);
+  }
+  narrow(dim: number, start: number, length: number): Tensor {
+    return mv.narrow(this, dim, start, length);
+  }
+  /** Python's `x[..., start:end:step]` along one dim (step 1), as a differentiable copy. */
+  slice(dim: number, start?: number, end?: number): Tensor {
+    return mv.slice(this, dim, start, end);
+  }
+  select(dim: number, index: number): Tensor {
+    return mv.select(this, dim, index);
+  }
+  indexSelect(dim: number, index: Tensor | readonly number[]): Tensor {
+    return mv.indexSelect(this, dim, index);
+  }
+  gather(dim: number, index: Tensor): Tensor {
+    return mv.gather(this, dim, index);
+  }
+  split(splitSize: number | readonly number[], dim = 0): Tensor[] {
+    return mv.split(this, splitSize, dim);
+  }
+  chunk(chunks: number, dim = 0): Tensor[] {
+    return mv.chunk(this, chunks, dim);
+  }
+}
+
+export type NestedArray = number | NestedArray[];
+export type Dims = number | readonly number[];
+export interface VarOptions {
+  /** Subtracted from N in the divisor; 1 (Bessel's correction, the unbiased estimate) by default, as PyTorch. */
+  correction?: number;
+  keepdim?: boolean;
+}
+type ShapeArgs = number[] | [readonly number[]];
+
+function shapeArgs(args: ShapeArgs): readonly number[] {
+  return args.length === 1 && Array.isArray(args[0]) ? args[0] : (args as number[]);
+}

@@ -1,0 +1,2 @@
+// Filled in by the data work; see the issues.
+export {};
