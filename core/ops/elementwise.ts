@@ -148,9 +148,10 @@ export function relu(a: TensorLike): Tensor {
   return fromOp('relu', K.relu(x.data), x.shape, [x], (g) => [mul(g, compare('gt', x, 0))]);
 }
 
-/** leakyRelu(a) = relu(a) - slope * relu(-a). */
+/** leakyRelu(a) = a if a > 0 else slope * a (the slope also at a = 0, as PyTorch's gradient). */
 export function leakyRelu(a: TensorLike, negativeSlope = 0.01): Tensor {
-  return sub(relu(a), mul(relu(neg(a)), negativeSlope));
+  const x = lift(a);
+  return where(compare('gt', x, 0), x, mul(x, negativeSlope));
 }
 
 /** where: out = cond ? a : b (cond nonzero).  da = where(cond, g, 0), db = where(cond, 0, g). */

@@ -1,6 +1,6 @@
-import * as assert from 'uvu/assert';
 import { test } from 'uvu';
-import { GraphError, noGrad, ones, Tensor, tensor } from '../../index.ts';
+import * as assert from 'uvu/assert';
+import { GraphError, noGrad, ones, type Tensor, tensor } from '../../index.ts';
 
 test('accumulates across two backward calls', () => {
   const x = tensor([1, 2, 3], { requiresGrad: true });
@@ -22,7 +22,10 @@ test('backward twice without retainGraph throws', () => {
   const x = tensor([1, 2], { requiresGrad: true });
   const y = x.mul(x).sum();
   y.backward();
-  assert.throws(() => y.backward(), (e: unknown) => e instanceof GraphError && /second time/.test(String(e)));
+  assert.throws(
+    () => y.backward(),
+    (e: unknown) => e instanceof GraphError && /second time/.test(String(e)),
+  );
 });
 
 test('noGrad records nothing', () => {
