@@ -1,2 +1,3 @@
-// Filled in by the nn work; see the issues.
-export {};
+/** The nn namespace: modules, functional forms, init, and safetensors I/O. */
+export * from './module.ts';
+export * as safetensors from './safetensors.ts';

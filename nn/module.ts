@@ -1,0 +1,348 @@
+/**
+ * The Module base class, as `torch.nn.Module`: a module owns parameters (tensors
+ * that require grad and are trained), buffers (tensors that are state but not
+ * trained, such as running statistics) and child modules, each under a name.
+ * Those names are PyTorch's state-dict names (`weight_ih`, `running_mean`), and
+ * dotted paths through the tree (`layers.2.bn.weight`) name every tensor, so a
+ * state dict moves between normgrad and PyTorch unchanged.
+ *
+ * A subclass creates its tensors in the constructor with `registerParameter` /
+ * `registerBuffer` / `registerModule`, keeping each in a camelCase property:
+ *
+ *     this.weightIh = this.registerParameter('weight_ih', zeros([4 * h, n]));
+ *
+ * initializes them in `resetParameters()`, computes in `forward()`, and prints
+ * its configuration in `extraRepr()`.
+ */
+import { fmtShape, noGrad, StateDictError, type Tensor, ValueError, withScope } from '../core/index.ts';
+import { loadFile, type SafetensorsDType, type SerializeOptions, saveFile } from './safetensors.ts';
+
+/** Parameter and buffer names to tensors, under PyTorch's keys, in registration order. */
+export type StateDict = Record<string, Tensor>;
+
+export interface LoadStateDictOptions {
+  /** Require the keys to match exactly (true by default, as PyTorch). Shapes must always match. */
+  strict?: boolean;
+}
+
+export interface IncompatibleKeys {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+export interface SaveOptions {
+  /** Storage dtype of floating-point tensors: F64 (exact, the default) or F32 (half the size). */
+  dtype?: 'F64' | 'F32';
+  metadata?: Record<string, string>;
+}
+
+/** Buffers PyTorch keeps as int64; `save` stores them as I64 so PyTorch reads them with their own dtype. */
+const INTEGER_BUFFERS = new Set(['num_batches_tracked']);
+
+/**
+ * The base of every layer. Module path scopes: the constructor wraps this
+ * instance's `forward` so that every call, whether a user calls
+ * `model.forward(x)` or a container or a parent calls its child's forward, runs
+ * inside `withScope(path, ...)`, where path is the module's dotted name in its
+ * tree followed by its class (`"layers.2.bn (BatchNorm1d)"`; the root is just
+ * `"Sequential"`). Anomaly detection then names the module an op ran in. The
+ * path follows the parent links set by `registerModule` (the latest parent wins
+ * for a module registered twice). `forward` stays the one entry point.
+ */
+export abstract class Module {
+  /** Whether the module is in training mode (Dropout drops, BatchNorm uses batch statistics). */
+  training = true;
+  private readonly _parameters = new Map<string, Tensor | null>();
+  private readonly _buffers = new Map<string, Tensor | null>();
+  private readonly _nonPersistent = new Set<string>();
+  private readonly _modules = new Map<string, Module>();
+  private _parent: Module | null = null;
+  private _nameInParent = '';
+
+  constructor() {
+    const forward = this.forward;
+    Object.defineProperty(this, 'forward', {
+      configurable: true,
+      writable: true,
+      value: (...args: unknown[]) => withScope(this.scopeLabel(), () => forward.apply(this, args)),
+    });
+  }
+
+  /** The computation. Call it directly: `model.forward(x)`. */
+  abstract forward(...args: unknown[]): unknown;
+
+  /** The class name used in `toString()` and error messages, as `_get_name()`. */
+  get name(): string {
+    return this.constructor.name;
+  }
+
+  /** One line of configuration shown inside the parentheses of `toString()`, as `extra_repr()`. */
+  extraRepr(): string {
+    return '';
+  }
+
+  // ---------------------------------------------------------------- registration
+
+  private checkName(kind: string, name: string, own: Map<string, unknown>): void {
+    if (typeof name !== 'string' || name === '' || name.includes('.')) {
+      throw new ValueError(
+        `${this.name}.${kind}: name must be a non-empty string without '.', got '${name}'`,
+      );
+    }
+    for (const other of [this._parameters, this._buffers, this._modules] as Map<string, unknown>[]) {
+      if (other !== own && other.has(name)) {
+        throw new ValueError(
+          `${this.name}.${kind}: '${name}' is already registered as another kind of attribute`,
+        );
+      }
+    }
+  }
+
+  /**
+   * Registers a trainable tensor under a state-dict name and returns it, marked
+   * `requiresGrad`. Null registers an absent parameter (a Linear without bias).
+   * Registering an existing name replaces the tensor.
+   */
+  registerParameter<T extends Tensor | null>(name: string, param: T): T {
+    this.checkName('registerParameter', name, this._parameters);
+    if (param !== null) {
+      if (!param.isLeaf) {
+        throw new ValueError(
+          `${this.name}.registerParameter: '${name}' (shape ${fmtShape(param.shape)}) must be a leaf tensor; pass x.detach()`,
+        );
+      }
+      param.requiresGrad = true;
+    }
+    this._parameters.set(name, param);
+    return param;
+  }
+
+  /**
+   * Registers state that is not trained (running statistics) and returns it.
+   * A non-persistent buffer is left out of the state dict.
+   */
+  registerBuffer<T extends Tensor | null>(name: string, buffer: T, persistent = true): T {
+    this.checkName('registerBuffer', name, this._buffers);
+    this._buffers.set(name, buffer);
+    if (persistent) this._nonPersistent.delete(name);
+    else this._nonPersistent.add(name);
+    return buffer;
+  }
+
+  /** Registers a child module under a name (`"0"`, `"bn"`) and returns it. */
+  registerModule<M extends Module>(name: string, module: M): M {
+    this.checkName('registerModule', name, this._modules);
+    for (let m: Module | null = this; m !== null; m = m._parent) {
+      if (m === module) {
+        throw new ValueError(`${this.name}.registerModule: '${name}' would make a module its own descendant`);
+      }
+    }
+    this._modules.set(name, module);
+    module._parent = this;
+    module._nameInParent = name;
+    return module;
+  }
+
+  /** Dotted path from the root of the tree this module was registered in ('' for a root). */
+  get path(): string {
+    const names: string[] = [];
+    for (let m: Module = this; m._parent !== null; m = m._parent) names.push(m._nameInParent);
+    return names.reverse().join('.');
+  }
+
+  private scopeLabel(): string {
+    const p = this.path;
+    return p === '' ? this.name : `${p} (${this.name})`;
+  }
+
+  // ---------------------------------------------------------------- traversal
+
+  /** Every module in the tree with its dotted name, this one first (as `''`); each module once. */
+  *namedModules(prefix = '', memo = new Set<Module>()): Generator<[string, Module]> {
+    if (memo.has(this)) return;
+    memo.add(this);
+    yield [prefix, this];
+    for (const [name, child] of this._modules) {
+      yield* child.namedModules(prefix === '' ? name : `${prefix}.${name}`, memo);
+    }
+  }
+
+  *modules(): Generator<Module> {
+    for (const [, m] of this.namedModules()) yield m;
+  }
+
+  *namedChildren(): Generator<[string, Module]> {
+    const seen = new Set<Module>();
+    for (const [name, child] of this._modules) {
+      if (seen.has(child)) continue;
+      seen.add(child);
+      yield [name, child];
+    }
+  }
+
+  *children(): Generator<Module> {
+    for (const [, m] of this.namedChildren()) yield m;
+  }
+
+  private *namedMembers(
+    which: '_parameters' | '_buffers',
+    prefix: string,
+    recurse: boolean,
+    persistentOnly: boolean,
+  ): Generator<[string, Tensor]> {
+    const seen = new Set<Tensor>();
+    const mods: Iterable<[string, Module]> = recurse ? this.namedModules(prefix) : [[prefix, this]];
+    for (const [modPrefix, m] of mods) {
+      for (const [name, t] of m[which]) {
+        if (t === null || seen.has(t)) continue;
+        if (persistentOnly && m._nonPersistent.has(name)) continue;
+        seen.add(t);
+        yield [modPrefix === '' ? name : `${modPrefix}.${name}`, t];
+      }
+    }
+  }
+
+  /** Parameters with dotted names (`0.weight`, `layers.2.bn.bias`); a shared tensor appears once. */
+  namedParameters(prefix = '', recurse = true): Generator<[string, Tensor]> {
+    return this.namedMembers('_parameters', prefix, recurse, false);
+  }
+
+  *parameters(recurse = true): Generator<Tensor> {
+    for (const [, t] of this.namedParameters('', recurse)) yield t;
+  }
+
+  namedBuffers(prefix = '', recurse = true): Generator<[string, Tensor]> {
+    return this.namedMembers('_buffers', prefix, recurse, false);
+  }
+
+  *buffers(recurse = true): Generator<Tensor> {
+    for (const [, t] of this.namedBuffers('', recurse)) yield t;
+  }
+
+  /** Calls fn on every descendant, children first, then on this module, as `apply`. */
+  apply(fn: (m: Module) => void): this {
+    for (const child of this.children()) child.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /** How many numbers the parameters hold (only those that require grad if `onlyTrainable`). */
+  numParameters(onlyTrainable = false): number {
+    let n = 0;
+    for (const p of this.parameters()) if (!onlyTrainable || p.requiresGrad) n += p.numel;
+    return n;
+  }
+
+  // ---------------------------------------------------------------- modes and gradients
+
+  /** Sets training mode on this module and every descendant. */
+  train(mode = true): this {
+    if (typeof mode !== 'boolean')
+      throw new ValueError(`${this.name}.train: mode must be a boolean, got ${mode}`);
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  /** Evaluation mode, the same as `train(false)`. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Clears every parameter's gradient (sets it to null, as `set_to_none=True`). */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.grad = null;
+  }
+
+  // ---------------------------------------------------------------- printing
+
+  /** The nested repr PyTorch prints: `Sequential(\n  (0): Linear(inFeatures=4, ...)\n)`. */
+  toString(): string {
+    const extra = this.extraRepr();
+    const extraLines = extra === '' ? [] : extra.split('\n');
+    const childLines = [...this._modules].map(
+      ([name, m]) => `(${name}): ${m.toString().split('\n').join('\n  ')}`,
+    );
+    const lines = [...extraLines, ...childLines];
+    if (lines.length === 0) return `${this.name}()`;
+    if (extraLines.length === 1 && childLines.length === 0) return `${this.name}(${extraLines[0]})`;
+    return `${this.name}(\n  ${lines.join('\n  ')}\n)`;
+  }
+
+  // ---------------------------------------------------------------- state dicts
+
+  /** Parameters and persistent buffers under PyTorch's keys, as tensors detached from the graph (sharing data). */
+  stateDict(): StateDict {
+    const sd: StateDict = {};
+    for (const [prefix, m] of this.namedModules()) {
+      const key = (n: string) => (prefix === '' ? n : `${prefix}.${n}`);
+      for (const [n, t] of m._parameters) if (t !== null) sd[key(n)] = t.detach();
+      for (const [n, t] of m._buffers) if (t !== null && !m._nonPersistent.has(n)) sd[key(n)] = t.detach();
+    }
+    return sd;
+  }
+
+  /**
+   * Copies a state dict's values into this module's tensors, in place, so
+   * references held elsewhere (an optimizer's parameter list) stay valid. Every
+   * key and shape is checked first; on any problem a StateDictError lists the
+   * missing, unexpected and mis-shaped keys and nothing is changed. With
+   * `strict: false` missing and unexpected keys are returned instead of thrown
+   * (shapes must still match, as in PyTorch).
+   */
+  loadStateDict(sd: StateDict, opts: LoadStateDictOptions = {}): IncompatibleKeys {
+    const strict = opts.strict ?? true;
+    const own = this.stateDict();
+    const missingKeys = Object.keys(own).filter((k) => !Object.hasOwn(sd, k));
+    const unexpectedKeys = Object.keys(sd).filter((k) => !Object.hasOwn(own, k));
+    const errors: string[] = [];
+    if (strict && missingKeys.length > 0) {
+      errors.push(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}.`);
+    }
+    if (strict && unexpectedKeys.length > 0) {
+      errors.push(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}.`);
+    }
+    for (const [k, mine] of Object.entries(own)) {
+      if (!Object.hasOwn(sd, k)) continue;
+      const theirs = sd[k]!;
+      const same =
+        theirs.shape.length === mine.shape.length && theirs.shape.every((s, i) => s === mine.shape[i]);
+      if (!same) {
+        errors.push(
+          `size mismatch for ${k}: copying a param with shape ${fmtShape(theirs.shape)} from checkpoint, ` +
+            `the shape in current model is ${fmtShape(mine.shape)}.`,
+        );
+      }
+    }
+    if (errors.length > 0) {
+      throw new StateDictError(`Error(s) in loading state_dict for ${this.name}:\n\t${errors.join('\n\t')}`);
+    }
+    noGrad(() => {
+      for (const [k, mine] of Object.entries(own)) if (Object.hasOwn(sd, k)) mine.data.set(sd[k]!.data);
+    });
+    return { missingKeys, unexpectedKeys };
+  }
+
+  /**
+   * Writes the state dict to a safetensors file that `safetensors.torch.load_file`
+   * reads; `num_batches_tracked` is stored as I64 as PyTorch keeps it.
+   */
+  save(path: string, opts: SaveOptions = {}): void {
+    const sd = this.stateDict();
+    const dtypes: Record<string, SafetensorsDType> = {};
+    for (const k of Object.keys(sd))
+      if (INTEGER_BUFFERS.has(k.slice(k.lastIndexOf('.') + 1))) dtypes[k] = 'I64';
+    const st: SerializeOptions = { dtype: opts.dtype ?? 'F64', dtypes };
+    if (opts.metadata !== undefined) st.metadata = opts.metadata;
+    saveFile(sd, path, st);
+  }
+
+  /** Loads a safetensors file into this module (see `loadStateDict`). */
+  load(path: string, opts: LoadStateDictOptions = {}): IncompatibleKeys {
+    return this.loadStateDict(Module.load(path), opts);
+  }
+
+  /** Reads a safetensors file as a state dict (F32 and I64 values become float64). */
+  static load(path: string): StateDict {
+    return loadFile(path);
+  }
+}
