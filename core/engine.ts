@@ -68,6 +68,8 @@ export function enableGrad<T>(fn: () => T): T {
 // ------------------------------------------------- anomaly detection and scopes
 
 let anomalyEnabled = false;
+/** While a backward closure runs, anomalies are reported against the op being differentiated, not its helpers. */
+let inBackward = false;
 const scopeStack: string[] = [];
 
 /** Whether anomaly detection is on (see detectAnomaly). */
@@ -128,7 +130,7 @@ export function fromOp(
   inputs: readonly Tensor[],
   backward: BackwardFn,
 ): Tensor {
-  if (anomalyEnabled) {
+  if (anomalyEnabled && !inBackward) {
     const bad = firstNonFinite(data);
     if (bad >= 0) {
       const scope = scopeStack.length > 0 ? scopeStack[scopeStack.length - 1]! : '';
@@ -251,7 +253,14 @@ function run(
       const node = t.gradFn;
       if (node === null || node.backward === null) continue;
       const needs = node.inputs.map((x) => x.requiresGrad);
-      const inGrads = node.backward(g, needs);
+      const outer = inBackward;
+      inBackward = true;
+      let inGrads: readonly (Tensor | null)[];
+      try {
+        inGrads = node.backward(g, needs);
+      } finally {
+        inBackward = outer;
+      }
       for (let i = 0; i < node.inputs.length; i++) {
         const x = node.inputs[i]!;
         const gi = inGrads[i];

@@ -37,7 +37,9 @@ export function add(a: TensorLike, b: TensorLike): Tensor {
 
 /** sub: a - b = a + (-b), exact in IEEE arithmetic. */
 export function sub(a: TensorLike, b: TensorLike): Tensor {
-  return add(a, typeof b === 'number' ? -b : neg(b));
+  if (typeof b === 'number') return add(a, -b);
+  const [x, y] = broadcastAll('sub', a, b) as [Tensor, Tensor];
+  return add(x, neg(y));
 }
 
 /** mul: out = a * b.  da = g * b, db = g * a. */
@@ -173,12 +175,14 @@ export function clamp(a: TensorLike, min?: number | null, max?: number | null): 
 }
 
 /** maximum(a, b) elementwise; at ties each side gets half the gradient, as PyTorch. */
-export function maximum(a: TensorLike, b: TensorLike): Tensor {
+export function maximum(x: TensorLike, y: TensorLike): Tensor {
+  const [a, b] = broadcastAll('maximum', x, y) as [Tensor, Tensor];
   return where(compare('gt', a, b), a, where(compare('lt', a, b), b, mul(add(a, b), 0.5)));
 }
 
 /** minimum(a, b) elementwise; at ties each side gets half the gradient, as PyTorch. */
-export function minimum(a: TensorLike, b: TensorLike): Tensor {
+export function minimum(x: TensorLike, y: TensorLike): Tensor {
+  const [a, b] = broadcastAll('minimum', x, y) as [Tensor, Tensor];
   return where(compare('lt', a, b), a, where(compare('gt', a, b), b, mul(add(a, b), 0.5)));
 }
 
