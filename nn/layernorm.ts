@@ -1,0 +1,76 @@
+import { ones, type Tensor, ValueError, zeros } from '../core/index.ts';
+import { checkNormalizedShape, layerNorm } from './functional/normalization.ts';
+import { Module } from './module.ts';
+
+export interface LayerNormOptions {
+  eps?: number;
+  /** Learn a per-element gain γ (and shift β), both of shape normalizedShape. */
+  elementwiseAffine?: boolean;
+  /** With elementwiseAffine, also learn β (PyTorch ≥ 2.1's `bias`). */
+  bias?: boolean;
+}
+
+/**
+ * Layer normalization (Ba, Kiros & Hinton 2016, https://arxiv.org/abs/1607.06450),
+ * as `torch.nn.LayerNorm`, over the trailing dims D = normalizedShape of the input:
+ *
+ *     y = (x - E[x]) / sqrt(Var[x] + ε) * γ + β
+ *
+ * with the mean and the **biased** variance (divisor |D|) taken per sample over D.
+ * γ (`weight`, ones) and β (`bias`, zeros) have shape D. Unlike BatchNorm it keeps
+ * no running statistics, so training and evaluation compute the same function and
+ * one sample's output does not depend on the rest of the batch.
+ */
+export class LayerNorm extends Module {
+  readonly normalizedShape: readonly number[];
+  readonly eps: number;
+  readonly elementwiseAffine: boolean;
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+
+  constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
+    super();
+    const shape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+    if (shape.length === 0 || shape.some((s) => !Number.isInteger(s) || s < 1)) {
+      throw new ValueError(
+        `LayerNorm: normalizedShape must be a positive integer or a non-empty list of them, got ${JSON.stringify(normalizedShape)}`,
+      );
+    }
+    this.normalizedShape = Object.freeze(shape);
+    this.eps = opts.eps ?? 1e-5;
+    this.elementwiseAffine = opts.elementwiseAffine ?? true;
+    const withBias = this.elementwiseAffine && (opts.bias ?? true);
+    this.weight = this.registerParameter('weight', this.elementwiseAffine ? ones(shape) : null);
+    this.bias = this.registerParameter('bias', withBias ? zeros(shape) : null);
+    this.resetParameters();
+  }
+
+  /** γ = 1, β = 0: the layer starts as a pure normalization. */
+  resetParameters(): void {
+    this.weight?.data.fill(1);
+    this.bias?.data.fill(0);
+  }
+
+  override forward(input: Tensor): Tensor {
+    checkNormalizedShape(this.name, input, this.normalizedShape);
+    return layerNorm(input, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.eps });
+  }
+
+  override extraRepr(): string {
+    const shape = `(${this.normalizedShape.join(', ')}${this.normalizedShape.length === 1 ? ',' : ''})`;
+    const bias = this.elementwiseAffine && this.bias === null ? ', bias=False' : '';
+    return `${shape}, eps=${pyFloat(this.eps)}, elementwise_affine=${pyBool(this.elementwiseAffine)}${bias}`;
+  }
+}
+
+/** A number as Python's repr prints it (`1e-05`, `0.1`, `1.0`), so toString matches PyTorch's. */
+export function pyFloat(x: number): string {
+  if (Number.isInteger(x) && Math.abs(x) < 1e16) return x.toFixed(1);
+  const exponent = Math.floor(Math.log10(Math.abs(x)));
+  if (exponent >= -4 && exponent < 16) return String(x);
+  return x.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
+}
+
+export function pyBool(b: boolean): string {
+  return b ? 'True' : 'False';
+}
