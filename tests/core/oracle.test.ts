@@ -5,8 +5,9 @@ import * as assert from 'uvu/assert';
 import { Generator, randn, type Tensor } from '../../core/index.ts';
 
 const gen = new Generator(7);
-const close = (a: number, b: number, what: string) =>
+function close(a: number, b: number, what: string): void {
   assert.ok(Math.abs(a - b) <= 1e-12 + 1e-12 * Math.abs(b), `${what}: ${a} vs mathjs ${b}`);
+}
 const nested = (t: Tensor) => t.toArray() as number[][];
 const flat = (x: unknown): number[] => (Array.isArray(x) ? x.flatMap(flat) : [x as number]);
 
