@@ -1,3 +1,17 @@
-/** The nn namespace: modules, functional forms, init, and safetensors I/O. */
+/**
+ * The nn namespace: the Module base, layers, losses, `functional` (alias `F`),
+ * `init`, and safetensors I/O.
+ */
+export * from './activation.ts';
+export * from './batchnorm.ts';
+export * from './container.ts';
+export * from './dropout.ts';
+export * from './flatten.ts';
+export * as functional from './functional/index.ts';
+export * as F from './functional/index.ts';
+export * as init from './init.ts';
+export * from './layernorm.ts';
+export * from './linear.ts';
+export * from './loss.ts';
 export * from './module.ts';
 export * as safetensors from './safetensors.ts';

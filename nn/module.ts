@@ -55,7 +55,8 @@ export abstract class Module {
   private readonly _parameters = new Map<string, Tensor | null>();
   private readonly _buffers = new Map<string, Tensor | null>();
   private readonly _nonPersistent = new Set<string>();
-  private readonly _modules = new Map<string, Module>();
+  /** Child modules by name, in registration order (a module added twice appears twice, as in PyTorch). */
+  protected readonly _modules = new Map<string, Module>();
   private _parent: Module | null = null;
   private _nameInParent = '';
 
@@ -255,7 +256,10 @@ export abstract class Module {
 
   // ---------------------------------------------------------------- printing
 
-  /** The nested repr PyTorch prints: `Sequential(\n  (0): Linear(inFeatures=4, ...)\n)`. */
+  /**
+   * The nested repr PyTorch prints, `Sequential(\n  (0): Linear(in_features=4, ...)\n)`; each
+   * module's `extraRepr()` uses PyTorch's own spelling so the two print the same text.
+   */
   toString(): string {
     const extra = this.extraRepr();
     const extraLines = extra === '' ? [] : extra.split('\n');

@@ -1,0 +1,18 @@
+import type { Tensor } from '../core/index.ts';
+import { Module } from './module.ts';
+
+/** Flattens dims startDim..endDim into one, as `torch.nn.Flatten` (by default all but the batch dim). */
+export class Flatten extends Module {
+  constructor(
+    readonly startDim = 1,
+    readonly endDim = -1,
+  ) {
+    super();
+  }
+  forward(input: Tensor): Tensor {
+    return input.flatten(this.startDim, this.endDim);
+  }
+  override extraRepr(): string {
+    return `start_dim=${this.startDim}, end_dim=${this.endDim}`;
+  }
+}

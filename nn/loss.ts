@@ -1,0 +1,93 @@
+/**
+ * Loss modules, as in `torch.nn`: each stores its options and delegates to the
+ * functional of the same meaning (see nn/functional/loss.ts for the formulas).
+ * Class and positive weights are buffers, as PyTorch registers them, so they
+ * appear in the state dict under `weight` and `pos_weight`.
+ */
+import type { Tensor } from '../core/index.ts';
+import * as F from './functional/loss.ts';
+import { Module } from './module.ts';
+
+export class MSELoss extends Module {
+  readonly reduction: F.Reduction;
+  constructor(opts: F.ReductionOptions = {}) {
+    super();
+    this.reduction = opts.reduction ?? 'mean';
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.mseLoss(input, target, { reduction: this.reduction });
+  }
+}
+
+export class NLLLoss extends Module {
+  readonly reduction: F.Reduction;
+  readonly ignoreIndex: number;
+  weight: Tensor | null;
+  constructor(opts: F.ClassLossOptions = {}) {
+    super();
+    this.reduction = opts.reduction ?? 'mean';
+    this.ignoreIndex = opts.ignoreIndex ?? -100;
+    this.weight = this.registerBuffer('weight', opts.weight ?? null);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.nllLoss(input, target, {
+      weight: this.weight,
+      ignoreIndex: this.ignoreIndex,
+      reduction: this.reduction,
+    });
+  }
+}
+
+export class CrossEntropyLoss extends Module {
+  readonly reduction: F.Reduction;
+  readonly ignoreIndex: number;
+  readonly labelSmoothing: number;
+  weight: Tensor | null;
+  constructor(opts: F.CrossEntropyOptions = {}) {
+    super();
+    this.reduction = opts.reduction ?? 'mean';
+    this.ignoreIndex = opts.ignoreIndex ?? -100;
+    this.labelSmoothing = opts.labelSmoothing ?? 0;
+    this.weight = this.registerBuffer('weight', opts.weight ?? null);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.crossEntropy(input, target, {
+      weight: this.weight,
+      ignoreIndex: this.ignoreIndex,
+      reduction: this.reduction,
+      labelSmoothing: this.labelSmoothing,
+    });
+  }
+}
+
+export class BCELoss extends Module {
+  readonly reduction: F.Reduction;
+  weight: Tensor | null;
+  constructor(opts: F.BCEOptions = {}) {
+    super();
+    this.reduction = opts.reduction ?? 'mean';
+    this.weight = this.registerBuffer('weight', opts.weight ?? null);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
+  }
+}
+
+export class BCEWithLogitsLoss extends Module {
+  readonly reduction: F.Reduction;
+  weight: Tensor | null;
+  posWeight: Tensor | null;
+  constructor(opts: F.BCEWithLogitsOptions = {}) {
+    super();
+    this.reduction = opts.reduction ?? 'mean';
+    this.weight = this.registerBuffer('weight', opts.weight ?? null);
+    this.posWeight = this.registerBuffer('pos_weight', opts.posWeight ?? null);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.binaryCrossEntropyWithLogits(input, target, {
+      weight: this.weight,
+      posWeight: this.posWeight,
+      reduction: this.reduction,
+    });
+  }
+}
