@@ -119,6 +119,7 @@ export function deserialize(bytes: Uint8Array): Deserialized {
   const tensors: Record<string, Tensor> = {};
   const dtypes: Record<string, SafetensorsDType> = {};
   let metadata: Record<string, string> | null = null;
+  const spans: [number, number, string][] = [];
   for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
       metadata = info as Record<string, string>;
@@ -155,7 +156,17 @@ export function deserialize(bytes: Uint8Array): Deserialized {
     }
     tensors[name] = new Tensor(values, shape);
     dtypes[name] = dtype;
+    spans.push([begin, end, name]);
   }
+  // As the reference reader: the tensors must tile the data block exactly, with no gaps or overlaps.
+  spans.sort((x, y) => x[0] - y[0]);
+  let at = 0;
+  for (const [begin, end, name] of spans) {
+    if (begin !== at)
+      throw fail(`'${name}' starts at byte ${begin} of the data block, expected ${at} (gap or overlap)`);
+    at = end;
+  }
+  if (at !== dataLength) throw fail(`the tensors cover ${at} bytes but the data block holds ${dataLength}`);
   return { tensors, dtypes, metadata };
 }
 
