@@ -1,0 +1,74 @@
+/** Mini-batches over a data set, as `torch.utils.data.DataLoader` (single process). */
+import { defaultGenerator, Generator, type Tensor, ValueError } from '../core/index.ts';
+import { collate, type Dataset } from './dataset.ts';
+
+export interface DataLoaderOptions {
+  /** Samples per batch (a positive integer); 1 by default, as PyTorch. */
+  batchSize?: number;
+  /** Draw a new random order of the samples every epoch. */
+  shuffle?: boolean;
+  /** Drop the last batch when it is smaller than `batchSize`. */
+  dropLast?: boolean;
+  /** Shuffle from a Generator of its own seeded with this, so a seed fixes the order of every epoch. */
+  seed?: number;
+  /** Shuffle from this generator; without `seed` or `generator` the global default generator is used. */
+  generator?: Generator;
+}
+
+/**
+ * Iterates a data set in batches: each batch is the data set's tuple of tensors
+ * (for a `TensorDataset(x, y)`, `[x, y]`) with a new first dim of size
+ * `batchSize` (smaller for the last batch unless `dropLast`). Every sample appears
+ * exactly once per epoch; one epoch is one pass of `for (const [x, y] of loader)`.
+ * With `shuffle`, each epoch draws `randperm(length)` from the generator, so the
+ * same seed gives the same sequence of epochs.
+ */
+export class DataLoader<T extends Tensor[] = Tensor[]> implements Iterable<T> {
+  readonly dataset: Dataset<T>;
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  readonly generator: Generator;
+
+  constructor(
+    dataset: Dataset<T>,
+    { batchSize = 1, shuffle = false, dropLast = false, seed, generator }: DataLoaderOptions = {},
+  ) {
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new ValueError(`DataLoader: batchSize should be a positive integer value (got ${batchSize})`);
+    }
+    if (seed !== undefined && generator !== undefined) {
+      throw new ValueError('DataLoader: pass either seed or generator, not both');
+    }
+    if (seed !== undefined && !Number.isFinite(seed)) {
+      throw new ValueError(`DataLoader: seed must be a finite number (got ${seed})`);
+    }
+    this.dataset = dataset;
+    this.batchSize = batchSize;
+    this.shuffle = shuffle;
+    this.dropLast = dropLast;
+    this.generator = seed !== undefined ? new Generator(seed) : (generator ?? defaultGenerator);
+  }
+
+  /** Number of batches in one epoch (`len(loader)`). */
+  get length(): number {
+    const n = this.dataset.length;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  *[Symbol.iterator](): Iterator<T> {
+    const n = this.dataset.length;
+    const order = this.shuffle ? this.generator.randperm(n) : Int32Array.from({ length: n }, (_, i) => i);
+    const batches = this.length;
+    for (let b = 0; b < batches; b++) {
+      const indices = order.subarray(b * this.batchSize, Math.min((b + 1) * this.batchSize, n));
+      yield this.dataset.getBatch !== undefined
+        ? this.dataset.getBatch(indices)
+        : collate(Array.from(indices, (i) => this.dataset.get(i)));
+    }
+  }
+
+  toString(): string {
+    return `DataLoader(batchSize=${this.batchSize}, shuffle=${this.shuffle}, dropLast=${this.dropLast}, batches=${this.length})`;
+  }
+}
