@@ -113,11 +113,6 @@ function classTargets(
         `${fmtShape(input.shape)}, got target of shape ${fmtShape(target.shape)}`,
     );
   }
-  if (weight !== null && (weight.ndim !== 1 || weight.shape[0] !== C)) {
-    throw new ShapeError(
-      `${who}: weight must have shape [${C}] (one per class), got ${fmtShape(weight.shape)}`,
-    );
-  }
   const M = target.numel;
   const index = new Float64Array(M);
   const rowWeight = new Float64Array(M);
@@ -168,14 +163,14 @@ function classLoss(
   const reduction = checkReduction(who, opts.reduction ?? 'mean');
   const weight = opts.weight ?? null;
   const C = logProbs.ndim === 1 ? logProbs.shape[0]! : logProbs.shape[1]!;
+  if (weight !== null && (weight.ndim !== 1 || weight.shape[0] !== C)) {
+    throw new ShapeError(
+      `${who}: weight must have shape [${C}] (one per class), got ${fmtShape(weight.shape)}`,
+    );
+  }
   const rows = asRows(logProbs);
   const weighted = weight === null ? rows : rows.mul(weight);
   if (probabilityTargets) {
-    if (weight !== null && (weight.ndim !== 1 || weight.shape[0] !== C)) {
-      throw new ShapeError(
-        `${who}: weight must have shape [${C}] (one per class), got ${fmtShape(weight.shape)}`,
-      );
-    }
     const t = labelSmoothing > 0 ? target.mul(1 - labelSmoothing).add(labelSmoothing / C) : target;
     const loss = weighted.mul(asRows(t)).sum(1).neg();
     if (reduction === 'none') return loss.reshape(indexTargetShape(logProbs));
