@@ -1,7 +1,8 @@
 import { fmtShape, ShapeError, type Tensor, tensor, ValueError, zeros } from '../core/index.ts';
 import { batchNorm, checkValuesPerChannel } from './functional/normalization.ts';
-import { pyBool, pyFloat } from './layernorm.ts';
+import { ones_, zeros_ } from './init.ts';
 import { Module } from './module.ts';
+import { pyBool, pyFloat } from './repr.ts';
 
 export interface BatchNormOptions {
   eps?: number;
@@ -75,8 +76,8 @@ export abstract class _BatchNorm extends Module {
   /** Fresh running statistics, γ = 1 and β = 0: the layer starts as a pure normalization. */
   resetParameters(): void {
     this.resetRunningStats();
-    this.weight?.data.fill(1);
-    this.bias?.data.fill(0);
+    if (this.weight !== null) ones_(this.weight);
+    if (this.bias !== null) zeros_(this.bias);
   }
 
   /** Throws unless the input has a rank this variant accepts. */

@@ -1,6 +1,8 @@
 import { ones, type Tensor, ValueError, zeros } from '../core/index.ts';
 import { checkNormalizedShape, layerNorm } from './functional/normalization.ts';
+import { ones_, zeros_ } from './init.ts';
 import { Module } from './module.ts';
+import { pyBool, pyFloat } from './repr.ts';
 
 export interface LayerNormOptions {
   eps?: number;
@@ -47,8 +49,8 @@ export class LayerNorm extends Module {
 
   /** γ = 1, β = 0: the layer starts as a pure normalization. */
   resetParameters(): void {
-    this.weight?.data.fill(1);
-    this.bias?.data.fill(0);
+    if (this.weight !== null) ones_(this.weight);
+    if (this.bias !== null) zeros_(this.bias);
   }
 
   override forward(input: Tensor): Tensor {
@@ -61,16 +63,4 @@ export class LayerNorm extends Module {
     const bias = this.elementwiseAffine && this.bias === null ? ', bias=False' : '';
     return `${shape}, eps=${pyFloat(this.eps)}, elementwise_affine=${pyBool(this.elementwiseAffine)}${bias}`;
   }
-}
-
-/** A number as Python's repr prints it (`1e-05`, `0.1`, `1.0`), so toString matches PyTorch's. */
-export function pyFloat(x: number): string {
-  if (Number.isInteger(x) && Math.abs(x) < 1e16) return x.toFixed(1);
-  const exponent = Math.floor(Math.log10(Math.abs(x)));
-  if (exponent >= -4 && exponent < 16) return String(x);
-  return x.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
-}
-
-export function pyBool(b: boolean): string {
-  return b ? 'True' : 'False';
 }
