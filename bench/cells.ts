@@ -1,0 +1,69 @@
+/**
+ * The five workloads of issue 7, split into cells (one per matrix size for W1).
+ * A cell names the work and how its median time turns into the metric people
+ * quote for it (GFLOP/s, µs per op, GB/s). Every runner (normgrad and each peer)
+ * implements the same cells on the same sizes.
+ */
+
+export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5';
+
+export interface Cell {
+  /** Stable key used in results.json, e.g. "W1 n=256". */
+  key: string;
+  workload: WorkloadId;
+  /** What one repetition does, for the table's legend. */
+  label: string;
+  params: Record<string, number>;
+  /** The derived metric of a time in ms, and its unit. */
+  metric: { unit: string; of: (ms: number) => number };
+}
+
+/** W4 records 2 ops per iteration, 1000 iterations. */
+export const W4_ITERS = 1000;
+export const W4_OPS = 2 * W4_ITERS;
+
+const perMs = (x: number) => (ms: number) => x / (ms * 1e6);
+
+function matmulCell(n: number): Cell {
+  return {
+    key: `W1 n=${n}`,
+    workload: 'W1',
+    label: `A @ B, ${n}x${n}`,
+    params: { n },
+    metric: { unit: 'GFLOP/s', of: perMs(2 * n ** 3) },
+  };
+}
+
+export const CELLS: readonly Cell[] = [
+  matmulCell(128),
+  matmulCell(256),
+  matmulCell(512),
+  {
+    key: 'W2 MLP step',
+    workload: 'W2',
+    label: '784-256-BN-ReLU-256-BN-ReLU-10, CE, SGD(0.1, 0.9), batch 128',
+    params: { batch: 128, input: 784, hidden: 256, classes: 10 },
+    metric: { unit: 'ms/step', of: (ms) => ms },
+  },
+  {
+    key: 'W3 LN-RNN',
+    workload: 'W3',
+    label: 'h = tanh(LN(x Wih^T + bih + h Whh^T + bhh)), 64->128, batch 32, 50 steps, fwd+BPTT',
+    params: { input: 64, hidden: 128, batch: 32, steps: 50 },
+    metric: { unit: 'ms/iter', of: (ms) => ms },
+  },
+  {
+    key: 'W4 per-op',
+    workload: 'W4',
+    label: `[1, 8]: ${W4_ITERS}x (y = y * 1.0001 + 0.0001), sum, backward`,
+    params: { iters: W4_ITERS },
+    metric: { unit: 'us/op', of: (ms) => (ms * 1000) / W4_OPS },
+  },
+  {
+    key: 'W5 BatchNorm',
+    workload: 'W5',
+    label: 'BatchNorm1d(512) train on [1024, 512], fwd + bwd of sum(out * g)',
+    params: { batch: 1024, features: 512 },
+    metric: { unit: 'GB/s', of: perMs(5 * 1024 * 512 * 8) },
+  },
+];

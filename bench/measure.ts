@@ -1,0 +1,40 @@
+/**
+ * The timing loop every in-process runner uses (the PyTorch runner does the same
+ * in Python): warm up until the JIT has settled, then time at least `minReps`
+ * repetitions and at least `minMs` in total, one sample per repetition.
+ */
+
+export interface Budget {
+  warmup: number;
+  minReps: number;
+  /** Keep repeating a fast cell until this much time was measured (more samples, steadier median). */
+  minMs: number;
+  maxReps: number;
+}
+
+export const FULL: Budget = { warmup: 3, minReps: 10, minMs: 400, maxReps: 200 };
+export const QUICK: Budget = { warmup: 1, minReps: 3, minMs: 60, maxReps: 30 };
+
+export function timeReps(step: () => void, budget: Budget): number[] {
+  for (let i = 0; i < budget.warmup; i++) step();
+  const samples: number[] = [];
+  let total = 0;
+  while (samples.length < budget.minReps || (total < budget.minMs && samples.length < budget.maxReps)) {
+    const t0 = performance.now();
+    step();
+    const ms = performance.now() - t0;
+    samples.push(ms);
+    total += ms;
+  }
+  return samples;
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export function min(xs: readonly number[]): number {
+  return Math.min(...xs);
+}

@@ -1,0 +1,170 @@
+/**
+ * TensorFlow.js peers (float32, its only precision): the pure-JS CPU backend and
+ * the WASM backend (XNNPACK, SIMD, one thread under Node). Both come from the
+ * `@tensorflow/tfjs` package (which registers the gradients under Node, unlike
+ * `tfjs-core` alone) plus `@tensorflow/tfjs-backend-wasm`; each workload is
+ * written the way a tfjs user would write it (Dense weights are [in, out]).
+ * Running statistics of BatchNorm are not kept here (tfjs' batchNorm takes the
+ * moments as inputs); that costs a few ops on [256] vectors and is left out.
+ */
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs';
+import type { Cell } from './cells.ts';
+import { type Budget, timeReps } from './measure.ts';
+import type { Found, Runner } from './runner.ts';
+
+type TF = typeof import('@tensorflow/tfjs');
+type Step = () => void;
+
+function builders(tf: TF): Record<string, (p: Record<string, number>) => Step> {
+  const variable = (shape: number[], scale: number) =>
+    tf.variable(tf.randomNormal(shape, 0, scale, 'float32', 0));
+  const ones = (n: number) => tf.variable(tf.ones([n]));
+  const zeros = (n: number) => tf.variable(tf.zeros([n]));
+  /** Training-mode batch norm over dim 0 with batch statistics. */
+  const batchNorm = (h: Tensor, gamma: Variable, beta: Variable) => {
+    const { mean, variance } = tf.moments(h, 0);
+    return tf.batchNorm(h, mean, variance, beta, gamma, 1e-5);
+  };
+  return {
+    W1: ({ n }) => {
+      const a = tf.randomNormal([n!, n!], 0, 1, 'float32', 1);
+      const b = tf.randomNormal([n!, n!], 0, 1, 'float32', 2);
+      return () => {
+        const c = tf.matMul(a, b);
+        c.dataSync();
+        c.dispose();
+      };
+    },
+    W2: ({ batch, input, hidden, classes }) => {
+      const w1 = variable([input!, hidden!], 1 / Math.sqrt(input!));
+      const b1 = zeros(hidden!);
+      const g1 = ones(hidden!);
+      const be1 = zeros(hidden!);
+      const w2 = variable([hidden!, hidden!], 1 / Math.sqrt(hidden!));
+      const b2 = zeros(hidden!);
+      const g2 = ones(hidden!);
+      const be2 = zeros(hidden!);
+      const w3 = variable([hidden!, classes!], 1 / Math.sqrt(hidden!));
+      const b3 = zeros(classes!);
+      const x = tf.randomNormal([batch!, input!], 0, 1, 'float32', 3);
+      const labels = tf.oneHot(tf.randomUniform([batch!], 0, classes!, 'int32', 4), classes!);
+      const opt = tf.train.momentum(0.1, 0.9);
+      const loss = () => {
+        let h = batchNorm(x.matMul(w1).add(b1), g1, be1).relu();
+        h = batchNorm(h.matMul(w2).add(b2), g2, be2).relu();
+        return tf.losses.softmaxCrossEntropy(labels, h.matMul(w3).add(b3)) as Scalar;
+      };
+      return () =>
+        tf.tidy(() => {
+          opt.minimize(loss, true)?.dataSync();
+        });
+    },
+    W3: ({ input, hidden, batch, steps }) => {
+      const s = 1 / Math.sqrt(hidden!);
+      const wih = variable([input!, hidden!], s);
+      const whh = variable([hidden!, hidden!], s);
+      const bih = variable([hidden!], s);
+      const bhh = variable([hidden!], s);
+      const gamma = ones(hidden!);
+      const beta = zeros(hidden!);
+      const xs = tf.unstack(tf.randomNormal([steps!, batch!, input!], 0, 1, 'float32', 5));
+      const h0 = tf.zeros([batch!, hidden!]);
+      const loss = () => {
+        let h = h0;
+        for (const x of xs) {
+          const pre = x.matMul(wih).add(bih).add(h.matMul(whh)).add(bhh);
+          const { mean, variance } = tf.moments(pre, -1, true);
+          h = pre.sub(mean).mul(variance.add(1e-5).rsqrt()).mul(gamma).add(beta).tanh();
+        }
+        return h.square().mean() as Scalar;
+      };
+      return () =>
+        tf.tidy(() => {
+          tf.variableGrads(loss).value.dataSync();
+        });
+    },
+    W4: ({ iters }) => {
+      const x = variable([1, 8], 1);
+      const loss = () => {
+        let y: Tensor = x;
+        for (let i = 0; i < iters!; i++) y = y.mul(1.0001).add(0.0001);
+        return y.sum() as Scalar;
+      };
+      return () =>
+        tf.tidy(() => {
+          tf.variableGrads(loss, [x]).value.dataSync();
+        });
+    },
+    W5: ({ batch, features }) => {
+      const x = variable([batch!, features!], 1);
+      const gamma = ones(features!);
+      const beta = zeros(features!);
+      const g = tf.randomNormal([batch!, features!], 0, 1, 'float32', 6);
+      const loss = () => batchNorm(x, gamma, beta).mul(g).sum() as Scalar;
+      return () =>
+        tf.tidy(() => {
+          tf.variableGrads(loss, [x, gamma, beta]).value.dataSync();
+        });
+    },
+  };
+}
+
+async function load(): Promise<TF | string> {
+  try {
+    const tf = await import('@tensorflow/tfjs');
+    tf.env().set('PROD', true); // no debug checks, no "install tfjs-node" banner
+    return tf;
+  } catch (e) {
+    return `@tensorflow/tfjs not installed (${(e as Error).message.split('\n')[0]})`;
+  }
+}
+
+function runner(tf: TF, backend: string, name: string, detail: string): Runner {
+  const build = builders(tf);
+  return {
+    name,
+    detail,
+    async measure(cell: Cell, budget: Budget) {
+      const make = build[cell.workload];
+      if (make === undefined) return null;
+      await tf.setBackend(backend);
+      tf.engine().startScope();
+      try {
+        return timeReps(make(cell.params), budget);
+      } finally {
+        tf.engine().endScope();
+        tf.disposeVariables();
+      }
+    },
+    async close() {},
+  };
+}
+
+export async function findTfjs(): Promise<Found[]> {
+  const tf = await load();
+  if (typeof tf === 'string') return [{ skipped: `tfjs-wasm, tfjs-cpu: ${tf}` }];
+  const found: Found[] = [];
+  try {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const require = createRequire(import.meta.url);
+    wasm.setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
+    if (!(await tf.setBackend('wasm'))) throw new Error('setBackend(wasm) returned false');
+    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    found.push(
+      runner(
+        tf,
+        'wasm',
+        'tfjs-wasm',
+        `TensorFlow.js ${tf.version.tfjs} WASM backend, float32, SIMD ${simd ? 'on' : 'off'}, 1 thread`,
+      ),
+    );
+  } catch (e) {
+    found.push({ skipped: `tfjs-wasm: ${(e as Error).message.split('\n')[0]}` });
+  }
+  found.push(
+    runner(tf, 'cpu', 'tfjs-cpu', `TensorFlow.js ${tf.version.tfjs} CPU backend (pure JS), float32`),
+  );
+  return found;
+}
