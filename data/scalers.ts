@@ -32,7 +32,7 @@ export abstract class Scaler {
   /** Checks a `[n, features]` input of finite values (against the fitted feature count when there is one). */
   protected check(method: string, x: Tensor): void {
     const where = `${this.name}.${method}`;
-    const fittedFeatures = method === 'fit' ? null : this.fitted(method).nFeatures;
+    const fittedFeatures = method === 'fit' ? null : this.fitted(method);
     if (x.ndim !== 2) {
       throw new ShapeError(
         `${where}: expected a 2D input of shape [nSamples, nFeatures] (got ${x.ndim}D input of shape ` +
@@ -67,11 +67,11 @@ export abstract class Scaler {
   }
 
   /** Throws unless `fit` has run; returns the fitted feature count. */
-  protected fitted(method: string): { nFeatures: number } {
+  protected fitted(method: string): number {
     if (this.nFeaturesIn === null) {
       throw new ValueError(`${this.name}.${method}: this ${this.name} is not fitted yet; call fit(x) first`);
     }
-    return { nFeatures: this.nFeaturesIn };
+    return this.nFeaturesIn;
   }
 
   /** A fitted statistic as a fresh `[features]` tensor. */
