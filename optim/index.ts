@@ -1,2 +1,34 @@
-// Filled in by the optim work; see the issues.
-export {};
+/**
+ * Optimizers, learning-rate schedulers and gradient clipping, with PyTorch's
+ * update rules, defaults and state-dict layout (`torch.optim`,
+ * `torch.optim.lr_scheduler`, `torch.nn.utils.clip_grad_*`).
+ */
+export { Adam, AdamBase, type AdamOptions, type AdamState, AdamW } from './adam.ts';
+export { type ClipGradNormOptions, clipGradNorm_, clipGradValue_ } from './clip_grad.ts';
+export {
+  type AnyOptimizer,
+  CosineAnnealingLR,
+  ExponentialLR,
+  LinearLR,
+  LRScheduler,
+  MultiStepLR,
+  ReduceLROnPlateau,
+  type ReduceLROnPlateauOptions,
+  type SchedulerStateDict,
+  type SchedulerStateValue,
+  StepLR,
+} from './lr_scheduler.ts';
+export {
+  type BaseOptions,
+  type Defaults,
+  type GroupValue,
+  Optimizer,
+  type OptimizerStateDict,
+  type ParamGroup,
+  type ParamGroupInput,
+  type Params,
+  type StateRecord,
+  type StateValue,
+} from './optimizer.ts';
+export { RMSprop, type RMSpropOptions, type RMSpropState } from './rmsprop.ts';
+export { SGD, type SGDOptions, type SGDState } from './sgd.ts';

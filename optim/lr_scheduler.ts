@@ -1,0 +1,480 @@
+/**
+ * Learning-rate schedulers, as `torch.optim.lr_scheduler`. Each writes the new
+ * rate into every parameter group's `lr`. The epoch-based ones use PyTorch's
+ * recursive ("chainable") formulas, which multiply the group's current lr, so
+ * their values match PyTorch's to the last bit rather than the closed forms in
+ * the docs (which they equal up to rounding). Call `scheduler.step()` after
+ * `optimizer.step()`, once per epoch.
+ */
+import { StateDictError, type Tensor, ValueError } from '../core/index.ts';
+import type { BaseOptions, Optimizer, StateRecord } from './optimizer.ts';
+
+/** Any optimizer: a scheduler only reads and writes its groups' `lr`. */
+export type AnyOptimizer = Optimizer<BaseOptions, StateRecord>;
+
+/** A scheduler setting or counter as stored in a state dict (PyTorch's key names). */
+export type SchedulerStateValue = number | number[] | string | null;
+export type SchedulerStateDict = Record<string, SchedulerStateValue>;
+
+function loaded<T extends SchedulerStateValue>(
+  name: string,
+  sd: SchedulerStateDict,
+  key: string,
+  kind: 'number' | 'number or null' | 'string' | 'number[]',
+): T {
+  const v = sd[key];
+  const ok =
+    kind === 'number[]'
+      ? Array.isArray(v) && v.every((x) => typeof x === 'number')
+      : kind === 'number or null'
+        ? typeof v === 'number' || v === null
+        : typeof v === kind;
+  if (!ok)
+    throw new StateDictError(
+      `${name}.loadStateDict: expected ${kind} at key ${key}, got ${JSON.stringify(v)}`,
+    );
+  return (Array.isArray(v) ? [...v] : v) as T;
+}
+
+function positiveInteger(name: string, option: string, v: number): void {
+  if (!(Number.isInteger(v) && v > 0)) {
+    throw new ValueError(`${name}: ${option} must be a positive integer (got ${v})`);
+  }
+}
+
+/**
+ * Base of the epoch-based schedulers (PyTorch's `LRScheduler`). On
+ * construction each group's `initialLr` is set to its lr (unless an earlier
+ * scheduler set it), `baseLrs` are read from there, and one step is taken to
+ * epoch 0.
+ */
+export abstract class LRScheduler {
+  readonly name: string;
+  readonly optimizer: AnyOptimizer;
+  /** The groups' initial learning rates. */
+  baseLrs: number[];
+  /** The number of `step()` calls so far, minus one (0 right after construction). */
+  lastEpoch = -1;
+  protected stepCount = 0;
+  protected lastLr: number[] = [];
+
+  protected constructor(name: string, optimizer: AnyOptimizer) {
+    this.name = name;
+    this.optimizer = optimizer;
+    for (const group of optimizer.paramGroups) group.initialLr ??= group.lr;
+    this.baseLrs = optimizer.paramGroups.map((g) => g.initialLr!);
+  }
+
+  /** The next learning rate of each group, in PyTorch's recursive form (`get_lr`). */
+  protected abstract getLr(): number[];
+  /** The scheduler's settings under PyTorch's names (`step_size`, `gamma`, `T_max`, ...). */
+  protected abstract settings(): SchedulerStateDict;
+  /** Restores the settings from a state dict. */
+  protected abstract loadSettings(sd: SchedulerStateDict): void;
+
+  /** The first step, to epoch 0; each subclass calls it last in its constructor, once its settings are set. */
+  protected initialStep(): void {
+    this.stepCount = 0;
+    this.step();
+  }
+
+  /** Advances one epoch and writes the new learning rates into the optimizer's groups. */
+  step(): void {
+    this.stepCount += 1;
+    this.lastEpoch += 1;
+    const values = this.getLr();
+    this.optimizer.paramGroups.forEach((group, i) => {
+      group.lr = values[i]!;
+    });
+    this.lastLr = this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  /** The learning rates the last step set, one per group. */
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+
+  /** Settings and counters under PyTorch's names (`last_epoch`, `base_lrs`, `_step_count`, `_last_lr`, ...). */
+  stateDict(): SchedulerStateDict {
+    return {
+      ...this.settings(),
+      base_lrs: [...this.baseLrs],
+      last_epoch: this.lastEpoch,
+      _step_count: this.stepCount,
+      _last_lr: [...this.lastLr],
+    };
+  }
+
+  /** Restores a state dict from `stateDict()`; the optimizer's state (its groups' lr) is restored separately. */
+  loadStateDict(sd: SchedulerStateDict): void {
+    const baseLrs = loaded<number[]>(this.name, sd, 'base_lrs', 'number[]');
+    const lastEpoch = loaded<number>(this.name, sd, 'last_epoch', 'number');
+    const stepCount = loaded<number>(this.name, sd, '_step_count', 'number');
+    const lastLr = loaded<number[]>(this.name, sd, '_last_lr', 'number[]');
+    this.loadSettings(sd);
+    this.baseLrs = baseLrs;
+    this.lastEpoch = lastEpoch;
+    this.stepCount = stepCount;
+    this.lastLr = lastLr;
+  }
+
+  protected groupLrs(): number[] {
+    return this.optimizer.paramGroups.map((g) => g.lr);
+  }
+}
+
+/**
+ * Multiplies the lr by γ every `stepSize` epochs: lr_e = lr_0 γ^⌊e / stepSize⌋
+ * (https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.StepLR.html).
+ */
+export class StepLR extends LRScheduler {
+  stepSize: number;
+  gamma: number;
+  constructor(optimizer: AnyOptimizer, { stepSize, gamma = 0.1 }: { stepSize: number; gamma?: number }) {
+    super('StepLR', optimizer);
+    positiveInteger(this.name, 'stepSize', stepSize);
+    this.stepSize = stepSize;
+    this.gamma = gamma;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    const lrs = this.groupLrs();
+    if (this.lastEpoch === 0 || this.lastEpoch % this.stepSize !== 0) return lrs;
+    return lrs.map((lr) => lr * this.gamma);
+  }
+  protected settings(): SchedulerStateDict {
+    return { step_size: this.stepSize, gamma: this.gamma };
+  }
+  protected loadSettings(sd: SchedulerStateDict): void {
+    this.stepSize = loaded(this.name, sd, 'step_size', 'number');
+    this.gamma = loaded(this.name, sd, 'gamma', 'number');
+  }
+}
+
+/**
+ * Multiplies the lr by γ at each milestone epoch (by γ^k if a milestone is
+ * listed k times): lr_e = lr_0 γ^(number of milestones ≤ e)
+ * (https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.MultiStepLR.html).
+ */
+export class MultiStepLR extends LRScheduler {
+  /** Sorted, repeats kept. */
+  milestones: number[];
+  gamma: number;
+  constructor(
+    optimizer: AnyOptimizer,
+    { milestones, gamma = 0.1 }: { milestones: readonly number[]; gamma?: number },
+  ) {
+    super('MultiStepLR', optimizer);
+    for (const m of milestones) {
+      if (!Number.isInteger(m)) throw new ValueError(`MultiStepLR: milestones must be integers (got ${m})`);
+    }
+    this.milestones = [...milestones].sort((a, b) => a - b);
+    this.gamma = gamma;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    const count = this.milestones.filter((m) => m === this.lastEpoch).length;
+    const lrs = this.groupLrs();
+    return count === 0 ? lrs : lrs.map((lr) => lr * this.gamma ** count);
+  }
+  protected settings(): SchedulerStateDict {
+    return { milestones: [...this.milestones], gamma: this.gamma };
+  }
+  protected loadSettings(sd: SchedulerStateDict): void {
+    this.milestones = loaded(this.name, sd, 'milestones', 'number[]');
+    this.gamma = loaded(this.name, sd, 'gamma', 'number');
+  }
+}
+
+/**
+ * Multiplies the lr by γ every epoch: lr_e = lr_0 γ^e
+ * (https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.ExponentialLR.html).
+ */
+export class ExponentialLR extends LRScheduler {
+  gamma: number;
+  constructor(optimizer: AnyOptimizer, { gamma }: { gamma: number }) {
+    super('ExponentialLR', optimizer);
+    this.gamma = gamma;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    const lrs = this.groupLrs();
+    return this.lastEpoch === 0 ? lrs : lrs.map((lr) => lr * this.gamma);
+  }
+  protected settings(): SchedulerStateDict {
+    return { gamma: this.gamma };
+  }
+  protected loadSettings(sd: SchedulerStateDict): void {
+    this.gamma = loaded(this.name, sd, 'gamma', 'number');
+  }
+}
+
+/**
+ * Cosine annealing without restarts
+ * (https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.CosineAnnealingLR.html):
+ *
+ *     lr_e = η_min + (lr_0 - η_min) (1 + cos(π e / T_max)) / 2
+ *
+ * computed, as PyTorch does, recursively from the previous lr:
+ *
+ *     lr_e = η_min + (lr_{e-1} - η_min) (1 + cos(π e / T_max)) / (1 + cos(π (e-1) / T_max))
+ *
+ * with an additive step where that ratio would be 0/0 (e - 1 - T_max a multiple
+ * of 2 T_max). Past T_max the lr rises again: a cosine of period 2 T_max.
+ */
+export class CosineAnnealingLR extends LRScheduler {
+  /** T_max, the number of epochs from lr_0 down to η_min. */
+  tMax: number;
+  etaMin: number;
+  constructor(optimizer: AnyOptimizer, { tMax, etaMin = 0 }: { tMax: number; etaMin?: number }) {
+    super('CosineAnnealingLR', optimizer);
+    positiveInteger(this.name, 'tMax', tMax);
+    this.tMax = tMax;
+    this.etaMin = etaMin;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    const e = this.lastEpoch;
+    const T = this.tMax;
+    const etaMin = this.etaMin;
+    const lrs = this.groupLrs();
+    if (e === 0) return lrs;
+    if ((e - 1 - T) % (2 * T) === 0) {
+      return lrs.map((lr, i) => lr + ((this.baseLrs[i]! - etaMin) * (1 - Math.cos(Math.PI / T))) / 2);
+    }
+    const ratio = (1 + Math.cos((Math.PI * e) / T)) / (1 + Math.cos((Math.PI * (e - 1)) / T));
+    return lrs.map((lr) => ratio * (lr - etaMin) + etaMin);
+  }
+  protected settings(): SchedulerStateDict {
+    return { T_max: this.tMax, eta_min: this.etaMin };
+  }
+  protected loadSettings(sd: SchedulerStateDict): void {
+    this.tMax = loaded(this.name, sd, 'T_max', 'number');
+    this.etaMin = loaded(this.name, sd, 'eta_min', 'number');
+  }
+}
+
+/**
+ * Linear warm-up (or decay) of the lr's factor from `startFactor` to
+ * `endFactor` over `totalIters` epochs, then constant
+ * (https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.LinearLR.html):
+ *
+ *     lr_e = lr_0 (s + (f - s) min(e, N) / N)
+ *
+ * computed recursively as PyTorch does: lr_e = lr_{e-1} (1 + (f - s) / (N s + (e - 1)(f - s))).
+ */
+export class LinearLR extends LRScheduler {
+  startFactor: number;
+  endFactor: number;
+  totalIters: number;
+  constructor(
+    optimizer: AnyOptimizer,
+    {
+      startFactor = 1 / 3,
+      endFactor = 1,
+      totalIters = 5,
+    }: { startFactor?: number; endFactor?: number; totalIters?: number } = {},
+  ) {
+    super('LinearLR', optimizer);
+    if (!(startFactor > 0 && startFactor <= 1)) {
+      throw new ValueError(
+        `LinearLR: startFactor expected to be greater than 0 and less or equal to 1 (got ${startFactor})`,
+      );
+    }
+    if (!(endFactor >= 0 && endFactor <= 1)) {
+      throw new ValueError(`LinearLR: endFactor expected to be between 0 and 1 (got ${endFactor})`);
+    }
+    positiveInteger(this.name, 'totalIters', totalIters);
+    this.startFactor = startFactor;
+    this.endFactor = endFactor;
+    this.totalIters = totalIters;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    const { startFactor: s, endFactor: f, totalIters: n, lastEpoch: e } = this;
+    const lrs = this.groupLrs();
+    if (e === 0) return lrs.map((lr) => lr * s);
+    if (e > n) return lrs;
+    return lrs.map((lr) => lr * (1 + (f - s) / (n * s + (e - 1) * (f - s))));
+  }
+  protected settings(): SchedulerStateDict {
+    return { start_factor: this.startFactor, end_factor: this.endFactor, total_iters: this.totalIters };
+  }
+  protected loadSettings(sd: SchedulerStateDict): void {
+    this.startFactor = loaded(this.name, sd, 'start_factor', 'number');
+    this.endFactor = loaded(this.name, sd, 'end_factor', 'number');
+    this.totalIters = loaded(this.name, sd, 'total_iters', 'number');
+  }
+}
+
+export interface ReduceLROnPlateauOptions {
+  /** 'min': the metric should fall (a loss); 'max': it should rise (an accuracy). Default 'min'. */
+  mode?: 'min' | 'max';
+  /** The lr is multiplied by this when it is cut (default 0.1; must be < 1). */
+  factor?: number;
+  /** Epochs without improvement tolerated before a cut (default 10). */
+  patience?: number;
+  /** How much better a metric must be to count as an improvement (default 1e-4). */
+  threshold?: number;
+  /** 'rel': better than best (1 ∓ threshold); 'abs': better than best ∓ threshold. Default 'rel'. */
+  thresholdMode?: 'rel' | 'abs';
+  /** Epochs to wait after a cut before counting bad epochs again (default 0). */
+  cooldown?: number;
+  /** Lower bound on the lr, one for all groups or one per group (default 0). */
+  minLr?: number | readonly number[];
+  /** A cut smaller than eps is not made (default 1e-8). */
+  eps?: number;
+}
+
+/**
+ * Cuts the lr by `factor` when a metric has not improved for more than
+ * `patience` epochs (https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.ReduceLROnPlateau.html).
+ * In 'min' mode with 'rel' threshold, a metric a improves on the best b if
+ * a < b (1 - threshold); 'abs' uses a < b - threshold ('max' mirrors both).
+ * A cut sets lr ← max(lr · factor, minLr), skipped when it would change lr by
+ * at most eps; after a cut, `cooldown` epochs pass before bad epochs count again.
+ */
+export class ReduceLROnPlateau {
+  readonly name = 'ReduceLROnPlateau';
+  readonly optimizer: AnyOptimizer;
+  mode: 'min' | 'max';
+  factor: number;
+  patience: number;
+  threshold: number;
+  thresholdMode: 'rel' | 'abs';
+  cooldown: number;
+  minLrs: number[];
+  eps: number;
+  /** The best metric so far (±Infinity before the first step). */
+  best: number;
+  numBadEpochs = 0;
+  cooldownCounter = 0;
+  lastEpoch = 0;
+  private lastLr: number[];
+
+  constructor(optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
+    const {
+      mode = 'min',
+      factor = 0.1,
+      patience = 10,
+      threshold = 1e-4,
+      thresholdMode = 'rel',
+      cooldown = 0,
+      minLr = 0,
+      eps = 1e-8,
+    } = options;
+    const name = this.name;
+    if (!(factor < 1 && factor >= 0))
+      throw new ValueError(`${name}: factor should be in [0, 1) (got ${factor})`);
+    if (mode !== 'min' && mode !== 'max')
+      throw new ValueError(`${name}: mode ${mode} is unknown; use 'min' or 'max'`);
+    if (thresholdMode !== 'rel' && thresholdMode !== 'abs') {
+      throw new ValueError(`${name}: thresholdMode ${thresholdMode} is unknown; use 'rel' or 'abs'`);
+    }
+    if (!(Number.isInteger(patience) && patience >= 0)) {
+      throw new ValueError(`${name}: patience must be a non-negative integer (got ${patience})`);
+    }
+    if (!(Number.isInteger(cooldown) && cooldown >= 0)) {
+      throw new ValueError(`${name}: cooldown must be a non-negative integer (got ${cooldown})`);
+    }
+    const groups = optimizer.paramGroups.length;
+    if (typeof minLr !== 'number' && minLr.length !== groups) {
+      throw new ValueError(
+        `${name}: expected ${groups} minLr values, one per parameter group, got ${minLr.length}`,
+      );
+    }
+    this.optimizer = optimizer;
+    this.mode = mode;
+    this.factor = factor;
+    this.patience = patience;
+    this.threshold = threshold;
+    this.thresholdMode = thresholdMode;
+    this.cooldown = cooldown;
+    this.minLrs = typeof minLr === 'number' ? Array(groups).fill(minLr) : [...minLr];
+    this.eps = eps;
+    this.best = this.modeWorse;
+    this.lastLr = optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  private get modeWorse(): number {
+    return this.mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  }
+
+  /** Whether metric a is an improvement on best. */
+  isBetter(a: number, best: number): boolean {
+    const t = this.threshold;
+    if (this.mode === 'min') return this.thresholdMode === 'rel' ? a < best * (1 - t) : a < best - t;
+    return this.thresholdMode === 'rel' ? a > best * (t + 1) : a > best + t;
+  }
+
+  /** Records one epoch's metric (a number or a one-element tensor) and cuts the lr if it has plateaued. */
+  step(metric: number | Tensor): void {
+    const current = typeof metric === 'number' ? metric : metric.item();
+    this.lastEpoch += 1;
+    if (this.isBetter(current, this.best)) {
+      this.best = current;
+      this.numBadEpochs = 0;
+    } else this.numBadEpochs += 1;
+    if (this.cooldownCounter > 0) {
+      this.cooldownCounter -= 1;
+      this.numBadEpochs = 0;
+    }
+    if (this.numBadEpochs > this.patience) {
+      this.optimizer.paramGroups.forEach((group, i) => {
+        const newLr = Math.max(group.lr * this.factor, this.minLrs[i]!);
+        if (group.lr - newLr > this.eps) group.lr = newLr;
+      });
+      this.cooldownCounter = this.cooldown;
+      this.numBadEpochs = 0;
+    }
+    this.lastLr = this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+
+  /** Settings and counters under PyTorch's names (`best`, `num_bad_epochs`, `cooldown_counter`, ...). */
+  stateDict(): SchedulerStateDict {
+    return {
+      mode: this.mode,
+      factor: this.factor,
+      patience: this.patience,
+      threshold: this.threshold,
+      threshold_mode: this.thresholdMode,
+      cooldown: this.cooldown,
+      min_lrs: [...this.minLrs],
+      eps: this.eps,
+      best: this.best,
+      num_bad_epochs: this.numBadEpochs,
+      cooldown_counter: this.cooldownCounter,
+      last_epoch: this.lastEpoch,
+      _last_lr: [...this.lastLr],
+    };
+  }
+
+  loadStateDict(sd: SchedulerStateDict): void {
+    const n = this.name;
+    const mode = loaded<string>(n, sd, 'mode', 'string');
+    const thresholdMode = loaded<string>(n, sd, 'threshold_mode', 'string');
+    if ((mode !== 'min' && mode !== 'max') || (thresholdMode !== 'rel' && thresholdMode !== 'abs')) {
+      throw new StateDictError(`${n}.loadStateDict: unknown mode ${mode} or threshold_mode ${thresholdMode}`);
+    }
+    const values = {
+      factor: loaded<number>(n, sd, 'factor', 'number'),
+      patience: loaded<number>(n, sd, 'patience', 'number'),
+      threshold: loaded<number>(n, sd, 'threshold', 'number'),
+      cooldown: loaded<number>(n, sd, 'cooldown', 'number'),
+      minLrs: loaded<number[]>(n, sd, 'min_lrs', 'number[]'),
+      eps: loaded<number>(n, sd, 'eps', 'number'),
+      best: loaded<number | null>(n, sd, 'best', 'number or null'),
+      numBadEpochs: loaded<number>(n, sd, 'num_bad_epochs', 'number'),
+      cooldownCounter: loaded<number>(n, sd, 'cooldown_counter', 'number'),
+      lastEpoch: loaded<number>(n, sd, 'last_epoch', 'number'),
+      lastLr: loaded<number[]>(n, sd, '_last_lr', 'number[]'),
+    };
+    Object.assign(this, values, { mode, thresholdMode });
+    // JSON turns ±Infinity into null: a best of null means no metric seen yet
+    if (values.best === null) this.best = this.modeWorse;
+  }
+}

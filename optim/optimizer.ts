@@ -1,0 +1,355 @@
+/**
+ * The Optimizer base, as `torch.optim.Optimizer`: parameter groups with their
+ * own options, lazily created per-parameter state, `zeroGrad`, `step`, and
+ * state dicts in PyTorch's layout (state keyed by parameter index, PyTorch's
+ * snake_case key names), so a state dict reads the same as PyTorch's.
+ *
+ * Each subclass supplies only its option checks and `updateParam`, the update
+ * rule for one parameter over its typed arrays (PyTorch's `_single_tensor_*`).
+ */
+import {
+  enableGrad,
+  fmtShape,
+  noGrad,
+  ShapeError,
+  StateDictError,
+  Tensor,
+  ValueError,
+} from '../core/index.ts';
+
+/** The option every optimizer has. */
+export interface BaseOptions {
+  lr: number;
+}
+
+/** One parameter group as given: its tensors, and any options that differ from the optimizer's defaults. */
+export type ParamGroupInput<O> = Partial<O> & { params: Tensor | Iterable<Tensor> };
+
+/** One parameter group with every option filled in; `initialLr` is set by the first scheduler attached. */
+export type ParamGroup<O> = O & { params: Tensor[]; initialLr?: number };
+
+/** What an optimizer is built from: tensors (one group), or a list of groups. */
+export type Params<O> = Iterable<Tensor> | Iterable<ParamGroupInput<O>>;
+
+/** Defaults: every option, with lr possibly missing (SGD requires it, per group or as a default). */
+export type Defaults<O extends BaseOptions> = Omit<O, 'lr'> & { lr?: number };
+
+/** A value in a parameter's state: a buffer shaped like the parameter, or a count. */
+export type StateValue = Tensor | number;
+/** Per-parameter state, in TypeScript casing (`momentumBuffer`, `expAvgSq`). */
+export type StateRecord = { [key: string]: StateValue | undefined };
+
+/** A group option as stored in a state dict. */
+export type GroupValue = number | boolean | string | number[];
+
+/**
+ * `optimizer.stateDict()`, in PyTorch's layout and key names:
+ * `{ state: { 0: { momentum_buffer: Tensor } }, param_groups: [{ lr: 0.1, ..., params: [0, 1] }] }`.
+ * Parameters are numbered in group order; a parameter without state has no entry.
+ */
+export interface OptimizerStateDict {
+  state: Record<number, Record<string, StateValue>>;
+  param_groups: Array<{ params: number[]; [option: string]: GroupValue }>;
+}
+
+/** `weightDecay` -> `weight_decay` (PyTorch's spelling of an option or state key). */
+export function toSnake(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** `weight_decay` -> `weightDecay`. */
+export function toCamel(key: string): string {
+  return key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+function copyValue<V>(v: V): V {
+  return (Array.isArray(v) ? [...v] : v) as V;
+}
+
+function cloneTensor(t: Tensor): Tensor {
+  return new Tensor(Float64Array.from(t.data), t.shape);
+}
+
+/**
+ * Base class of all optimizers. `O` is the option set (`{ lr, momentum, ... }`),
+ * `S` the state kept per parameter.
+ *
+ * Differences from PyTorch, each on the strict side: a tensor that does not
+ * require grad, or the same tensor twice within a group, is an error (PyTorch
+ * accepts the first and warns on the second); options are checked per group,
+ * not only the defaults; `stateDict()` returns copies of the buffers, so a
+ * snapshot does not change as training goes on.
+ */
+export abstract class Optimizer<O extends BaseOptions, S extends StateRecord> {
+  /** The class name used in messages (`SGD`, `Adam`, ...). */
+  readonly name: string;
+  readonly defaults: Defaults<O>;
+  readonly paramGroups: ParamGroup<O>[] = [];
+  /** Per-parameter state, created on a parameter's first step (`optimizer.state[p]`). */
+  readonly state = new Map<Tensor, S>();
+
+  protected constructor(name: string, params: Params<O>, defaults: Defaults<O>) {
+    this.name = name;
+    this.defaults = defaults;
+    this.check(defaults as Partial<O>, '');
+    const list = Array.from(params as Iterable<Tensor | ParamGroupInput<O>>);
+    if (list.length === 0) throw new ValueError(`${name}: got an empty parameter list`);
+    if (list[0] instanceof Tensor) this.addParamGroup({ params: list } as unknown as ParamGroupInput<O>);
+    else for (const group of list) this.addParamGroup(group as ParamGroupInput<O>);
+  }
+
+  /** Returns a message (`Invalid learning rate: -0.1`) for the first invalid option in o, or null. */
+  protected abstract checkOptions(o: Partial<O>): string | null;
+
+  /**
+   * Updates one parameter in place from its gradient, PyTorch's single-tensor
+   * rule. Returns its new state, or undefined when the rule keeps none.
+   */
+  protected abstract updateParam(
+    param: Tensor,
+    grad: Tensor,
+    state: S | undefined,
+    group: ParamGroup<O>,
+  ): S | undefined;
+
+  /** Builds a parameter's state from loaded values (camelCase keys, tensors already shape-checked). */
+  protected abstract parseState(raw: Record<string, StateValue>, where: string): S;
+
+  private check(o: Partial<O>, where: string): void {
+    const msg = this.checkOptions(o);
+    if (msg !== null) throw new ValueError(`${this.name}: ${msg}${where}`);
+  }
+
+  /** Adds a group of parameters with its own options (as fine-tuning adds a layer), filling in the defaults. */
+  addParamGroup(group: ParamGroupInput<O>): void {
+    const gi = this.paramGroups.length;
+    const where = `parameter group ${gi}`;
+    if (group.params === undefined || group.params === null) {
+      throw new ValueError(`${this.name}: ${where} has no 'params'`);
+    }
+    const params = group.params instanceof Tensor ? [group.params] : Array.from(group.params);
+    const seen = new Map<Tensor, string>();
+    let index = 0;
+    for (const g of this.paramGroups) for (const p of g.params) seen.set(p, `parameter ${index++}`);
+    params.forEach((p, j) => {
+      const what = `parameter ${index + j} (${where})`;
+      if (!(p instanceof Tensor)) {
+        throw new ValueError(`${this.name}: can only optimize Tensors, but ${what} is ${typeof p}`);
+      }
+      if (!p.requiresGrad) {
+        throw new ValueError(
+          `${this.name}: ${what} of shape ${fmtShape(p.shape)} does not require grad; create it with requiresGrad: true or leave it out`,
+        );
+      }
+      if (!p.isLeaf) {
+        throw new ValueError(
+          `${this.name}: can't optimize a non-leaf Tensor: ${what} of shape ${fmtShape(p.shape)} was computed by ${p.gradFn}`,
+        );
+      }
+      const first = seen.get(p);
+      if (first !== undefined) {
+        throw new ValueError(
+          `${this.name}: ${what} is the same tensor as ${first}; a tensor may appear only once across all parameter groups`,
+        );
+      }
+      seen.set(p, `parameter ${index + j}`);
+    });
+    const options: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(this.defaults)) options[key] = copyValue(value);
+    for (const [key, value] of Object.entries(group)) {
+      if (key === 'params' || value === undefined) continue;
+      if (!(key in this.defaults)) throw new ValueError(`${this.name}: unknown option '${key}' in ${where}`);
+      options[key] = copyValue(value);
+    }
+    if (options.lr === undefined) {
+      throw new ValueError(
+        `${this.name}: ${where} didn't specify a value of required optimization parameter lr`,
+      );
+    }
+    const full = { ...options, params } as ParamGroup<O>;
+    this.check(full, ` (${where})`);
+    this.paramGroups.push(full);
+  }
+
+  /** Sets every parameter's gradient to null (the default, as PyTorch 2) or to zeros. */
+  zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void {
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        if (p.grad === null) continue;
+        if (setToNone) p.grad = null;
+        else p.grad.detach_().data.fill(0);
+      }
+    }
+  }
+
+  /**
+   * One update of every parameter that has a gradient; parameters whose `.grad`
+   * is null are skipped and their state is left as it is. Runs under noGrad and
+   * writes `p.data` in place. A closure, if given, is run first with grad
+   * enabled (to recompute the loss), and its result is returned.
+   */
+  step<T>(closure?: () => T): T | undefined {
+    const loss = closure === undefined ? undefined : enableGrad(closure);
+    noGrad(() => {
+      let index = 0;
+      for (const group of this.paramGroups) {
+        for (const p of group.params) {
+          const g = p.grad;
+          if (g !== null) {
+            if (g.numel !== p.numel || g.ndim !== p.ndim || g.shape.some((d, i) => d !== p.shape[i])) {
+              throw new ShapeError(
+                `${this.name}.step: the gradient of parameter ${index} has shape ${fmtShape(g.shape)}, the parameter has shape ${fmtShape(p.shape)}`,
+              );
+            }
+            const next = this.updateParam(p, g, this.state.get(p), group);
+            if (next !== undefined) this.state.set(p, next);
+          }
+          index++;
+        }
+      }
+    });
+    return loss;
+  }
+
+  /** The optimizer's state in PyTorch's layout (see OptimizerStateDict); tensors are copies. */
+  stateDict(): OptimizerStateDict {
+    const indexOf = new Map<Tensor, number>();
+    const param_groups = this.paramGroups.map((group) => {
+      const packed: Record<string, GroupValue> = {};
+      for (const [key, value] of Object.entries(group)) {
+        if (key !== 'params' && value !== undefined) packed[toSnake(key)] = copyValue(value as GroupValue);
+      }
+      const params = group.params.map((p) => {
+        indexOf.set(p, indexOf.size);
+        return indexOf.size - 1;
+      });
+      return { ...packed, params };
+    });
+    const state: Record<number, Record<string, StateValue>> = {};
+    for (const [p, s] of this.state) {
+      const i = indexOf.get(p);
+      if (i === undefined) continue;
+      const entry: Record<string, StateValue> = {};
+      for (const [key, value] of Object.entries(s)) {
+        if (value !== undefined) entry[toSnake(key)] = value instanceof Tensor ? cloneTensor(value) : value;
+      }
+      if (Object.keys(entry).length > 0) state[i] = entry;
+    }
+    return { state, param_groups };
+  }
+
+  /**
+   * Restores a state dict from `stateDict()` (or of the same layout): group
+   * options and per-parameter state, matched to this optimizer's parameters by
+   * position. Tensors are copied. Group keys this optimizer has no option for
+   * (PyTorch's `foreach`, `differentiable`, ...) are ignored; a `null` state
+   * value (torch 1.13's SGD without momentum) means no state. Nothing changes if
+   * the dict does not fit.
+   */
+  loadStateDict(sd: OptimizerStateDict): void {
+    const fail = (msg: string) => new StateDictError(`${this.name}.loadStateDict: ${msg}`);
+    const saved = sd.param_groups;
+    if (saved.length !== this.paramGroups.length) {
+      throw fail(
+        `the loaded state dict has ${saved.length} parameter groups, the optimizer has ${this.paramGroups.length}`,
+      );
+    }
+    const byId = new Map<number, Tensor>();
+    const groups = saved.map((sg, gi) => {
+      const group = this.paramGroups[gi]!;
+      if (sg.params.length !== group.params.length) {
+        throw fail(
+          `parameter group ${gi} has ${sg.params.length} parameters in the loaded state dict, ${group.params.length} in the optimizer`,
+        );
+      }
+      sg.params.forEach((id, j) => byId.set(id, group.params[j]!));
+      const options: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(sg)) {
+        const name = toCamel(key);
+        if (key !== 'params' && (name in this.defaults || name === 'initialLr'))
+          options[name] = copyValue(value);
+      }
+      this.check({ ...group, ...options }, ` (loaded parameter group ${gi})`);
+      return options;
+    });
+    const state = new Map<Tensor, S>();
+    for (const [key, entry] of Object.entries(sd.state)) {
+      const p = byId.get(Number(key));
+      if (p === undefined)
+        throw fail(`state for parameter ${key}, which is in none of the loaded parameter groups`);
+      const raw: Record<string, StateValue> = {};
+      for (const [name, value] of Object.entries(entry) as [string, StateValue | null][]) {
+        if (value === null) continue;
+        if (value instanceof Tensor) {
+          if (value.shape.length !== p.ndim || value.shape.some((d, i) => d !== p.shape[i])) {
+            throw fail(
+              `${name} of parameter ${key} has shape ${fmtShape(value.shape)}, the parameter has shape ${fmtShape(p.shape)}`,
+            );
+          }
+          raw[toCamel(name)] = cloneTensor(value);
+        } else if (typeof value === 'number') raw[toCamel(name)] = value;
+        else throw fail(`${name} of parameter ${key} is ${typeof value}, expected a Tensor or a number`);
+      }
+      try {
+        state.set(p, this.parseState(raw, `parameter ${key}`));
+      } catch (e) {
+        if (e instanceof StateDictError) throw fail(e.message);
+        throw e;
+      }
+    }
+    groups.forEach((options, gi) => Object.assign(this.paramGroups[gi]!, options));
+    this.state.clear();
+    for (const [p, s] of state) this.state.set(p, s);
+  }
+
+  /** As PyTorch prints an optimizer: each group's options, sorted by name. */
+  toString(): string {
+    const lines = [`${this.name} (`];
+    this.paramGroups.forEach((group, i) => {
+      lines.push(`Parameter Group ${i}`);
+      const keys = Object.keys(group)
+        .filter((k) => k !== 'params')
+        .sort();
+      for (const k of keys) {
+        const v = (group as unknown as Record<string, unknown>)[k];
+        lines.push(`    ${k}: ${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`);
+      }
+    });
+    lines.push(')');
+    return lines.join('\n');
+  }
+}
+
+/** Requires `key` in a loaded state to be a tensor (for `parseState`). */
+export function stateTensor(raw: Record<string, StateValue>, key: string, where: string): Tensor {
+  const v = raw[key];
+  if (!(v instanceof Tensor)) throw new StateDictError(`${where}: missing tensor ${toSnake(key)}`);
+  return v;
+}
+
+/** Requires `key` in a loaded state to be a number (for `parseState`). */
+export function stateNumber(raw: Record<string, StateValue>, key: string, where: string): number {
+  const v = raw[key];
+  if (typeof v !== 'number') throw new StateDictError(`${where}: missing number ${toSnake(key)}`);
+  return v;
+}
+
+/** An optional tensor in a loaded state. */
+export function optionalStateTensor(raw: Record<string, StateValue>, key: string): Tensor | undefined {
+  const v = raw[key];
+  return v instanceof Tensor ? v : undefined;
+}
+
+/** A fresh zero buffer shaped like p. */
+export function zerosBuffer(p: Tensor): Tensor {
+  return new Tensor(new Float64Array(p.numel), p.shape);
+}
+
+/** PyTorch's checks, shared by the optimizers: each returns a message or null. */
+export const checks = {
+  lr: (v: number | undefined) => (v !== undefined && !(v >= 0) ? `Invalid learning rate: ${v}` : null),
+  eps: (v: number | undefined) => (v !== undefined && !(v >= 0) ? `Invalid epsilon value: ${v}` : null),
+  momentum: (v: number | undefined) => (v !== undefined && !(v >= 0) ? `Invalid momentum value: ${v}` : null),
+  weightDecay: (v: number | undefined) =>
+    v !== undefined && !(v >= 0) ? `Invalid weightDecay value: ${v}` : null,
+};
