@@ -26,12 +26,6 @@ export {
   type TwoMoonsOptions,
   twoMoons,
 } from './datasets/synthetic.ts';
-export {
-  MinMaxScaler,
-  type MinMaxScalerJSON,
-  type MinMaxScalerOptions,
-  Scaler,
-  StandardScaler,
-  type StandardScalerJSON,
-  type StandardScalerOptions,
-} from './scalers.ts';
+export { MinMaxScaler, type MinMaxScalerJSON, type MinMaxScalerOptions } from './scalers/min-max.ts';
+export { Scaler } from './scalers/scaler.ts';
+export { StandardScaler, type StandardScalerJSON, type StandardScalerOptions } from './scalers/standard.ts';
