@@ -113,8 +113,9 @@ function readCache(file: string): MnistRaw | null {
   if (buf.length !== levelsEnd + n + n * MNIST_PIXELS) return null;
   // Copy out of the Buffer's pool so the float64 view is aligned.
   const levels = new Float64Array(buf.buffer.slice(buf.byteOffset + 16, buf.byteOffset + levelsEnd));
-  const labels = Uint8Array.from(buf.subarray(levelsEnd, levelsEnd + n));
-  const codes = Uint8Array.from(buf.subarray(levelsEnd + n));
+  // Views, not copies: a file this large gets a Buffer of its own, not a slice of the shared pool.
+  const labels = new Uint8Array(buf.buffer, buf.byteOffset + levelsEnd, n);
+  const codes = new Uint8Array(buf.buffer, buf.byteOffset + levelsEnd + n, n * MNIST_PIXELS);
   return { levels, labels, codes };
 }
 
