@@ -14,4 +14,6 @@ export * from './layernorm.ts';
 export * from './linear.ts';
 export * from './loss.ts';
 export * from './module.ts';
+export * from './rnn.ts';
+export * from './rnn-cells.ts';
 export * as safetensors from './safetensors.ts';

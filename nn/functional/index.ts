@@ -4,3 +4,4 @@ export * from './dropout.ts';
 export * from './linear.ts';
 export * from './loss.ts';
 export * from './normalization.ts';
+export * from './recurrent.ts';
