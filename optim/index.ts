@@ -12,8 +12,6 @@ export {
   LinearLR,
   LRScheduler,
   MultiStepLR,
-  ReduceLROnPlateau,
-  type ReduceLROnPlateauOptions,
   type SchedulerStateDict,
   type SchedulerStateValue,
   StepLR,
@@ -30,5 +28,6 @@ export {
   type StateRecord,
   type StateValue,
 } from './optimizer.ts';
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './reduce_lr_on_plateau.ts';
 export { RMSprop, type RMSpropOptions, type RMSpropState } from './rmsprop.ts';
 export { SGD, type SGDOptions, type SGDState } from './sgd.ts';
