@@ -276,12 +276,15 @@ export abstract class Module {
 
   /** Parameters and persistent buffers under PyTorch's keys, as tensors detached from the graph (sharing data). */
   stateDict(): StateDict {
+    // Every path is listed, so a module registered twice appears under both names, as in PyTorch.
     const sd: StateDict = {};
-    for (const [prefix, m] of this.namedModules()) {
-      const key = (n: string) => (prefix === '' ? n : `${prefix}.${n}`);
-      for (const [n, t] of m._parameters) if (t !== null) sd[key(n)] = t.detach();
-      for (const [n, t] of m._buffers) if (t !== null && !m._nonPersistent.has(n)) sd[key(n)] = t.detach();
-    }
+    const visit = (m: Module, prefix: string): void => {
+      for (const [n, t] of m._parameters) if (t !== null) sd[prefix + n] = t.detach();
+      for (const [n, t] of m._buffers)
+        if (t !== null && !m._nonPersistent.has(n)) sd[prefix + n] = t.detach();
+      for (const [n, child] of m._modules) visit(child, `${prefix}${n}.`);
+    };
+    visit(this, '');
     return sd;
   }
 

@@ -111,6 +111,11 @@ test('a module used twice is listed and counted once, and runs twice', () => {
   assert.is(m.numParameters(), lin.weight.numel + lin.bias!.numel);
   const x = tensor([[1, 2, 3]]);
   assert.equal(m.forward(x).toArray(), lin.forward(lin.forward(x)).toArray());
+  // PyTorch's state_dict lists every path, so the shared layer's tensors appear under both names.
+  assert.equal(Object.keys(m.stateDict()), ['0.weight', '0.bias', '1.weight', '1.bias']);
+  const copy = new nn.Sequential(new nn.Linear(3, 3), new nn.Linear(3, 3));
+  copy.loadStateDict(m.stateDict());
+  assert.equal(copy.forward(x).toArray(), m.forward(x).toArray());
 });
 
 test('numParameters(onlyTrainable) skips frozen parameters', () => {
