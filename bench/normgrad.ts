@@ -40,7 +40,7 @@ function w5(batch: number, features: number): Step {
   };
 }
 
-function build(cell: Cell): Step | null {
+export function build(cell: Cell): Step | null {
   const p = cell.params;
   switch (cell.workload) {
     case 'W1':

@@ -252,7 +252,7 @@ function run(
       }
       const node = t.gradFn;
       if (node === null || node.backward === null) continue;
-      const needs = node.inputs.map((x) => x.requiresGrad);
+      const needs = needsOf(node.inputs);
       const outer = inBackward;
       inBackward = true;
       let inGrads: readonly (Tensor | null)[];
@@ -294,6 +294,23 @@ function run(
     }
   }
   return captured;
+}
+
+// Shared, frozen `needs` arrays for the one- and two-input ops that make up nearly every
+// graph, so the backward pass does not allocate one per node.
+const NEEDS_1 = [Object.freeze([false]), Object.freeze([true])] as const;
+const NEEDS_2 = [
+  Object.freeze([false, false]),
+  Object.freeze([true, false]),
+  Object.freeze([false, true]),
+  Object.freeze([true, true]),
+] as const;
+
+function needsOf(inputs: readonly Tensor[]): readonly boolean[] {
+  if (inputs.length === 1) return NEEDS_1[inputs[0]!.requiresGrad ? 1 : 0];
+  if (inputs.length === 2)
+    return NEEDS_2[(inputs[0]!.requiresGrad ? 1 : 0) + (inputs[1]!.requiresGrad ? 2 : 0)];
+  return inputs.map((x) => x.requiresGrad);
 }
 
 /** Computes gradients of `root` with respect to every leaf that requires them, into `.grad`. */

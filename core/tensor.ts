@@ -10,7 +10,7 @@ import * as mm from './ops/matmul.ts';
 import * as mv from './ops/movement.ts';
 import * as rd from './ops/reduce.ts';
 import { formatTensor } from './print.ts';
-import { numelOf, type Shape } from './shape.ts';
+import type { Shape } from './shape.ts';
 
 export type TensorLike = Tensor | number;
 export type DType = 'float64';
@@ -24,20 +24,27 @@ export class Tensor {
   /** Row-major values. Mutating them in place bypasses autograd (as `.data` does in PyTorch). */
   readonly data: Float64Array;
   readonly shape: readonly number[];
-  readonly dtype: DType = 'float64';
   grad: Tensor | null = null;
   private _requiresGrad: boolean;
   private _gradFn: Node | null = null;
   private _retainsGrad = false;
-  private _hooks: Hook[] = [];
+  /** Null until the first hook: most tensors never get one, and an empty array per tensor is measurable. */
+  private _hooks: Hook[] | null = null;
 
   constructor(data: Float64Array, shape: Shape, requiresGrad = false) {
-    if (data.length !== numelOf(shape)) {
+    let numel = 1;
+    for (let i = 0; i < shape.length; i++) numel *= shape[i]!; // indexed: this runs once per op
+    if (data.length !== numel) {
       throw new ValueError(`Tensor: data of length ${data.length} does not fit shape ${fmtShape(shape)}`);
     }
     this.data = data;
-    this.shape = Object.freeze([...shape]);
+    // Ops pass their input's (already frozen) shape for same-shape results; sharing it saves a copy per op.
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this._requiresGrad = requiresGrad;
+  }
+
+  get dtype(): DType {
+    return 'float64';
   }
 
   /** @internal The engine's constructor for op results. */
@@ -122,15 +129,16 @@ export class Tensor {
     if (!this._requiresGrad) {
       throw new GraphError("registerHook: can't register a hook on a tensor that does not require grad");
     }
-    this._hooks.push(fn);
+    (this._hooks ??= []).push(fn);
     return {
       remove: () => {
-        this._hooks = this._hooks.filter((h) => h !== fn);
+        this._hooks = this._hooks?.filter((h) => h !== fn) ?? null;
       },
     };
   }
   /** @internal */
   _runHooks(g: Tensor): Tensor {
+    if (this._hooks === null) return g;
     for (const h of this._hooks) {
       const r = h(g);
       if (r !== undefined) g = r;
