@@ -129,7 +129,8 @@ export class Tensor {
     if (!this._requiresGrad) {
       throw new GraphError("registerHook: can't register a hook on a tensor that does not require grad");
     }
-    (this._hooks ??= []).push(fn);
+    if (this._hooks === null) this._hooks = [];
+    this._hooks.push(fn);
     return {
       remove: () => {
         this._hooks = this._hooks?.filter((h) => h !== fn) ?? null;
