@@ -1,0 +1,203 @@
+/**
+ * What an experiment is and how one is run: seed, time, render the figures to
+ * SVG, write `OUT/<name>/results.json` and the SVGs, and print the verdicts.
+ * Every experiment file exports one `Experiment` and ends with
+ * `runMain(experiment, import.meta.url)` so it also runs on its own.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { manualSeed, ValueError } from '../../core/index.ts';
+import { type Mode, parseArgs, USAGE } from './args.ts';
+import { type Progress, progress } from './progress.ts';
+import { renderSvg, type TopLevelSpec } from './render.ts';
+import { formatTable, verdictTable } from './table.ts';
+import type { ClaimId, Verdict } from './verdict.ts';
+
+export interface Figure {
+  /** File name inside the experiment's directory, ending in .svg. */
+  file: string;
+  title: string;
+  /** What the picture shows and how to read it, for the report. */
+  caption: string;
+  /** The claims the figure bears on; the report shows it under the first. */
+  claims?: ClaimId[];
+  spec: TopLevelSpec;
+}
+
+export interface Table {
+  title: string;
+  claims?: ClaimId[];
+  columns: string[];
+  rows: (string | number)[][];
+}
+
+/** What `run` returns. */
+export interface ExperimentOutput {
+  /** The set-up actually used (sizes, learning rates, step counts), by name. */
+  setup: Record<string, string | number | boolean>;
+  verdicts: Verdict[];
+  figures: Figure[];
+  tables?: Table[];
+  /** Wall-clock measurements; kept apart from the numbers because they differ between runs. */
+  timings?: Record<string, number>;
+}
+
+export interface RunContext {
+  mode: Mode;
+  seed: number;
+  /** The experiment's output directory (created before run). */
+  dir: string;
+  quiet: boolean;
+  log(message: string): void;
+  progress(label: string, total: number): Progress;
+}
+
+export interface Experiment {
+  /** File name without .ts, also the output directory name. */
+  name: string;
+  title: string;
+  claims: ClaimId[];
+  /** What is run and why, in plain words for the report (paragraphs separated by blank lines). */
+  description: string;
+  /** How long --full takes, measured on the 2-core reference machine. */
+  fullModeTime: string;
+  run(ctx: RunContext): Promise<ExperimentOutput>;
+}
+
+/** The content of results.json. */
+export interface Results {
+  experiment: string;
+  title: string;
+  claims: ClaimId[];
+  description: string;
+  mode: Mode;
+  seed: number;
+  command: string;
+  wallTimeSeconds: number;
+  fullModeTime: string;
+  setup: Record<string, string | number | boolean>;
+  verdicts: Verdict[];
+  figures: { file: string; title: string; caption: string; claims: ClaimId[] }[];
+  tables: Table[];
+  timings: Record<string, number>;
+}
+
+export interface RunOptions {
+  mode: Mode;
+  seed: number;
+  /** The root output directory; the experiment writes into `<out>/<name>/`. */
+  out: string;
+  quiet?: boolean;
+}
+
+export interface RunResult {
+  results: Results;
+  /** Rendered figures by file name. */
+  svgs: Map<string, string>;
+  dir: string;
+}
+
+export function commandFor(name: string, mode: Mode, seed: number): string {
+  return `npx tsx examples/${name}.ts --${mode}${seed === 0 ? '' : ` --seed ${seed}`}`;
+}
+
+/** Runs one experiment, writes its results.json and SVGs, and returns them. */
+export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<RunResult> {
+  const dir = resolve(opts.out, exp.name);
+  mkdirSync(dir, { recursive: true });
+  const quiet = opts.quiet ?? false;
+  const ctx: RunContext = {
+    mode: opts.mode,
+    seed: opts.seed,
+    dir,
+    quiet,
+    log: (m) => {
+      if (!quiet) console.log(m);
+    },
+    progress: (label, total) => progress(label, total, { quiet }),
+  };
+  manualSeed(opts.seed);
+  const start = performance.now();
+  const out = await exp.run(ctx);
+  const wallTimeSeconds = Number(((performance.now() - start) / 1000).toFixed(2));
+  for (const c of exp.claims) {
+    if (!out.verdicts.some((v) => v.claim === c)) {
+      throw new ValueError(`runExperiment: ${exp.name} declares claim ${c} but returned no verdict for it`);
+    }
+  }
+  const svgs = new Map<string, string>();
+  for (const f of out.figures) {
+    if (!f.file.endsWith('.svg'))
+      throw new ValueError(`runExperiment: figure file must end in .svg, got ${f.file}`);
+    const svg = await renderSvg(f.spec);
+    svgs.set(f.file, svg);
+    writeFileSync(join(dir, f.file), svg);
+  }
+  const results: Results = {
+    experiment: exp.name,
+    title: exp.title,
+    claims: exp.claims,
+    description: exp.description,
+    mode: opts.mode,
+    seed: opts.seed,
+    command: commandFor(exp.name, opts.mode, opts.seed),
+    wallTimeSeconds,
+    fullModeTime: exp.fullModeTime,
+    setup: out.setup,
+    verdicts: out.verdicts,
+    figures: out.figures.map((f) => ({
+      file: f.file,
+      title: f.title,
+      caption: f.caption,
+      claims: f.claims ?? [],
+    })),
+    tables: out.tables ?? [],
+    timings: out.timings ?? {},
+  };
+  writeFileSync(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  return { results, svgs, dir };
+}
+
+/** The terminal summary of one experiment: its tables, then its verdicts. */
+export function describeRun(r: RunResult): string {
+  const parts = [`\n== ${r.results.title} (${r.results.mode}, seed ${r.results.seed}) ==`];
+  for (const t of r.results.tables) parts.push(`\n${t.title}\n${formatTable(t.columns, t.rows)}`);
+  parts.push(`\n${verdictTable(r.results.verdicts, 6)}`);
+  parts.push(
+    `\nwrote ${join(r.dir, 'results.json')} and ${r.svgs.size} SVG file(s) in ${r.results.wallTimeSeconds} s`,
+  );
+  return parts.join('\n');
+}
+
+/** True when the module at `importMetaUrl` is the script node was started with. */
+export function isMain(importMetaUrl: string | undefined): boolean {
+  const script = process.argv[1];
+  return (
+    script !== undefined &&
+    importMetaUrl !== undefined &&
+    pathToFileURL(resolve(script)).href === importMetaUrl
+  );
+}
+
+/**
+ * Lets an experiment file run on its own: `npx tsx examples/<name>.ts --quick`.
+ * Does nothing when the file is imported (by run-all or the tests). Errors are
+ * printed and set a failing exit code.
+ */
+export function runMain(exp: Experiment, importMetaUrl: string): void {
+  if (!isMain(importMetaUrl)) return;
+  const main = async () => {
+    const args = parseArgs(process.argv.slice(2));
+    if (args.help) {
+      console.log(`${exp.title}\nusage: npx tsx examples/${exp.name}.ts [options]\n${USAGE}`);
+      return;
+    }
+    const r = await runExperiment(exp, { mode: args.mode, seed: args.seed, out: args.out });
+    console.log(describeRun(r));
+  };
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,108 @@
+/**
+ * Every registered experiment, in tiny mode, writes results.json with a verdict
+ * for each of its claims and SVG figures that are SVG; the same seed gives the
+ * same results; run-all writes a self-contained report.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { type Results, runExperiment } from '../../examples/lib/experiment.ts';
+import { experiments } from '../../examples/registry.ts';
+import { runAll } from '../../examples/run-all.ts';
+
+const VERDICTS = ['held', 'did not hold', 'held partly', 'not tested'];
+const out = mkdtempSync(join(tmpdir(), 'normgrad-smoke-'));
+const first = new Map<string, Results>();
+
+/** results.json without the fields that legitimately differ between runs (wall-clock times). */
+function reproducible(r: Results): Omit<Results, 'wallTimeSeconds' | 'timings'> {
+  const { wallTimeSeconds: _w, timings: _t, ...rest } = r;
+  return rest;
+}
+
+test('the registry lists experiments with unique names and declared claims', () => {
+  assert.ok(experiments.length > 0);
+  const names = experiments.map((e) => e.name);
+  assert.equal(new Set(names).size, names.length, `duplicate experiment names: ${names.join(', ')}`);
+  for (const e of experiments) {
+    assert.ok(e.claims.length > 0, `${e.name} declares no claims`);
+    assert.ok(existsSync(join('examples', `${e.name}.ts`)), `${e.name}: examples/${e.name}.ts is missing`);
+  }
+});
+
+for (const exp of experiments) {
+  test(`${exp.name} --tiny writes results.json with a verdict per claim, and SVG figures`, async () => {
+    const r = await runExperiment(exp, { mode: 'tiny', seed: 0, out, quiet: true });
+    const path = join(out, exp.name, 'results.json');
+    assert.ok(existsSync(path), `${path} was not written`);
+    const results = JSON.parse(readFileSync(path, 'utf8')) as Results;
+    assert.is(results.experiment, exp.name);
+    assert.is(results.mode, 'tiny');
+    assert.is(results.seed, 0);
+    assert.ok(results.wallTimeSeconds >= 0);
+    for (const c of exp.claims) {
+      const vs = results.verdicts.filter((v) => v.claim === c);
+      assert.ok(vs.length > 0, `${exp.name}: no verdict for ${c}`);
+      for (const v of vs) {
+        assert.ok(VERDICTS.includes(v.verdict), `${exp.name} ${c}: verdict "${v.verdict}"`);
+        assert.ok(v.criterion.length > 20, `${exp.name} ${c}: the criterion is missing`);
+        assert.ok(Object.keys(v.numbers).length > 0, `${exp.name} ${c}: no numbers`);
+      }
+    }
+    assert.ok(results.figures.length > 0, `${exp.name} draws no figure`);
+    for (const f of results.figures) {
+      const svg = readFileSync(join(out, exp.name, f.file), 'utf8');
+      assert.ok(svg.startsWith('<svg'), `${f.file} does not start with <svg`);
+      assert.ok(svg.trimEnd().endsWith('</svg>'), `${f.file} does not end with </svg>`);
+      assert.ok(f.title.length > 0 && f.caption.length > 0, `${f.file} has no title or caption`);
+    }
+    assert.equal(results, JSON.parse(JSON.stringify(r.results)));
+    first.set(exp.name, results);
+  });
+}
+
+for (const exp of experiments) {
+  test(`${exp.name}: the same seed gives identical results`, async () => {
+    const again = await runExperiment(exp, { mode: 'tiny', seed: 0, out: join(out, 'again'), quiet: true });
+    const before = first.get(exp.name);
+    assert.ok(before, 'the first run is missing');
+    assert.equal(reproducible(JSON.parse(JSON.stringify(again.results)) as Results), reproducible(before!));
+  });
+}
+
+test('run-all writes a self-contained report with every claim', async () => {
+  const dir = join(out, 'all');
+  const { runs, report } = await runAll({
+    mode: 'tiny',
+    seed: 0,
+    out: dir,
+    quiet: true,
+    only: [experiments[0]!.name],
+  });
+  assert.is(runs.length, 1);
+  const html = readFileSync(report, 'utf8');
+  assert.ok(html.startsWith('<!doctype html>'));
+  assert.not.match(html, /<script|<link|<img|<iframe|\ssrc=|@import|url\(http/i);
+  for (let k = 1; k <= 14; k++) assert.match(html, new RegExp(`<td>(<a href="#C${k}">)?C${k}(</a>)?</td>`));
+  for (const c of experiments[0]!.claims) assert.match(html, new RegExp(`id="${c}"`));
+  assert.match(html, /<svg/);
+  assert.match(html, new RegExp(`npx tsx examples/${experiments[0]!.name}\\.ts --tiny`));
+});
+
+test('run-all rejects an unknown experiment name', async () => {
+  try {
+    await runAll({ mode: 'tiny', seed: 0, out, quiet: true, only: ['no-such-experiment'] });
+    assert.unreachable('should have thrown');
+  } catch (e) {
+    assert.match(
+      (e as Error).message,
+      /run-all: --only names an unknown experiment no-such-experiment \(known: /,
+    );
+  }
+});
+
+test.after(() => rmSync(out, { recursive: true, force: true }));
+
+test.run();
