@@ -1,0 +1,266 @@
+/**
+ * Normalization kernels: the statistics, the normalize-and-affine step and its
+ * gradient, each in as few passes over memory as the math allows, no Tensor and
+ * no autograd.
+ *
+ *     x̂ = (x - μ) · rstd,   rstd = 1 / sqrt(σ² + ε),   y = γ x̂ + β
+ *
+ * with μ and the biased σ² taken over a group of M values. For an upstream
+ * gradient g, with sums over the same group,
+ *
+ *     dβ = Σ g,   dγ = Σ g x̂,   dx = rstd · (γ g - mean(γ g) - x̂ · mean(γ g x̂))
+ *
+ * Two layouts:
+ * - channels (BatchNorm): x as [N, C, S], one group per channel c over n and s;
+ *   γ and β are per channel, so mean(γ g) = γ dβ / M and mean(γ g x̂) = γ dγ / M:
+ *   the backward is one pass for the two sums and one for dx.
+ * - rows (LayerNorm): x as [R, D], one group per contiguous row; γ and β are per
+ *   column. A row is read from memory once and then reused from L1 for its mean,
+ *   variance and output (forward) or its two means and dx (backward).
+ * The variance is two-pass (mean first, then mean of squared deviations), as the
+ * composed ops compute it, so the fused and composed paths agree to rounding.
+ *
+ * Like the matmul kernels these are pure functions of flat arrays: a WASM SIMD
+ * version can replace them behind the same signatures.
+ */
+
+export interface NormForward {
+  out: Float64Array;
+  /** Per group. */
+  mean: Float64Array;
+  /** Biased variance per group (what running statistics are built from). */
+  var: Float64Array;
+  rstd: Float64Array;
+}
+
+export interface NormBackward {
+  dx: Float64Array | null;
+  dweight: Float64Array;
+  dbias: Float64Array;
+}
+
+/** γ = 1 and β = 0 when a layer has no affine part, so the loops below stay one shape. */
+function orFill(v: Float64Array | null, n: number, value: number): Float64Array {
+  return v ?? new Float64Array(n).fill(value);
+}
+
+/** BatchNorm statistics and output over x as [N, C, S], per channel. */
+export function channelNormForward(
+  x: Float64Array,
+  n: number,
+  c: number,
+  s: number,
+  weight: Float64Array | null,
+  bias: Float64Array | null,
+  eps: number,
+): NormForward {
+  const m = n * s;
+  const mean = new Float64Array(c);
+  const variance = new Float64Array(c);
+  const rstd = new Float64Array(c);
+  const out = new Float64Array(x.length);
+  const w = orFill(weight, c, 1);
+  const b = orFill(bias, c, 0);
+  if (s === 1) {
+    // [N, C]: walk rows, so the inner loop runs along contiguous channels.
+    for (let i = 0; i < n; i++) {
+      const row = i * c;
+      for (let j = 0; j < c; j++) mean[j] = mean[j]! + x[row + j]!;
+    }
+    for (let j = 0; j < c; j++) mean[j] = mean[j]! / m;
+    for (let i = 0; i < n; i++) {
+      const row = i * c;
+      for (let j = 0; j < c; j++) {
+        const d = x[row + j]! - mean[j]!;
+        variance[j] = variance[j]! + d * d;
+      }
+    }
+    // Fold γ into the scale and β - μ γ rstd into the shift: the output pass is one multiply-add.
+    const scale = new Float64Array(c);
+    const shift = new Float64Array(c);
+    for (let j = 0; j < c; j++) {
+      variance[j] = variance[j]! / m;
+      rstd[j] = 1 / Math.sqrt(variance[j]! + eps);
+      scale[j] = w[j]! * rstd[j]!;
+      shift[j] = b[j]! - mean[j]! * scale[j]!;
+    }
+    for (let i = 0; i < n; i++) {
+      const row = i * c;
+      for (let j = 0; j < c; j++) out[row + j] = x[row + j]! * scale[j]! + shift[j]!;
+    }
+    return { out, mean, var: variance, rstd };
+  }
+  for (let j = 0; j < c; j++) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const base = (i * c + j) * s;
+      for (let k = 0; k < s; k++) sum += x[base + k]!;
+    }
+    const mu = sum / m;
+    let sq = 0;
+    for (let i = 0; i < n; i++) {
+      const base = (i * c + j) * s;
+      for (let k = 0; k < s; k++) {
+        const d = x[base + k]! - mu;
+        sq += d * d;
+      }
+    }
+    mean[j] = mu;
+    variance[j] = sq / m;
+    rstd[j] = 1 / Math.sqrt(sq / m + eps);
+    const scale = w[j]! * rstd[j]!;
+    const shift = b[j]! - mu * scale;
+    for (let i = 0; i < n; i++) {
+      const base = (i * c + j) * s;
+      for (let k = 0; k < s; k++) out[base + k] = x[base + k]! * scale + shift;
+    }
+  }
+  return { out, mean, var: variance, rstd };
+}
+
+/** The BatchNorm gradient over [N, C, S]; dx is skipped (null) when not wanted. */
+export function channelNormBackward(
+  g: Float64Array,
+  x: Float64Array,
+  n: number,
+  c: number,
+  s: number,
+  mean: Float64Array,
+  rstd: Float64Array,
+  weight: Float64Array | null,
+  wantX: boolean,
+): NormBackward {
+  const m = n * s;
+  const dbias = new Float64Array(c);
+  const dweight = new Float64Array(c);
+  const w = orFill(weight, c, 1);
+  if (s === 1) {
+    for (let i = 0; i < n; i++) {
+      const row = i * c;
+      for (let j = 0; j < c; j++) {
+        const gi = g[row + j]!;
+        dbias[j] = dbias[j]! + gi;
+        dweight[j] = dweight[j]! + gi * (x[row + j]! - mean[j]!);
+      }
+    }
+    for (let j = 0; j < c; j++) dweight[j] = dweight[j]! * rstd[j]!;
+    if (!wantX) return { dx: null, dweight, dbias };
+    // dx = k1 g + k2 x + k3 per channel: γ rstd (g - dβ/M - x̂ dγ/M) with x̂ expanded.
+    const k1 = new Float64Array(c);
+    const k2 = new Float64Array(c);
+    const k3 = new Float64Array(c);
+    for (let j = 0; j < c; j++) {
+      const r = rstd[j]!;
+      k1[j] = w[j]! * r;
+      k2[j] = (-k1[j]! * r * dweight[j]!) / m;
+      k3[j] = -k1[j]! * (dbias[j]! / m) - k2[j]! * mean[j]!;
+    }
+    const dx = new Float64Array(x.length);
+    for (let i = 0; i < n; i++) {
+      const row = i * c;
+      for (let j = 0; j < c; j++) dx[row + j] = k1[j]! * g[row + j]! + k2[j]! * x[row + j]! + k3[j]!;
+    }
+    return { dx, dweight, dbias };
+  }
+  const dx = wantX ? new Float64Array(x.length) : null;
+  for (let j = 0; j < c; j++) {
+    const mu = mean[j]!;
+    const r = rstd[j]!;
+    let sg = 0;
+    let sgx = 0;
+    for (let i = 0; i < n; i++) {
+      const base = (i * c + j) * s;
+      for (let k = 0; k < s; k++) {
+        const gi = g[base + k]!;
+        sg += gi;
+        sgx += gi * (x[base + k]! - mu);
+      }
+    }
+    dbias[j] = sg;
+    dweight[j] = sgx * r;
+    if (dx === null) continue;
+    const k1 = w[j]! * r;
+    const k2 = (-k1 * r * dweight[j]!) / m;
+    const k3 = -k1 * (sg / m) - k2 * mu;
+    for (let i = 0; i < n; i++) {
+      const base = (i * c + j) * s;
+      for (let k = 0; k < s; k++) dx[base + k] = k1 * g[base + k]! + k2 * x[base + k]! + k3;
+    }
+  }
+  return { dx, dweight, dbias };
+}
+
+/** LayerNorm statistics and output over x as [R, D], per row; γ and β have length D. */
+export function rowNormForward(
+  x: Float64Array,
+  r: number,
+  d: number,
+  weight: Float64Array | null,
+  bias: Float64Array | null,
+  eps: number,
+): NormForward {
+  const mean = new Float64Array(r);
+  const variance = new Float64Array(r);
+  const rstd = new Float64Array(r);
+  const out = new Float64Array(x.length);
+  const w = orFill(weight, d, 1);
+  const b = orFill(bias, d, 0);
+  for (let i = 0; i < r; i++) {
+    const row = i * d;
+    let sum = 0;
+    for (let j = 0; j < d; j++) sum += x[row + j]!;
+    const mu = sum / d;
+    let sq = 0;
+    for (let j = 0; j < d; j++) {
+      const v = x[row + j]! - mu;
+      sq += v * v;
+    }
+    const rs = 1 / Math.sqrt(sq / d + eps);
+    mean[i] = mu;
+    variance[i] = sq / d;
+    rstd[i] = rs;
+    for (let j = 0; j < d; j++) out[row + j] = (x[row + j]! - mu) * rs * w[j]! + b[j]!;
+  }
+  return { out, mean, var: variance, rstd };
+}
+
+/** The LayerNorm gradient over [R, D]; dγ and dβ sum over rows; dx is skipped (null) when not wanted. */
+export function rowNormBackward(
+  g: Float64Array,
+  x: Float64Array,
+  r: number,
+  d: number,
+  mean: Float64Array,
+  rstd: Float64Array,
+  weight: Float64Array | null,
+  wantX: boolean,
+): NormBackward {
+  const dweight = new Float64Array(d);
+  const dbias = new Float64Array(d);
+  const dx = wantX ? new Float64Array(x.length) : null;
+  const w = orFill(weight, d, 1);
+  for (let i = 0; i < r; i++) {
+    const row = i * d;
+    const mu = mean[i]!;
+    const rs = rstd[i]!;
+    let sdy = 0;
+    let sdyx = 0;
+    for (let j = 0; j < d; j++) {
+      const gi = g[row + j]!;
+      const xh = (x[row + j]! - mu) * rs;
+      const dy = gi * w[j]!;
+      sdy += dy;
+      sdyx += dy * xh;
+      dbias[j] = dbias[j]! + gi;
+      dweight[j] = dweight[j]! + gi * xh;
+    }
+    if (dx === null) continue;
+    const a = sdy / d;
+    const bb = sdyx / d;
+    for (let j = 0; j < d; j++) {
+      const xh = (x[row + j]! - mu) * rs;
+      dx[row + j] = rs * (g[row + j]! * w[j]! - a - xh * bb);
+    }
+  }
+  return { dx, dweight, dbias };
+}
