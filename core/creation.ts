@@ -57,11 +57,17 @@ export function tensor(
     shape = [];
     inferNested(data as NestedArray, [], shape, flat);
     values = Float64Array.from(flat);
+  } else if (data === null || data === undefined) {
+    throw new ValueError(
+      `tensor: cannot make a tensor from ${data}; expected a number, a nested array or a typed array`,
+    );
   } else if (ArrayBuffer.isView(data) || typeof (data as ArrayLike<number>).length === 'number') {
     values = Float64Array.from(data as ArrayLike<number>);
     shape = [values.length];
   } else {
-    throw new ValueError(`tensor: cannot make a tensor from ${typeof data}`);
+    throw new ValueError(
+      `tensor: cannot make a tensor from ${typeof data}; expected a number, a nested array or a typed array`,
+    );
   }
   if (opts.shape !== undefined) {
     checkShapeArg('tensor', opts.shape);
@@ -75,17 +81,22 @@ export function tensor(
   return new Tensor(values, shape, opts.requiresGrad ?? false);
 }
 
-export function full(shape: Shape, value: number, opts: TensorOptions = {}): Tensor {
-  checkShapeArg('full', shape);
+/** A tensor of one value; `op` names the caller in errors. */
+function filled(op: string, shape: Shape, value: number, opts: TensorOptions): Tensor {
+  checkShapeArg(op, shape);
   return new Tensor(new Float64Array(numelOf(shape)).fill(value), shape, opts.requiresGrad ?? false);
 }
 
+export function full(shape: Shape, value: number, opts: TensorOptions = {}): Tensor {
+  return filled('full', shape, value, opts);
+}
+
 export function zeros(shape: Shape, opts: TensorOptions = {}): Tensor {
-  return full(shape, 0, opts);
+  return filled('zeros', shape, 0, opts);
 }
 
 export function ones(shape: Shape, opts: TensorOptions = {}): Tensor {
-  return full(shape, 1, opts);
+  return filled('ones', shape, 1, opts);
 }
 
 export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
@@ -164,6 +175,8 @@ export function randint(low: number, high: number, shape: Shape, opts: RandomOpt
 
 /** A random permutation of 0..n-1. */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(n) || n < 0)
+    throw new ValueError(`randperm: n must be a non-negative integer, got ${n}`);
   const g = opts.generator ?? defaultGenerator;
   return new Tensor(Float64Array.from(g.randperm(n)), [n]);
 }

@@ -51,9 +51,19 @@ export abstract class _BatchNorm extends Module {
     if (!Number.isInteger(numFeatures) || numFeatures < 1) {
       throw new ValueError(`${this.name}: numFeatures must be a positive integer, got ${numFeatures}`);
     }
+    const eps = opts.eps ?? 1e-5;
+    if (typeof eps !== 'number' || !(eps >= 0 && eps < Number.POSITIVE_INFINITY)) {
+      throw new ValueError(`${this.name}: eps must be a finite number >= 0, got ${eps}`);
+    }
+    const momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
+    if (momentum !== null && (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1))) {
+      throw new ValueError(
+        `${this.name}: momentum must be in [0, 1] (the weight of each new batch statistic) or null, got ${momentum}`,
+      );
+    }
     this.numFeatures = numFeatures;
-    this.eps = opts.eps ?? 1e-5;
-    this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
+    this.eps = eps;
+    this.momentum = momentum;
     this.affine = opts.affine ?? true;
     this.trackRunningStats = opts.trackRunningStats ?? true;
     const c = [numFeatures];
@@ -92,18 +102,19 @@ export abstract class _BatchNorm extends Module {
     }
     const useBatchStats = this.training || this.runningMean === null;
     if (useBatchStats) checkValuesPerChannel(this.name, input);
-    let factor = this.momentum ?? 0;
-    if (this.training && this.numBatchesTracked !== null) {
-      this.numBatchesTracked.data[0]! += 1;
-      if (this.momentum === null) factor = 1 / this.numBatchesTracked.data[0]!;
-    }
-    return batchNorm(input, this.runningMean, this.runningVar, {
+    const counting = this.training && this.numBatchesTracked !== null;
+    const seen = counting ? this.numBatchesTracked!.data[0]! + 1 : 0;
+    const factor = this.momentum ?? (counting ? 1 / seen : 0);
+    const out = batchNorm(input, this.runningMean, this.runningVar, {
       weight: this.weight,
       bias: this.bias,
       training: useBatchStats,
       momentum: factor,
       eps: this.eps,
     });
+    // Counted only once the batch went through, so a forward that throws (an anomaly) changes nothing.
+    if (counting) this.numBatchesTracked!.data[0] = seen;
+    return out;
   }
 
   override extraRepr(): string {

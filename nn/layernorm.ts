@@ -38,8 +38,12 @@ export class LayerNorm extends Module {
         `LayerNorm: normalizedShape must be a positive integer or a non-empty list of them, got ${JSON.stringify(normalizedShape)}`,
       );
     }
+    const eps = opts.eps ?? 1e-5;
+    if (typeof eps !== 'number' || !(eps >= 0 && eps < Number.POSITIVE_INFINITY)) {
+      throw new ValueError(`LayerNorm: eps must be a finite number >= 0, got ${eps}`);
+    }
     this.normalizedShape = Object.freeze(shape);
-    this.eps = opts.eps ?? 1e-5;
+    this.eps = eps;
     this.elementwiseAffine = opts.elementwiseAffine ?? true;
     const withBias = this.elementwiseAffine && (opts.bias ?? true);
     this.weight = this.registerParameter('weight', this.elementwiseAffine ? ones(shape) : null);

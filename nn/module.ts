@@ -14,7 +14,16 @@
  * initializes them in `resetParameters()`, computes in `forward()`, and prints
  * its configuration in `extraRepr()`.
  */
-import { fmtShape, noGrad, StateDictError, type Tensor, ValueError, withScope } from '../core/index.ts';
+import {
+  AnomalyError,
+  fmtShape,
+  NormgradError,
+  noGrad,
+  StateDictError,
+  Tensor,
+  ValueError,
+  withScope,
+} from '../core/index.ts';
 import { loadFile, type SafetensorsDType, type SerializeOptions, saveFile } from './safetensors.ts';
 
 /** Parameter and buffer names to tensors, under PyTorch's keys, in registration order. */
@@ -38,6 +47,25 @@ export interface SaveOptions {
 
 /** Buffers PyTorch keeps as int64; `save` stores them as I64 so PyTorch reads them with their own dtype. */
 const INTEGER_BUFFERS = new Set(['num_batches_tracked']);
+
+/** Errors that already name the module they were thrown in (by the innermost non-root module). */
+const located = new WeakSet<Error>();
+
+/**
+ * Appends `in module 'layers.2.bn (BatchNorm1d)'` to a normgrad error thrown inside
+ * a child module's forward, so a shape error in the fifth of five Linear layers
+ * says which one. AnomalyError names its module already; other errors pass as they are.
+ */
+function locate(e: unknown, label: string): unknown {
+  if (e instanceof NormgradError && !(e instanceof AnomalyError) && !located.has(e)) {
+    const head = `${e.name}: ${e.message}`;
+    e.message += ` in module '${label}'`;
+    // The stack's first line is the message as it was when something first read the stack.
+    if (e.stack?.startsWith(`${head}\n`)) e.stack = `${e.name}: ${e.message}${e.stack.slice(head.length)}`;
+    located.add(e);
+  }
+  return e;
+}
 
 /**
  * The base of every layer. Module path scopes: the constructor wraps this
@@ -65,7 +93,14 @@ export abstract class Module {
     Object.defineProperty(this, 'forward', {
       configurable: true,
       writable: true,
-      value: (...args: unknown[]) => withScope(this.scopeLabel(), () => forward.apply(this, args)),
+      value: (...args: unknown[]) => {
+        const label = this.scopeLabel();
+        try {
+          return withScope(label, () => forward.apply(this, args));
+        } catch (e) {
+          throw this.path === '' ? e : locate(e, label);
+        }
+      },
     });
   }
 
@@ -310,7 +345,13 @@ export abstract class Module {
     }
     for (const [k, mine] of Object.entries(own)) {
       if (!Object.hasOwn(sd, k)) continue;
-      const theirs = sd[k]!;
+      const theirs: unknown = sd[k];
+      if (!(theirs instanceof Tensor)) {
+        errors.push(
+          `value for ${k} is ${Array.isArray(theirs) ? 'an array' : theirs === null ? 'null' : typeof theirs}, expected a Tensor of shape ${fmtShape(mine.shape)}.`,
+        );
+        continue;
+      }
       const same =
         theirs.shape.length === mine.shape.length && theirs.shape.every((s, i) => s === mine.shape[i]);
       if (!same) {

@@ -190,21 +190,25 @@ export abstract class Optimizer<O extends BaseOptions, S extends StateRecord> {
    */
   step<T>(closure?: () => T): T | undefined {
     const loss = closure === undefined ? undefined : enableGrad(closure);
+    // Every gradient is checked before any parameter moves, so a bad one leaves the model as it was.
+    let index = 0;
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        const g = p.grad;
+        if (g !== null && (g.ndim !== p.ndim || g.shape.some((d, i) => d !== p.shape[i]))) {
+          throw new ShapeError(
+            `${this.name}.step: the gradient of parameter ${index} has shape ${fmtShape(g.shape)}, the parameter has shape ${fmtShape(p.shape)}`,
+          );
+        }
+        index++;
+      }
+    }
     noGrad(() => {
-      let index = 0;
       for (const group of this.paramGroups) {
         for (const p of group.params) {
-          const g = p.grad;
-          if (g !== null) {
-            if (g.numel !== p.numel || g.ndim !== p.ndim || g.shape.some((d, i) => d !== p.shape[i])) {
-              throw new ShapeError(
-                `${this.name}.step: the gradient of parameter ${index} has shape ${fmtShape(g.shape)}, the parameter has shape ${fmtShape(p.shape)}`,
-              );
-            }
-            const next = this.updateParam(p, g, this.state.get(p), group);
-            if (next !== undefined) this.state.set(p, next);
-          }
-          index++;
+          if (p.grad === null) continue;
+          const next = this.updateParam(p, p.grad, this.state.get(p), group);
+          if (next !== undefined) this.state.set(p, next);
         }
       }
     });
@@ -347,9 +351,14 @@ export function zerosBuffer(p: Tensor): Tensor {
 
 /** PyTorch's checks, shared by the optimizers: each returns a message or null. */
 export const checks = {
-  lr: (v: number | undefined) => (v !== undefined && !(v >= 0) ? `Invalid learning rate: ${v}` : null),
+  lr: (v: number | undefined) =>
+    v !== undefined && !(v >= 0 && v < Number.POSITIVE_INFINITY) ? `Invalid learning rate: ${v}` : null,
   eps: (v: number | undefined) => (v !== undefined && !(v >= 0) ? `Invalid epsilon value: ${v}` : null),
-  momentum: (v: number | undefined) => (v !== undefined && !(v >= 0) ? `Invalid momentum value: ${v}` : null),
+  /** In [0, 1], stricter than PyTorch (which only rejects < 0): above 1 the velocity grows without bound. */
+  momentum: (v: number | undefined) =>
+    v !== undefined && !(v >= 0 && v <= 1) ? `Invalid momentum value: ${v}` : null,
+  dampening: (v: number | undefined) =>
+    v !== undefined && !(v >= 0 && v <= 1) ? `Invalid dampening value: ${v}` : null,
   weightDecay: (v: number | undefined) =>
     v !== undefined && !(v >= 0) ? `Invalid weightDecay value: ${v}` : null,
 };

@@ -65,7 +65,8 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
       checks.eps(o.eps) ??
       checks.momentum(o.momentum) ??
       checks.weightDecay(o.weightDecay) ??
-      (o.alpha !== undefined && !(o.alpha >= 0) ? `Invalid alpha value: ${o.alpha}` : null)
+      // alpha above 1 makes the running average of g² negative and its square root NaN
+      (o.alpha !== undefined && !(o.alpha >= 0 && o.alpha <= 1) ? `Invalid alpha value: ${o.alpha}` : null)
     );
   }
 

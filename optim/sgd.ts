@@ -55,7 +55,11 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
   }
 
   protected checkOptions(o: Partial<SGDOptions>): string | null {
-    const msg = checks.lr(o.lr) ?? checks.momentum(o.momentum) ?? checks.weightDecay(o.weightDecay);
+    const msg =
+      checks.lr(o.lr) ??
+      checks.momentum(o.momentum) ??
+      checks.dampening(o.dampening) ??
+      checks.weightDecay(o.weightDecay);
     if (msg !== null) return msg;
     if (o.nesterov && (!((o.momentum ?? 0) > 0) || (o.dampening ?? 0) !== 0)) {
       return `Nesterov momentum requires a momentum and zero dampening (got momentum ${o.momentum ?? 0}, dampening ${o.dampening ?? 0})`;

@@ -92,20 +92,11 @@ export function batchNorm(
   const dims = input.shape.map((_, i) => i).filter((i) => i !== 1);
 
   let out: Tensor;
+  let stats: Moments | null = null;
   if (training) {
     checkValuesPerChannel('batchNorm', input);
-    const stats = moments(input, dims);
+    stats = moments(input, dims);
     out = normalize(input, stats.mean, stats.var, eps);
-    if (runningMean !== null && runningVar !== null) {
-      // In place on the buffers' data: bookkeeping, not part of the graph.
-      const n = input.numel / channels;
-      const m = stats.mean.data;
-      const v = stats.var.data;
-      for (let c = 0; c < channels; c++) {
-        runningMean.data[c] = (1 - momentum) * runningMean.data[c]! + momentum * m[c]!;
-        runningVar.data[c] = (1 - momentum) * runningVar.data[c]! + momentum * ((v[c]! * n) / (n - 1));
-      }
-    }
   } else {
     if (runningMean === null || runningVar === null) {
       throw new ValueError(
@@ -116,6 +107,17 @@ export function batchNorm(
   }
   if (weight !== null) out = mul(out, perChannel(weight));
   if (bias !== null) out = out.add(perChannel(bias));
+  if (stats !== null && runningMean !== null && runningVar !== null) {
+    // In place on the buffers' data: bookkeeping, not part of the graph. Done last, so a
+    // forward that throws (an anomaly caught by detectAnomaly) leaves the buffers as they were.
+    const n = input.numel / channels;
+    const m = stats.mean.data;
+    const v = stats.var.data;
+    for (let c = 0; c < channels; c++) {
+      runningMean.data[c] = (1 - momentum) * runningMean.data[c]! + momentum * m[c]!;
+      runningVar.data[c] = (1 - momentum) * runningVar.data[c]! + momentum * ((v[c]! * n) / (n - 1));
+    }
+  }
   return out;
 }
 

@@ -1,0 +1,344 @@
+/**
+ * One table of bad calls across the public API (imported from the package root,
+ * as a user would). Each row asserts the error's class, so callers can catch by
+ * kind, and its exact message, which names the op or module, the argument and the
+ * offending shapes or values. A second group of tests checks that a call that
+ * throws leaves the object it was called on as it was.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  add,
+  cat,
+  data,
+  GraphError,
+  grad,
+  matmul,
+  maximum,
+  minimum,
+  NormgradError,
+  nn,
+  optim,
+  randperm,
+  ShapeError,
+  StateDictError,
+  stack,
+  tensor,
+  ValueError,
+  where,
+  zeros,
+} from '../../index.ts';
+
+/** The kinds of bad call the issue lists; the table must hold at least one of each. */
+const TOPICS = [
+  'broadcast',
+  'matmul',
+  'dim',
+  'reshape',
+  'batchnorm',
+  'layernorm',
+  'rnn',
+  'cross-entropy',
+  'state-dict',
+  'backward',
+  'optimizer',
+  'hyperparameter',
+  'scaler',
+  'dataloader',
+  'tensor',
+] as const;
+type Topic = (typeof TOPICS)[number];
+type ErrorClass = typeof ShapeError | typeof ValueError | typeof GraphError | typeof StateDictError;
+
+interface BadCall {
+  topic: Topic;
+  call: string;
+  fn: () => unknown;
+  kind: ErrorClass;
+  message: string;
+}
+
+const leaf = (shape: number[]) => zeros(shape, { requiresGrad: true });
+const a23 = () => zeros([2, 3]);
+const linearSd = (edit: (sd: nn.StateDict) => void) => () => {
+  const m = new nn.Linear(2, 2);
+  const sd = m.stateDict();
+  edit(sd);
+  return m.loadStateDict(sd);
+};
+const bnNet = () => new nn.Sequential(new nn.Linear(2, 3), new nn.BatchNorm1d(3));
+const usedTwice = () => {
+  const x = leaf([2]);
+  const y = x.mul(x).sum();
+  y.backward();
+  y.backward();
+};
+
+// biome-ignore format: one bad call per line reads as a table
+const TABLE: BadCall[] = [
+  // every binary op, with shapes that do not broadcast
+  { topic: 'broadcast', call: 'x.add(y)', fn: () => a23().add(zeros([4])), kind: ShapeError, message: 'add: shapes [2, 3] and [4] cannot be broadcast together (dim -1: 3 vs 4)' },
+  { topic: 'broadcast', call: 'add(x, y)', fn: () => add(zeros([3, 1, 5]), zeros([2, 4])), kind: ShapeError, message: 'add: shapes [3, 1, 5] and [2, 4] cannot be broadcast together (dim -1: 5 vs 4)' },
+  { topic: 'broadcast', call: 'x.sub(y)', fn: () => a23().sub(zeros([3, 3])), kind: ShapeError, message: 'sub: shapes [2, 3] and [3, 3] cannot be broadcast together (dim -2: 2 vs 3)' },
+  { topic: 'broadcast', call: 'x.mul(y)', fn: () => a23().mul(zeros([2, 2])), kind: ShapeError, message: 'mul: shapes [2, 3] and [2, 2] cannot be broadcast together (dim -1: 3 vs 2)' },
+  { topic: 'broadcast', call: 'x.div(y)', fn: () => a23().div(zeros([5, 1, 2])), kind: ShapeError, message: 'div: shapes [2, 3] and [5, 1, 2] cannot be broadcast together (dim -1: 3 vs 2)' },
+  { topic: 'broadcast', call: 'x.pow(y)', fn: () => a23().pow(zeros([4])), kind: ShapeError, message: 'pow: shapes [2, 3] and [4] cannot be broadcast together (dim -1: 3 vs 4)' },
+  { topic: 'broadcast', call: 'maximum', fn: () => maximum(a23(), zeros([3, 2])), kind: ShapeError, message: 'maximum: shapes [2, 3] and [3, 2] cannot be broadcast together (dim -2: 2 vs 3)' },
+  { topic: 'broadcast', call: 'minimum', fn: () => minimum(a23(), zeros([4, 1, 1, 2])), kind: ShapeError, message: 'minimum: shapes [2, 3] and [4, 1, 1, 2] cannot be broadcast together (dim -1: 3 vs 2)' },
+  { topic: 'broadcast', call: 'where', fn: () => where(zeros([4]), a23(), 0), kind: ShapeError, message: 'where: shapes [4] and [2, 3] cannot be broadcast together (dim -1: 4 vs 3)' },
+  { topic: 'broadcast', call: 'x.eq(y)', fn: () => a23().eq(zeros([2])), kind: ShapeError, message: 'eq: shapes [2, 3] and [2] cannot be broadcast together (dim -1: 3 vs 2)' },
+  { topic: 'broadcast', call: 'x.lt(y)', fn: () => a23().lt(zeros([3, 3])), kind: ShapeError, message: 'lt: shapes [2, 3] and [3, 3] cannot be broadcast together (dim -2: 2 vs 3)' },
+  { topic: 'broadcast', call: 'x.ge(y)', fn: () => a23().ge(zeros([5])), kind: ShapeError, message: 'ge: shapes [2, 3] and [5] cannot be broadcast together (dim -1: 3 vs 5)' },
+  { topic: 'broadcast', call: 'mseLoss', fn: () => nn.F.mseLoss(a23(), zeros([3])), kind: ShapeError, message: 'mseLoss: target of shape [3] must have the same shape as input [2, 3]' },
+  // matmul misalignment
+  { topic: 'matmul', call: 'matmul 2-D', fn: () => matmul(a23(), zeros([4, 5])), kind: ShapeError, message: 'matmul: cannot multiply [2, 3] by [4, 5]: 3 != 4' },
+  { topic: 'matmul', call: 'matmul 1-D', fn: () => zeros([3]).matmul(zeros([4])), kind: ShapeError, message: 'matmul: cannot multiply [3] by [4]: 3 != 4' },
+  { topic: 'matmul', call: 'matmul batch', fn: () => zeros([2, 3, 4]).matmul(zeros([3, 4, 5])), kind: ShapeError, message: 'matmul: shapes [2] and [3] cannot be broadcast together (dim -1: 2 vs 3)' },
+  { topic: 'matmul', call: 'matmul 0-d', fn: () => zeros([]).matmul(zeros([2])), kind: ShapeError, message: 'matmul: both arguments need at least 1 dimension, got shapes [] and [2]' },
+  { topic: 'matmul', call: 'F.linear', fn: () => nn.F.linear(a23(), zeros([4, 5])), kind: ShapeError, message: 'linear: input of shape [2, 3] must have 5 features in its last dim to match weight of shape [4, 5]' },
+  { topic: 'matmul', call: 'Linear', fn: () => new nn.Linear(3, 2).forward(zeros([4, 5])), kind: ShapeError, message: 'Linear: expected input with last dim 3 (inFeatures), got input of shape [4, 5]' },
+  { topic: 'matmul', call: 'Linear in Sequential', fn: () => new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU(), new nn.Linear(4, 1)).forward(zeros([1, 2])), kind: ShapeError, message: "Linear: expected input with last dim 4 (inFeatures), got input of shape [1, 3] in module '2 (Linear)'" },
+  // dims out of range
+  { topic: 'dim', call: 'sum', fn: () => a23().sum(2), kind: ValueError, message: 'sum: dim 2 is out of range for a tensor of 2 dimensions (expected to be in range of [-2, 1])' },
+  { topic: 'dim', call: 'mean', fn: () => a23().mean(-3), kind: ValueError, message: 'mean: dim -3 is out of range for a tensor of 2 dimensions (expected to be in range of [-2, 1])' },
+  { topic: 'dim', call: 'var', fn: () => a23().var([0, 2]), kind: ValueError, message: 'var: dim 2 is out of range for a tensor of 2 dimensions (expected to be in range of [-2, 1])' },
+  { topic: 'dim', call: 'amax', fn: () => a23().amax(3), kind: ValueError, message: 'amax: dim 3 is out of range for a tensor of 2 dimensions (expected to be in range of [-2, 1])' },
+  { topic: 'dim', call: 'argmax', fn: () => a23().argmax(2), kind: ValueError, message: 'argmax: dim 2 is out of range for a tensor of 2 dimensions (expected to be in range of [-2, 1])' },
+  { topic: 'dim', call: 'max(dim)', fn: () => a23().max(-3), kind: ValueError, message: 'max: dim -3 is out of range for a tensor of 2 dimensions (expected to be in range of [-2, 1])' },
+  { topic: 'dim', call: 'softmax', fn: () => a23().softmax(5), kind: ValueError, message: 'softmax: dim 5 is out of range for a tensor of 2 dimensions (expected to be in range of [-2, 1])' },
+  { topic: 'dim', call: 'logSoftmax', fn: () => a23().logSoftmax(2), kind: ValueError, message: 'logSoftmax: dim 2 is out of range for a tensor of 2 dimensions (expected to be in range of [-2, 1])' },
+  { topic: 'dim', call: 'logsumexp', fn: () => a23().logsumexp(-4), kind: ValueError, message: 'logsumexp: dim -4 is out of range for a tensor of 2 dimensions (expected to be in range of [-2, 1])' },
+  { topic: 'dim', call: 'transpose', fn: () => a23().transpose(0, 2), kind: ValueError, message: 'transpose: dim1 2 is out of range for a tensor of 2 dimensions (expected to be in range of [-2, 1])' },
+  { topic: 'dim', call: 'unsqueeze', fn: () => a23().unsqueeze(4), kind: ValueError, message: 'unsqueeze: dim 4 is out of range for a tensor of 3 dimensions (expected to be in range of [-3, 2])' },
+  { topic: 'dim', call: 'squeeze', fn: () => a23().squeeze(2), kind: ValueError, message: 'squeeze: dim 2 is out of range for a tensor of 2 dimensions (expected to be in range of [-2, 1])' },
+  { topic: 'dim', call: 'flatten', fn: () => a23().flatten(0, 3), kind: ValueError, message: 'flatten: endDim 3 is out of range for a tensor of 2 dimensions (expected to be in range of [-2, 1])' },
+  { topic: 'dim', call: 'cat', fn: () => cat([a23(), a23()], 2), kind: ValueError, message: 'cat: dim 2 is out of range for a tensor of 2 dimensions (expected to be in range of [-2, 1])' },
+  { topic: 'dim', call: 'stack', fn: () => stack([a23(), a23()], 4), kind: ValueError, message: 'stack: dim 4 is out of range for a tensor of 3 dimensions (expected to be in range of [-3, 2])' },
+  { topic: 'dim', call: 'split', fn: () => a23().split(1, -3), kind: ValueError, message: 'split: dim -3 is out of range for a tensor of 2 dimensions (expected to be in range of [-2, 1])' },
+  { topic: 'dim', call: 'select index', fn: () => a23().select(1, 3), kind: ValueError, message: 'select: index 3 is out of range for dimension 1 with size 3' },
+  { topic: 'dim', call: 'narrow', fn: () => a23().narrow(1, 2, 2), kind: ValueError, message: 'narrow: start (2) + length (2) exceeds dimension size (3) of dim 1 for input of shape [2, 3]' },
+  { topic: 'dim', call: 'gather index', fn: () => a23().gather(1, tensor([[0, 3], [1, 1] ]) ), kind: ValueError, message: 'gather: index 3 is out of bounds for dimension 1 with size 3 (input shape [2, 3])' },
+  { topic: 'dim', call: 'indexSelect index', fn: () => a23().indexSelect(0, [0, 2]), kind: ValueError, message: 'indexSelect: index 2 is out of bounds for dimension 0 with size 2 (input shape [2, 3])' },
+  // reshape to a different element count
+  { topic: 'reshape', call: 'reshape', fn: () => a23().reshape(4, 2), kind: ShapeError, message: 'reshape: shape [4, 2] is invalid for input of size 6 (shape [2, 3])' },
+  { topic: 'reshape', call: 'reshape -1', fn: () => a23().reshape(-1, 4), kind: ShapeError, message: 'reshape: shape [-1, 4] is invalid for input of size 6 (shape [2, 3])' },
+  { topic: 'reshape', call: 'view', fn: () => zeros([2, 3, 4]).view([5, -1]), kind: ShapeError, message: 'reshape: shape [5, -1] is invalid for input of size 24 (shape [2, 3, 4])' },
+  { topic: 'reshape', call: 'reshape two -1', fn: () => a23().reshape(-1, -1), kind: ValueError, message: 'reshape: only one dimension can be inferred in [-1, -1]' },
+  { topic: 'reshape', call: 'expand', fn: () => a23().expand(4, 3), kind: ShapeError, message: 'expand: the expanded size of the tensor (4) must match the existing size (2) at non-singleton dimension 0; target [4, 3], input [2, 3]' },
+  { topic: 'reshape', call: 'split sizes', fn: () => zeros([4]).split([1, 2]), kind: ShapeError, message: 'split: split sizes [1, 2] sum to 3, but dim 0 of input [4] has size 4' },
+  { topic: 'reshape', call: 'cat shapes', fn: () => cat([a23(), zeros([2, 4])], 0), kind: ShapeError, message: 'cat: sizes of tensors must match except in dimension 0; tensor 0 has shape [2, 3] but tensor 1 has shape [2, 4]' },
+  // BatchNorm
+  { topic: 'batchnorm', call: 'BatchNorm1d channels', fn: () => new nn.BatchNorm1d(3).forward(zeros([4, 5])), kind: ShapeError, message: 'BatchNorm1d: expected input with 3 channels (numFeatures) in dim 1, got input of shape [4, 5]' },
+  { topic: 'batchnorm', call: 'BatchNorm2d channels', fn: () => new nn.BatchNorm2d(3).forward(zeros([2, 4, 5, 5])), kind: ShapeError, message: 'BatchNorm2d: expected input with 3 channels (numFeatures) in dim 1, got input of shape [2, 4, 5, 5]' },
+  { topic: 'batchnorm', call: 'BatchNorm1d 4D', fn: () => new nn.BatchNorm1d(3).forward(zeros([4, 3, 2, 2])), kind: ShapeError, message: 'BatchNorm1d: expected 2D or 3D input (got 4D input of shape [4, 3, 2, 2])' },
+  { topic: 'batchnorm', call: 'BatchNorm1d 1D', fn: () => new nn.BatchNorm1d(3).forward(zeros([3])), kind: ShapeError, message: 'BatchNorm1d: expected 2D or 3D input (got 1D input of shape [3])' },
+  { topic: 'batchnorm', call: 'BatchNorm2d 2D', fn: () => new nn.BatchNorm2d(3).forward(zeros([4, 3])), kind: ShapeError, message: 'BatchNorm2d: expected 4D input (got 2D input of shape [4, 3])' },
+  { topic: 'batchnorm', call: 'BatchNorm1d one value', fn: () => new nn.BatchNorm1d(3).forward(zeros([1, 3])), kind: ValueError, message: 'BatchNorm1d: Expected more than 1 value per channel when training, got input size [1, 3]' },
+  { topic: 'batchnorm', call: 'BatchNorm2d one value', fn: () => new nn.BatchNorm2d(2).forward(zeros([1, 2, 1, 1])), kind: ValueError, message: 'BatchNorm2d: Expected more than 1 value per channel when training, got input size [1, 2, 1, 1]' },
+  { topic: 'batchnorm', call: 'BatchNorm1d in Sequential', fn: () => bnNet().forward(zeros([1, 2])), kind: ValueError, message: "BatchNorm1d: Expected more than 1 value per channel when training, got input size [1, 3] in module '1 (BatchNorm1d)'" },
+  { topic: 'batchnorm', call: 'F.batchNorm', fn: () => nn.F.batchNorm(a23(), zeros([4]), zeros([4])), kind: ShapeError, message: 'batchNorm: runningMean should have shape [3] (the channels of input [2, 3]), got [4]' },
+  { topic: 'batchnorm', call: 'BatchNorm1d numFeatures', fn: () => new nn.BatchNorm1d(0), kind: ValueError, message: 'BatchNorm1d: numFeatures must be a positive integer, got 0' },
+  // LayerNorm
+  { topic: 'layernorm', call: 'LayerNorm', fn: () => new nn.LayerNorm(4).forward(a23()), kind: ShapeError, message: 'LayerNorm: expected input with trailing shape [4] (normalizedShape), got input of shape [2, 3]' },
+  { topic: 'layernorm', call: 'LayerNorm 2 dims', fn: () => new nn.LayerNorm([2, 3]).forward(zeros([4, 3, 2])), kind: ShapeError, message: 'LayerNorm: expected input with trailing shape [2, 3] (normalizedShape), got input of shape [4, 3, 2]' },
+  { topic: 'layernorm', call: 'LayerNorm rank', fn: () => new nn.LayerNorm([2, 3]).forward(zeros([3])), kind: ShapeError, message: 'LayerNorm: expected input with trailing shape [2, 3] (normalizedShape), got input of shape [3]' },
+  { topic: 'layernorm', call: 'F.layerNorm weight', fn: () => nn.F.layerNorm(a23(), 3, { weight: zeros([2]) }), kind: ShapeError, message: 'layerNorm: weight should have shape [3] (normalizedShape), got [2]' },
+  { topic: 'layernorm', call: 'LayerNorm normalizedShape', fn: () => new nn.LayerNorm([2, 0]), kind: ValueError, message: 'LayerNorm: normalizedShape must be a positive integer or a non-empty list of them, got [2,0]' },
+  // recurrent cells
+  { topic: 'rnn', call: 'RNNCell input', fn: () => new nn.RNNCell(3, 4).forward(zeros([2, 5])), kind: ShapeError, message: 'RNNCell: expected input of shape [N, 3] or [3] (inputSize = 3), got [2, 5]' },
+  { topic: 'rnn', call: 'RNNCell hidden', fn: () => new nn.RNNCell(3, 4).forward(zeros([2, 3]), zeros([2, 5])), kind: ShapeError, message: 'RNNCell: expected hx of shape [2, 4] (hiddenSize = 4), got [2, 5]' },
+  { topic: 'rnn', call: 'LSTMCell cell state', fn: () => new nn.LSTMCell(3, 4).forward(zeros([2, 3]), [zeros([2, 4]), zeros([2, 5])]), kind: ShapeError, message: 'LSTMCell: expected cx of shape [2, 4] (hiddenSize = 4), got [2, 5]' },
+  { topic: 'rnn', call: 'GRUCell batch', fn: () => new nn.GRUCell(3, 4).forward(zeros([2, 3]), zeros([3, 4])), kind: ShapeError, message: 'GRUCell: expected hx of shape [2, 4] (hiddenSize = 4), got [3, 4]' },
+  { topic: 'rnn', call: 'LayerNormLSTMCell input', fn: () => new nn.LayerNormLSTMCell(3, 4).forward(zeros([3, 4])), kind: ShapeError, message: 'LayerNormLSTMCell: expected input of shape [N, 3] or [3] (inputSize = 3), got [3, 4]' },
+  { topic: 'rnn', call: 'LSTM h0', fn: () => new nn.LSTM(3, 4).forward(zeros([5, 2, 3]), [zeros([1, 2, 5]), zeros([1, 2, 4])]), kind: ShapeError, message: 'LSTM: expected h0 of shape [1, 2, 4] (numLayers, batch, hiddenSize), got [1, 2, 5]' },
+  // cross-entropy labels
+  { topic: 'cross-entropy', call: 'label too large', fn: () => nn.F.crossEntropy(a23(), tensor([0, 3])), kind: ValueError, message: 'crossEntropy: target 3 at index 1 is out of bounds for 3 classes (expected 0..2, or ignoreIndex -100)' },
+  { topic: 'cross-entropy', call: 'label negative', fn: () => nn.F.crossEntropy(a23(), tensor([-1, 0])), kind: ValueError, message: 'crossEntropy: target -1 at index 0 is out of bounds for 3 classes (expected 0..2, or ignoreIndex -100)' },
+  { topic: 'cross-entropy', call: 'label non-integer', fn: () => nn.F.crossEntropy(a23(), tensor([0, 1.5])), kind: ValueError, message: 'crossEntropy: target must hold integer class indices, got 1.5 at index 1' },
+  { topic: 'cross-entropy', call: 'label NaN', fn: () => new nn.CrossEntropyLoss().forward(a23(), tensor([Number.NaN, 1])), kind: ValueError, message: 'crossEntropy: target must hold integer class indices, got NaN at index 0' },
+  { topic: 'cross-entropy', call: 'label count', fn: () => nn.F.crossEntropy(a23(), tensor([0, 1, 2])), kind: ShapeError, message: 'crossEntropy: expected target of shape [2] (one class index per sample) for input of shape [2, 3], got target of shape [3]' },
+  { topic: 'cross-entropy', call: 'nllLoss label', fn: () => new nn.NLLLoss().forward(a23(), tensor([2, 7])), kind: ValueError, message: 'nllLoss: target 7 at index 1 is out of bounds for 3 classes (expected 0..2, or ignoreIndex -100)' },
+  { topic: 'cross-entropy', call: 'class weight', fn: () => nn.F.crossEntropy(a23(), tensor([0, 1]), { weight: zeros([2]) }), kind: ShapeError, message: 'crossEntropy: weight must have shape [3] (one per class), got [2]' },
+  // loadStateDict
+  { topic: 'state-dict', call: 'missing key', fn: linearSd((sd) => delete sd.bias), kind: StateDictError, message: 'Error(s) in loading state_dict for Linear:\n\tMissing key(s) in state_dict: "bias".' },
+  { topic: 'state-dict', call: 'unexpected key', fn: linearSd((sd) => { sd['extra.weight'] = zeros([1]); }), kind: StateDictError, message: 'Error(s) in loading state_dict for Linear:\n\tUnexpected key(s) in state_dict: "extra.weight".' },
+  { topic: 'state-dict', call: 'mis-shaped key', fn: linearSd((sd) => { sd.weight = zeros([2, 3]); }), kind: StateDictError, message: 'Error(s) in loading state_dict for Linear:\n\tsize mismatch for weight: copying a param with shape [2, 3] from checkpoint, the shape in current model is [2, 2].' },
+  { topic: 'state-dict', call: 'not a tensor', fn: linearSd((sd) => { (sd as Record<string, unknown>).bias = [0, 0]; }), kind: StateDictError, message: 'Error(s) in loading state_dict for Linear:\n\tvalue for bias is an array, expected a Tensor of shape [2].' },
+  { topic: 'state-dict', call: 'nested keys', fn: () => { const m = bnNet(); const sd = m.stateDict(); delete sd['1.running_var']; sd['1.running_mean'] = zeros([4]); m.loadStateDict(sd); }, kind: StateDictError, message: 'Error(s) in loading state_dict for Sequential:\n\tMissing key(s) in state_dict: "1.running_var".\n\tsize mismatch for 1.running_mean: copying a param with shape [4] from checkpoint, the shape in current model is [3].' },
+  { topic: 'state-dict', call: 'non-strict shape', fn: () => new nn.Linear(2, 2).loadStateDict({ weight: zeros([3, 2]) }, { strict: false }), kind: StateDictError, message: 'Error(s) in loading state_dict for Linear:\n\tsize mismatch for weight: copying a param with shape [3, 2] from checkpoint, the shape in current model is [2, 2].' },
+  // backward
+  { topic: 'backward', call: 'backward twice', fn: usedTwice, kind: GraphError, message: "backward: trying to backward through the graph a second time (op 'sum' has already freed its saved values); pass { retainGraph: true } to the first backward or grad call" },
+  { topic: 'backward', call: 'backward non-scalar', fn: () => leaf([2, 2]).mul(2).backward(), kind: GraphError, message: 'backward: grad can be implicitly created only for scalar outputs; got an output of shape [2, 2]' },
+  { topic: 'backward', call: 'backward without grad', fn: () => zeros([3]).sum().backward(), kind: GraphError, message: 'backward: element 0 of tensors does not require grad and does not have a grad_fn' },
+  { topic: 'backward', call: 'backward gradient shape', fn: () => leaf([2]) .mul(2) .backward(zeros([3])), kind: ShapeError, message: 'backward: mismatch in shape: grad of shape [3] given for an output of shape [2]' },
+  { topic: 'backward', call: 'grad input', fn: () => grad(leaf([2]).sum(), zeros([2])), kind: GraphError, message: 'grad: input 0 (shape [2]) does not require grad' },
+  { topic: 'backward', call: 'grad unused', fn: () => grad(leaf([2]).sum(), leaf([3])), kind: GraphError, message: 'grad: input 0 (shape [3]) was not used in the graph of the outputs; pass { allowUnused: true } to get null for it' },
+  // optimizer parameters
+  { topic: 'optimizer', call: 'no grad', fn: () => new optim.SGD([leaf([1]), zeros([2])], { lr: 0.1 }), kind: ValueError, message: 'SGD: parameter 1 (parameter group 0) of shape [2] does not require grad; create it with requiresGrad: true or leave it out' },
+  { topic: 'optimizer', call: 'non-leaf', fn: () => new optim.Adam([leaf([2]).mul(2)]), kind: ValueError, message: "Adam: can't optimize a non-leaf Tensor: parameter 0 (parameter group 0) of shape [2] was computed by <mul>" },
+  { topic: 'optimizer', call: 'same tensor twice', fn: () => { const p = leaf([2]); return new optim.SGD([p, p], { lr: 0.1 }); }, kind: ValueError, message: 'SGD: parameter 1 (parameter group 0) is the same tensor as parameter 0; a tensor may appear only once across all parameter groups' },
+  { topic: 'optimizer', call: 'same tensor in two groups', fn: () => { const p = leaf([2]); return new optim.RMSprop([{ params: [p] }, { params: [leaf([1]), p] }]); }, kind: ValueError, message: 'RMSprop: parameter 2 (parameter group 1) is the same tensor as parameter 0; a tensor may appear only once across all parameter groups' },
+  { topic: 'optimizer', call: 'gradient shape', fn: () => { const p = leaf([2]); const o = new optim.SGD([p], { lr: 1 }); p.grad = zeros([3]); o.step(); }, kind: ShapeError, message: 'SGD.step: the gradient of parameter 0 has shape [3], the parameter has shape [2]' },
+  // hyperparameters
+  { topic: 'hyperparameter', call: 'negative lr', fn: () => new optim.SGD([leaf([1])], { lr: -0.1 }), kind: ValueError, message: 'SGD: Invalid learning rate: -0.1' },
+  { topic: 'hyperparameter', call: 'infinite lr', fn: () => new optim.Adam([leaf([1])], { lr: Number.POSITIVE_INFINITY }), kind: ValueError, message: 'Adam: Invalid learning rate: Infinity' },
+  { topic: 'hyperparameter', call: 'momentum above 1', fn: () => new optim.SGD([leaf([1])], { lr: 0.1, momentum: 1.5 }), kind: ValueError, message: 'SGD: Invalid momentum value: 1.5' },
+  { topic: 'hyperparameter', call: 'momentum below 0', fn: () => new optim.RMSprop([leaf([1])], { momentum: -0.5 }), kind: ValueError, message: 'RMSprop: Invalid momentum value: -0.5' },
+  { topic: 'hyperparameter', call: 'dampening', fn: () => new optim.SGD([leaf([1])], { lr: 0.1, momentum: 0.9, dampening: Number.NaN }), kind: ValueError, message: 'SGD: Invalid dampening value: NaN' },
+  { topic: 'hyperparameter', call: 'RMSprop alpha', fn: () => new optim.RMSprop([leaf([1])], { alpha: 1.5 }), kind: ValueError, message: 'RMSprop: Invalid alpha value: 1.5' },
+  { topic: 'hyperparameter', call: 'Adam beta', fn: () => new optim.Adam([leaf([1])], { betas: [0.9, 1] }), kind: ValueError, message: 'Adam: Invalid beta parameter at index 1: 1' },
+  { topic: 'hyperparameter', call: 'Dropout p above 1', fn: () => new nn.Dropout(1.5), kind: ValueError, message: 'Dropout: dropout probability has to be between 0 and 1, but got 1.5' },
+  { topic: 'hyperparameter', call: 'Dropout p negative', fn: () => new nn.Dropout(-0.1), kind: ValueError, message: 'Dropout: dropout probability has to be between 0 and 1, but got -0.1' },
+  { topic: 'hyperparameter', call: 'F.dropout p NaN', fn: () => nn.F.dropout(a23(), Number.NaN), kind: ValueError, message: 'dropout: dropout probability has to be between 0 and 1, but got NaN' },
+  { topic: 'hyperparameter', call: 'BatchNorm momentum', fn: () => new nn.BatchNorm1d(3, { momentum: 1.1 }), kind: ValueError, message: 'BatchNorm1d: momentum must be in [0, 1] (the weight of each new batch statistic) or null, got 1.1' },
+  { topic: 'hyperparameter', call: 'BatchNorm eps', fn: () => new nn.BatchNorm2d(3, { eps: -1e-5 }), kind: ValueError, message: 'BatchNorm2d: eps must be a finite number >= 0, got -0.00001' },
+  { topic: 'hyperparameter', call: 'LayerNorm eps', fn: () => new nn.LayerNorm(3, { eps: Number.NaN }), kind: ValueError, message: 'LayerNorm: eps must be a finite number >= 0, got NaN' },
+  { topic: 'hyperparameter', call: 'labelSmoothing', fn: () => nn.F.crossEntropy(a23(), tensor([0, 1]), { labelSmoothing: 1.5 }), kind: ValueError, message: 'crossEntropy: labelSmoothing must be between 0.0 and 1.0, got 1.5' },
+  { topic: 'hyperparameter', call: 'StepLR stepSize', fn: () => new optim.StepLR(new optim.SGD([leaf([1])], { lr: 0.1 }), { stepSize: 0 }), kind: ValueError, message: 'StepLR: stepSize must be a positive integer (got 0)' },
+  // scalers
+  { topic: 'scaler', call: 'transform before fit', fn: () => new data.StandardScaler().transform(a23()), kind: ValueError, message: 'StandardScaler.transform: this StandardScaler is not fitted yet; call fit(x) first' },
+  { topic: 'scaler', call: 'inverseTransform before fit', fn: () => new data.MinMaxScaler().inverseTransform(a23()), kind: ValueError, message: 'MinMaxScaler.inverseTransform: this MinMaxScaler is not fitted yet; call fit(x) first' },
+  { topic: 'scaler', call: 'statistic before fit', fn: () => new data.StandardScaler().mean, kind: ValueError, message: 'StandardScaler.mean: this StandardScaler is not fitted yet; call fit(x) first' },
+  { topic: 'scaler', call: 'feature count', fn: () => new data.StandardScaler().fit(a23()).transform(zeros([4, 2])), kind: ShapeError, message: 'StandardScaler.transform: input has 2 features (shape [4, 2]), but StandardScaler was fitted on 3 features' },
+  { topic: 'scaler', call: 'feature count (min-max)', fn: () => new data.MinMaxScaler().fit(a23()).inverseTransform(zeros([4, 4])), kind: ShapeError, message: 'MinMaxScaler.inverseTransform: input has 4 features (shape [4, 4]), but MinMaxScaler was fitted on 3 features' },
+  { topic: 'scaler', call: 'NaN in fit', fn: () => new data.StandardScaler().fit(tensor([[1, 2], [3, Number.NaN] ]) ), kind: ValueError, message: 'StandardScaler.fit: feature 1 of sample 1 is NaN; the data must be finite' },
+  { topic: 'scaler', call: 'Infinity in transform', fn: () => new data.MinMaxScaler().fit(tensor([[1], [2]])).transform(tensor([[Number.NEGATIVE_INFINITY]])), kind: ValueError, message: 'MinMaxScaler.transform: feature 0 of sample 0 is -Infinity; the data must be finite' },
+  { topic: 'scaler', call: '1-D input', fn: () => new data.StandardScaler().fit(zeros([5])), kind: ShapeError, message: 'StandardScaler.fit: expected a 2D input of shape [nSamples, nFeatures] (got 1D input of shape [5]); reshape a single feature to [n, 1]' },
+  // DataLoader
+  { topic: 'dataloader', call: 'batchSize 0', fn: () => new data.DataLoader(new data.TensorDataset(zeros([3, 2])), { batchSize: 0 }), kind: ValueError, message: 'DataLoader: batchSize should be a positive integer value (got 0)' },
+  { topic: 'dataloader', call: 'batchSize negative', fn: () => new data.DataLoader(new data.TensorDataset(zeros([3, 2])), { batchSize: -4 }), kind: ValueError, message: 'DataLoader: batchSize should be a positive integer value (got -4)' },
+  { topic: 'dataloader', call: 'batchSize fraction', fn: () => new data.DataLoader(new data.TensorDataset(zeros([3, 2])), { batchSize: 2.5 }), kind: ValueError, message: 'DataLoader: batchSize should be a positive integer value (got 2.5)' },
+  { topic: 'dataloader', call: 'TensorDataset lengths', fn: () => new data.TensorDataset(zeros([3, 2]), zeros([4])), kind: ShapeError, message: 'TensorDataset: size mismatch between tensors: tensor 0 has shape [3, 2] but tensor 1 has shape [4] (the first dims must match)' },
+  // tensor()
+  { topic: 'tensor', call: 'ragged rows', fn: () => tensor([[1, 2], [3]]), kind: ValueError, message: 'tensor: ragged nested array: expected a sequence of length 2 at index [1] (dim 1), got length 1' },
+  { topic: 'tensor', call: 'ragged depth', fn: () => tensor([[1, 2], 3] as unknown as number[][]), kind: ValueError, message: 'tensor: ragged nested array: a number at index [1] where a sequence of length 2 was expected' },
+  { topic: 'tensor', call: 'string', fn: () => tensor([[1, 2], [3, '4'] ] as unknown as number[][]), kind: ValueError, message: 'tensor: expected a number at index [1, 1], got string (4)' },
+  { topic: 'tensor', call: 'null', fn: () => tensor(null as unknown as number), kind: ValueError, message: 'tensor: cannot make a tensor from null; expected a number, a nested array or a typed array' },
+  { topic: 'tensor', call: 'object', fn: () => tensor({ a: 1 } as unknown as number), kind: ValueError, message: 'tensor: cannot make a tensor from object; expected a number, a nested array or a typed array' },
+  { topic: 'tensor', call: 'shape', fn: () => tensor([1, 2, 3], { shape: [2, 2] }), kind: ValueError, message: 'tensor: 3 values do not fit shape [2, 2] (4 elements)' },
+  { topic: 'tensor', call: 'zeros size', fn: () => zeros([2, -1]), kind: ValueError, message: 'zeros: shape [2, -1] has an invalid size -1; sizes are non-negative integers' },
+  { topic: 'tensor', call: 'randperm', fn: () => randperm(-3), kind: ValueError, message: 'randperm: n must be a non-negative integer, got -3' },
+];
+
+test('every bad call throws its error class with a message naming the op or module, argument and values', () => {
+  const wrong: string[] = [];
+  for (const row of TABLE) {
+    try {
+      row.fn();
+      wrong.push(`${row.call}: did not throw`);
+    } catch (e) {
+      if (!(e instanceof row.kind) || !(e instanceof NormgradError)) {
+        wrong.push(`${row.call}: expected a ${row.kind.name}, got ${e}`);
+      } else if (e.message !== row.message) {
+        wrong.push(
+          `${row.call}: message\n  ${JSON.stringify(e.message)}\nexpected\n  ${JSON.stringify(row.message)}`,
+        );
+      } else if (e.name !== row.kind.name) {
+        wrong.push(`${row.call}: name ${e.name}, expected ${row.kind.name}`);
+      }
+    }
+  }
+  assert.equal(wrong, []);
+});
+
+test('the table covers every kind of bad call the issue lists, at least 60 in all', () => {
+  assert.ok(TABLE.length >= 60, `only ${TABLE.length} rows`);
+  for (const topic of TOPICS) {
+    assert.ok(
+      TABLE.some((r) => r.topic === topic),
+      `no bad call for ${topic}`,
+    );
+  }
+  const calls = TABLE.map((r) => r.call);
+  assert.is(new Set(calls).size, calls.length, 'call labels are unique, so a failure names one row');
+});
+
+// ---------------------------------------------------------------- nothing half-changed
+
+const snapshot = (m: nn.Module) => Object.entries(m.stateDict()).map(([k, t]) => [k, [...t.data]]);
+
+test('a state dict that does not fit leaves the module unchanged', () => {
+  const model = bnNet();
+  model.forward(
+    tensor([
+      [1, 2],
+      [3, 5],
+      [0, -1],
+    ]),
+  );
+  const before = snapshot(model);
+  const edits: ((sd: nn.StateDict) => void)[] = [
+    (sd) => delete sd['0.bias'],
+    (sd) => {
+      sd['2.weight'] = zeros([1]);
+    },
+    (sd) => {
+      sd['1.weight'] = zeros([4]);
+    },
+    (sd) => {
+      (sd as Record<string, unknown>)['1.bias'] = 'zeros';
+    },
+  ];
+  for (const edit of edits) {
+    // every fitting key holds new values, so a partial copy would show
+    const sd: nn.StateDict = {};
+    for (const [k, t] of Object.entries(model.stateDict())) sd[k] = t.add(7);
+    edit(sd);
+    assert.throws(
+      () => model.loadStateDict(sd),
+      (e: unknown) => e instanceof StateDictError,
+    );
+    assert.equal(snapshot(model), before);
+  }
+});
+
+test('an optimizer step with one mis-shaped gradient moves no parameter', () => {
+  const a = tensor([1, 2], { requiresGrad: true });
+  const b = tensor([3, 4], { requiresGrad: true });
+  const opt = new optim.SGD([a, b], { lr: 0.1, momentum: 0.9 });
+  a.grad = tensor([1, 1]);
+  b.grad = zeros([3]);
+  assert.throws(() => opt.step(), /SGD\.step: the gradient of parameter 1 has shape \[3\]/);
+  assert.equal([...a.data, ...b.data], [1, 2, 3, 4]);
+  assert.is(opt.state.size, 0, 'no momentum buffer was created');
+});
+
+test('a BatchNorm forward that throws leaves the running statistics and the batch count alone', () => {
+  const bn = new nn.BatchNorm1d(2);
+  bn.forward(
+    tensor([
+      [1, 2],
+      [3, 6],
+    ]),
+  );
+  const before = snapshot(bn);
+  assert.throws(() => bn.forward(tensor([[1, 2]])), /more than 1 value per channel/);
+  assert.throws(() => bn.forward(zeros([2, 3])), /expected input with 2 channels/);
+  assert.equal(snapshot(bn), before);
+});
+
+test('a scaler whose fit throws keeps its earlier fit', () => {
+  const s = new data.StandardScaler().fit(
+    tensor([
+      [1, 10],
+      [3, 30],
+    ]),
+  );
+  assert.throws(() => s.fit(tensor([[1, Number.NaN]])), /feature 1 of sample 0 is NaN/);
+  assert.throws(() => s.fit(zeros([0, 2])), /found 0 samples/);
+  assert.equal([...s.mean.data, ...s.var.data], [2, 20, 1, 100]);
+  assert.is(s.nSamplesSeen, 2);
+});
+
+test('bad hyperparameters leave no optimizer half-built: a bad group is not added', () => {
+  const p = tensor([1], { requiresGrad: true });
+  const opt = new optim.SGD([p], { lr: 0.1 });
+  assert.throws(
+    () => opt.addParamGroup({ params: [tensor([2], { requiresGrad: true })], momentum: 2 }),
+    (e: unknown) =>
+      e instanceof ValueError && e.message === 'SGD: Invalid momentum value: 2 (parameter group 1)',
+  );
+  assert.is(opt.paramGroups.length, 1);
+});
+
+test.run();
