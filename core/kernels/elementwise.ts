@@ -112,6 +112,33 @@ export function relu(a: Float64Array): Float64Array {
   return out;
 }
 
+// Activation gradients as one pass each: the composed forms (g * (x > 0), g * (1 - y * y), ...)
+// allocate and walk two or three full arrays per backward.
+
+/** g · [x > 0] (relu's gradient; 0 at the kink, as PyTorch). */
+export function reluGrad(g: Float64Array, x: Float64Array): Float64Array {
+  const n = g.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = x[i]! > 0 ? g[i]! : 0;
+  return out;
+}
+
+/** g · (1 - y²) from tanh's output y. */
+export function tanhGrad(g: Float64Array, y: Float64Array): Float64Array {
+  const n = g.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = g[i]! * (1 - y[i]! * y[i]!);
+  return out;
+}
+
+/** g · y (1 - y) from sigmoid's output y. */
+export function sigmoidGrad(g: Float64Array, y: Float64Array): Float64Array {
+  const n = g.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = g[i]! * y[i]! * (1 - y[i]!);
+  return out;
+}
+
 /** Ternary select: out = cond != 0 ? a : b. */
 export function where(cond: Float64Array, a: Float64Array, b: Float64Array): Float64Array {
   const n = cond.length;

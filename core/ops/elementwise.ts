@@ -131,23 +131,48 @@ export function sign(a: TensorLike): Tensor {
 /** sigmoid: out = 1 / (1 + e^-a), computed without overflow.  da = g * out * (1 - out). */
 export function sigmoid(a: TensorLike): Tensor {
   const x = lift(a);
-  const out: Tensor = fromOp('sigmoid', K.sigmoid(x.data), x.shape, [x], (g) => [
-    mul(g, mul(out, sub(1, out))),
-  ]);
+  const out: Tensor = fromOp('sigmoid', K.sigmoid(x.data), x.shape, [x], (g) => [sigmoidGrad(g, out)]);
   return out;
+}
+
+/**
+ * sigmoidGrad(g, y) = g * y * (1 - y), sigmoid's backward as one op.
+ * d/dg = y (1 - y);  d/dy = g (1 - 2y).
+ */
+function sigmoidGrad(g: Tensor, y: Tensor): Tensor {
+  return fromOp('sigmoidBackward', K.sigmoidGrad(g.data, y.data), g.shape, [g, y], (gg, needs) => [
+    needs[0] ? sigmoidGrad(gg, y) : null,
+    needs[1] ? mul(gg, mul(g, sub(1, mul(y, 2)))) : null,
+  ]);
 }
 
 /** tanh: out = tanh a.  da = g * (1 - out^2). */
 export function tanh(a: TensorLike): Tensor {
   const x = lift(a);
-  const out: Tensor = fromOp('tanh', K.tanh(x.data), x.shape, [x], (g) => [mul(g, sub(1, mul(out, out)))]);
+  const out: Tensor = fromOp('tanh', K.tanh(x.data), x.shape, [x], (g) => [tanhGrad(g, out)]);
   return out;
+}
+
+/**
+ * tanhGrad(g, y) = g * (1 - y^2), tanh's backward as one op.
+ * d/dg = 1 - y^2;  d/dy = -2 g y.
+ */
+function tanhGrad(g: Tensor, y: Tensor): Tensor {
+  return fromOp('tanhBackward', K.tanhGrad(g.data, y.data), g.shape, [g, y], (gg, needs) => [
+    needs[0] ? tanhGrad(gg, y) : null,
+    needs[1] ? mul(gg, mul(g, mul(y, -2))) : null,
+  ]);
 }
 
 /** relu: out = max(a, 0).  da = g * [a > 0] (0 at the kink, as PyTorch). */
 export function relu(a: TensorLike): Tensor {
   const x = lift(a);
-  return fromOp('relu', K.relu(x.data), x.shape, [x], (g) => [mul(g, compare('gt', x, 0))]);
+  return fromOp('relu', K.relu(x.data), x.shape, [x], (g) => [reluGrad(g, x)]);
+}
+
+/** reluGrad(g, x) = g * [x > 0] in one pass; linear in g with a constant mask, so its backward is itself. */
+function reluGrad(g: Tensor, x: Tensor): Tensor {
+  return fromOp('reluBackward', K.reluGrad(g.data, x.data), g.shape, [g], (gg) => [reluGrad(gg, x)]);
 }
 
 /** leakyRelu(a) = a if a > 0 else slope * a (the slope also at a = 0, as PyTorch's gradient). */

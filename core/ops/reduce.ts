@@ -1,6 +1,8 @@
 /**
  * Reductions. Primitives: sum and amax (with amin as amax of -x). mean, var,
- * std, logsumexp, softmax, logSoftmax and max/min with indices are compositions.
+ * std, logsumexp and max/min with indices are compositions. softmax and
+ * logSoftmax are fused ops in softmax.ts (re-exported here, where callers
+ * have always found them).
  * Dims may be negative, a single dim or a list, or omitted for all dims.
  */
 import { fromOp, noGrad } from '../engine.ts';
@@ -154,16 +156,4 @@ export function logsumexp(a: Tensor, dim: Dims, keepdim = false): Tensor {
   return keepdim ? out : squeeze(out, dims);
 }
 
-/** softmax = exp(a - max) / sum(exp(a - max)) along dim. */
-export function softmax(a: Tensor, dim: number): Tensor {
-  const d = normalizeDim('softmax', dim, a.ndim);
-  const m = noGrad(() => amax(a, d, true));
-  const e = exp(sub(a, m));
-  return div(e, sum(e, d, true));
-}
-
-/** logSoftmax = a - logsumexp(a) along dim. */
-export function logSoftmax(a: Tensor, dim: number): Tensor {
-  const d = normalizeDim('logSoftmax', dim, a.ndim);
-  return sub(a, logsumexp(a, d, true));
-}
+export { logSoftmax, softmax } from './softmax.ts';
