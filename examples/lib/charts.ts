@@ -71,7 +71,11 @@ function powersOfTen(values: readonly number[]): number[] {
   if (pos.length === 0) return [];
   const lo = Math.floor(Math.log10(Math.min(...pos)));
   const hi = Math.ceil(Math.log10(Math.max(...pos)));
-  return Array.from({ length: hi - lo + 1 }, (_, k) => Number(`1e${lo + k}`));
+  const every = Math.ceil((hi - lo + 1) / 10);
+  const first = Math.ceil(lo / every) * every;
+  return Array.from({ length: Math.floor((hi - first) / every) + 1 }, (_, k) =>
+    Number(`1e${first + k * every}`),
+  );
 }
 
 function axisOf(a: AxisOptions, values: readonly number[] = []): Record<string, unknown> {
@@ -412,9 +416,9 @@ export function contourPanels(o: ContourOptions): TopLevelSpec {
           data: { values: cells },
           mark: { type: 'rect', strokeWidth: 0 },
           encoding: {
-            x: { ...xEnc, title: o.x },
+            x: { ...xEnc, title: o.x, axis: { grid: false } },
             x2: { field: 'x2' },
-            y: { ...yEnc, title: o.y },
+            y: { ...yEnc, title: o.y, axis: { grid: false } },
             y2: { field: 'y2' },
             color: {
               field: 'z',
@@ -500,5 +504,73 @@ export function stripChart(o: StripOptions): TopLevelSpec {
         ...(o.colors ? { scale: { domain: Object.keys(o.colors), range: Object.values(o.colors) } } : {}),
       },
     },
+  });
+}
+
+export interface ScatterOptions {
+  title: string;
+  subtitle?: string;
+  points: readonly { x: number; y: number; group?: string }[];
+  x: AxisOptions;
+  y: AxisOptions;
+  groupTitle?: string;
+  /** Draw the line y = x. */
+  diagonal?: boolean;
+  size?: number;
+}
+
+/** Points, coloured by group, optionally over the line y = x. */
+export function scatterChart(o: ScatterOptions): TopLevelSpec {
+  const values = o.points.map((p) => ({ ...p, group: p.group ?? 'value' }));
+  const lo = Math.min(...values.flatMap((p) => [p.x, p.y]));
+  const hi = Math.max(...values.flatMap((p) => [p.x, p.y]));
+  const size = o.size ?? 300;
+  return asSpec({
+    $schema: SCHEMA,
+    title: title(o.title, o.subtitle),
+    config: CONFIG,
+    width: size,
+    height: size,
+    layer: [
+      ...(o.diagonal
+        ? [
+            {
+              data: {
+                values: [
+                  { x: lo, y: lo },
+                  { x: hi, y: hi },
+                ],
+              },
+              mark: { type: 'line', color: '#999', strokeDash: [4, 4] },
+              encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+            },
+          ]
+        : []),
+      {
+        data: { values },
+        mark: { type: 'point', filled: true, size: 18, opacity: 0.7 },
+        encoding: {
+          x: {
+            field: 'x',
+            type: 'quantitative',
+            scale: scaleOf(o.x),
+            axis: axisOf(
+              o.x,
+              values.map((v) => v.x),
+            ),
+          },
+          y: {
+            field: 'y',
+            type: 'quantitative',
+            scale: scaleOf(o.y),
+            axis: axisOf(
+              o.y,
+              values.map((v) => v.y),
+            ),
+          },
+          color: { field: 'group', type: 'nominal', title: o.groupTitle ?? 'group' },
+        },
+      },
+    ],
   });
 }
