@@ -233,9 +233,22 @@ function run(
   const order = topoOrder(roots);
   const grads = new Map<Tensor, Tensor>();
   const captured = new Map<Tensor, Tensor>();
+  // Sums this pass allocated itself and has not handed out yet: nothing else can see them, so
+  // further contributions are added in place (a weight used at 50 time steps makes one sum, not 49).
+  const owned = new Set<Tensor>();
   const accumulate = (t: Tensor, g: Tensor) => {
     const prev = grads.get(t);
-    grads.set(t, prev === undefined ? g : prev.add(g));
+    if (prev === undefined) grads.set(t, g);
+    else if (createGraph) grads.set(t, prev.add(g));
+    else if (owned.has(prev)) {
+      const d = prev.data;
+      const s = g.data;
+      for (let i = 0; i < d.length; i++) d[i] = d[i]! + s[i]!;
+    } else {
+      const sum = prev.add(g);
+      owned.add(sum);
+      grads.set(t, sum);
+    }
   };
   withGradMode(createGraph, () => {
     for (const [i, r] of roots.entries()) accumulate(r, rootGrads[i]!);
@@ -244,11 +257,14 @@ function run(
       let g = grads.get(t);
       if (g === undefined) continue;
       grads.delete(t);
+      // From here on g may be shared, so it is no longer summed into; a leaf may keep it as its
+      // .grad without a copy unless a hook could have kept a reference.
+      const adopt = owned.delete(g) && !t._hasHooks;
       g = t._runHooks(g);
       if (capture !== null) {
         if (capture.has(t)) captured.set(t, g);
       } else if (t.isLeaf || t.retainsGrad) {
-        t._accumulateGrad(g, createGraph);
+        t._accumulateGrad(g, createGraph, adopt);
       }
       const node = t.gradFn;
       if (node === null || node.backward === null) continue;

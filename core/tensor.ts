@@ -138,6 +138,10 @@ export class Tensor {
     };
   }
   /** @internal */
+  get _hasHooks(): boolean {
+    return this._hooks !== null && this._hooks.length > 0;
+  }
+  /** @internal */
   _runHooks(g: Tensor): Tensor {
     if (this._hooks === null) return g;
     for (const h of this._hooks) {
@@ -146,10 +150,13 @@ export class Tensor {
     }
     return g;
   }
-  /** @internal Accumulates into `.grad`; the first gradient is copied so `.grad` is never shared. */
-  _accumulateGrad(g: Tensor, createGraph: boolean): void {
+  /**
+   * @internal Accumulates into `.grad`. The first gradient is copied so `.grad` is never shared,
+   * unless `adopt` says the engine made it and nothing else holds it.
+   */
+  _accumulateGrad(g: Tensor, createGraph: boolean, adopt = false): void {
     if (createGraph) this.grad = this.grad === null ? g : this.grad.add(g);
-    else if (this.grad === null) this.grad = new Tensor(Float64Array.from(g.data), g.shape);
+    else if (this.grad === null) this.grad = adopt ? g : new Tensor(Float64Array.from(g.data), g.shape);
     else if (this.grad.requiresGrad)
       this.grad = ew.add(this.grad, g); // engine runs this in no-grad mode
     else {
