@@ -35,6 +35,7 @@ import {
 } from './lib/least-squares.ts';
 import { conditionNumber } from './lib/linalg.ts';
 import { checkScalers } from './lib/scaler-check.ts';
+import { median } from './lib/stats.ts';
 import { combine, fmt, type Verdict } from './lib/verdict.ts';
 
 // ---------------------------------------------------------------- fixed before the run
@@ -104,12 +105,6 @@ interface ArmResult {
   kappaWeights: number;
   medianCos: number;
   startCos: number;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** Pearson correlation of the two columns of z-scored data: the mean of their product. */

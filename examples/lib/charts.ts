@@ -500,6 +500,7 @@ export function stripChart(o: StripOptions): TopLevelSpec {
       color: {
         field: 'kind',
         type: 'nominal',
+        sort: [...new Set(o.points.map((p) => p.kind ?? 'value'))],
         title: o.kindTitle ?? 'kind',
         ...(o.colors ? { scale: { domain: Object.keys(o.colors), range: Object.values(o.colors) } } : {}),
       },
@@ -572,5 +573,84 @@ export function scatterChart(o: ScatterOptions): TopLevelSpec {
         },
       },
     ],
+  });
+}
+
+export interface RangeRow {
+  arm: string;
+  x: number;
+  lo: number;
+  mid: number;
+  hi: number;
+}
+
+export interface RangeChartOptions {
+  title: string;
+  subtitle?: string;
+  rows: readonly RangeRow[];
+  x: AxisOptions;
+  y: AxisOptions;
+  /** Legend / panel names for lo, mid and hi, e.g. "15th to 85th percentile" and "median". */
+  bandLabel: string;
+  midLabel: string;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * One panel per arm, side by side on a shared y scale: a shaded band from lo to
+ * hi and a line through mid, against x (the Batch Normalization paper's Figure
+ * 1(b, c) style for percentiles over training).
+ */
+export function rangeChart(o: RangeChartOptions): TopLevelSpec {
+  const arms = [...new Set(o.rows.map((r) => r.arm))];
+  const x = {
+    field: 'x',
+    type: 'quantitative',
+    scale: scaleOf(o.x),
+    axis: axisOf(
+      o.x,
+      o.rows.map((r) => r.x),
+    ),
+  };
+  const y = {
+    field: 'lo',
+    type: 'quantitative',
+    scale: scaleOf(o.y),
+    axis: axisOf(
+      o.y,
+      o.rows.flatMap((r) => [r.lo, r.hi]),
+    ),
+  };
+  return asSpec({
+    $schema: SCHEMA,
+    title: title(o.title, o.subtitle ?? `band: ${o.bandLabel}; line: ${o.midLabel}`),
+    config: CONFIG,
+    data: { values: o.rows },
+    facet: { column: { field: 'arm', type: 'nominal', sort: arms, title: null } },
+    spec: {
+      width: o.width ?? 240,
+      height: o.height ?? 220,
+      layer: [
+        {
+          mark: { type: 'area', opacity: 0.25 },
+          encoding: {
+            x,
+            y,
+            y2: { field: 'hi' },
+            color: { field: 'arm', type: 'nominal', sort: arms, legend: null },
+          },
+        },
+        {
+          mark: { type: 'line', strokeWidth: 2 },
+          encoding: {
+            x,
+            y: { field: 'mid', type: 'quantitative' },
+            color: { field: 'arm', type: 'nominal', sort: arms, legend: null },
+          },
+        },
+      ],
+    },
+    resolve: { scale: { y: 'shared' } },
   });
 }

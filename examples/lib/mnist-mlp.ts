@@ -6,6 +6,7 @@ import { noGrad, type Tensor } from '../../core/index.ts';
 import { DataLoader, TensorDataset } from '../../data/index.ts';
 import {
   BatchNorm1d,
+  init,
   LayerNorm,
   Linear,
   type Module,
@@ -28,6 +29,11 @@ export interface MlpOptions {
   hiddenBias?: boolean;
   /** Extra module after each normalization (e.g. noise injection), made per hidden layer. */
   afterNorm?: (layer: number, width: number) => Module;
+  /**
+   * 'default': PyTorch's U(±1/sqrt(fan_in)) for weights and biases; 'xavier': Glorot and Bengio's
+   * U(±sqrt(6/(fan_in + fan_out))) for weights and zero biases, the scale meant for sigmoid and tanh.
+   */
+  init?: 'default' | 'xavier';
 }
 
 function activation(a: Activation): Module {
@@ -36,7 +42,7 @@ function activation(a: Activation): Module {
 
 /**
  * Linear → [norm → afterNorm] → activation for each hidden layer, then a Linear
- * to the logits. Initialization is PyTorch's default for every layer.
+ * to the logits.
  */
 export function mlp(o: MlpOptions): Sequential {
   const norm = o.norm ?? 'none';
@@ -50,6 +56,13 @@ export function mlp(o: MlpOptions): Sequential {
     layers.push(activation(o.activation));
   }
   layers.push(new Linear(o.sizes[o.sizes.length - 2]!, o.sizes[o.sizes.length - 1]!));
+  if (o.init === 'xavier') {
+    for (const m of layers) {
+      if (!(m instanceof Linear)) continue;
+      init.xavierUniform_(m.weight);
+      if (m.bias) init.zeros_(m.bias);
+    }
+  }
   return new Sequential(...layers);
 }
 
