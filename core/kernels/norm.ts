@@ -75,18 +75,17 @@ export function channelNormForward(
         variance[j] = variance[j]! + d * d;
       }
     }
-    // Fold γ into the scale and β - μ γ rstd into the shift: the output pass is one multiply-add.
+    // γ folded into the scale. x - μ is formed first, not x·scale - μ·scale: with |μ| >> σ the
+    // two products are large and nearly equal, and their difference loses the low digits.
     const scale = new Float64Array(c);
-    const shift = new Float64Array(c);
     for (let j = 0; j < c; j++) {
       variance[j] = variance[j]! / m;
       rstd[j] = 1 / Math.sqrt(variance[j]! + eps);
       scale[j] = w[j]! * rstd[j]!;
-      shift[j] = b[j]! - mean[j]! * scale[j]!;
     }
     for (let i = 0; i < n; i++) {
       const row = i * c;
-      for (let j = 0; j < c; j++) out[row + j] = x[row + j]! * scale[j]! + shift[j]!;
+      for (let j = 0; j < c; j++) out[row + j] = (x[row + j]! - mean[j]!) * scale[j]! + b[j]!;
     }
     return { out, mean, var: variance, rstd };
   }
@@ -109,10 +108,10 @@ export function channelNormForward(
     variance[j] = sq / m;
     rstd[j] = 1 / Math.sqrt(sq / m + eps);
     const scale = w[j]! * rstd[j]!;
-    const shift = b[j]! - mu * scale;
+    const shift = b[j]!;
     for (let i = 0; i < n; i++) {
       const base = (i * c + j) * s;
-      for (let k = 0; k < s; k++) out[base + k] = x[base + k]! * scale + shift;
+      for (let k = 0; k < s; k++) out[base + k] = (x[base + k]! - mu) * scale + shift;
     }
   }
   return { out, mean, var: variance, rstd };
@@ -135,56 +134,71 @@ export function channelNormBackward(
   const dweight = new Float64Array(c);
   const w = orFill(weight, c, 1);
   if (s === 1) {
+    // The residue Σ (x - μ), which rounding of μ leaves nonzero, is collected alongside the two sums.
+    const residue = new Float64Array(c);
     for (let i = 0; i < n; i++) {
       const row = i * c;
       for (let j = 0; j < c; j++) {
         const gi = g[row + j]!;
+        const xc = x[row + j]! - mean[j]!;
         dbias[j] = dbias[j]! + gi;
-        dweight[j] = dweight[j]! + gi * (x[row + j]! - mean[j]!);
+        dweight[j] = dweight[j]! + gi * xc;
+        residue[j] = residue[j]! + xc;
       }
     }
     for (let j = 0; j < c; j++) dweight[j] = dweight[j]! * rstd[j]!;
     if (!wantX) return { dx: null, dweight, dbias };
-    // dx = k1 g + k2 x + k3 per channel: γ rstd (g - dβ/M - x̂ dγ/M) with x̂ expanded.
-    const k1 = new Float64Array(c);
-    const k2 = new Float64Array(c);
-    const k3 = new Float64Array(c);
+    // dx = γ rstd (g - mean(g) - ((x - μ) - r) rstd mean(g x̂)), r = residue / M: the small
+    // deviations x - μ (rounded as in the pass above) are centred once more, so they sum to 0
+    // over the channel. When |μ| >> σ the rounding of μ and of x - μ, times a large rstd²,
+    // would otherwise give a bias placed before BatchNorm a gradient (exactly 0 in the math,
+    // and in the composed ops, whose gradient is centred last).
+    const k = new Float64Array(c);
+    const gMean = new Float64Array(c);
+    const q = new Float64Array(c);
+    const r = new Float64Array(c);
     for (let j = 0; j < c; j++) {
-      const r = rstd[j]!;
-      k1[j] = w[j]! * r;
-      k2[j] = (-k1[j]! * r * dweight[j]!) / m;
-      k3[j] = -k1[j]! * (dbias[j]! / m) - k2[j]! * mean[j]!;
+      k[j] = w[j]! * rstd[j]!;
+      gMean[j] = dbias[j]! / m;
+      q[j] = (rstd[j]! * dweight[j]!) / m;
+      r[j] = residue[j]! / m;
     }
     const dx = new Float64Array(x.length);
     for (let i = 0; i < n; i++) {
       const row = i * c;
-      for (let j = 0; j < c; j++) dx[row + j] = k1[j]! * g[row + j]! + k2[j]! * x[row + j]! + k3[j]!;
+      for (let j = 0; j < c; j++) {
+        dx[row + j] = k[j]! * (g[row + j]! - gMean[j]! - (x[row + j]! - mean[j]! - r[j]!) * q[j]!);
+      }
     }
     return { dx, dweight, dbias };
   }
   const dx = wantX ? new Float64Array(x.length) : null;
   for (let j = 0; j < c; j++) {
-    const mu = mean[j]!;
-    const r = rstd[j]!;
+    const rs = rstd[j]!;
     let sg = 0;
     let sgx = 0;
+    let residue = 0;
     for (let i = 0; i < n; i++) {
       const base = (i * c + j) * s;
       for (let k = 0; k < s; k++) {
         const gi = g[base + k]!;
+        const xc = x[base + k]! - mean[j]!;
         sg += gi;
-        sgx += gi * (x[base + k]! - mu);
+        sgx += gi * xc;
+        residue += xc;
       }
     }
     dbias[j] = sg;
-    dweight[j] = sgx * r;
+    dweight[j] = sgx * rs;
     if (dx === null) continue;
-    const k1 = w[j]! * r;
-    const k2 = (-k1 * r * dweight[j]!) / m;
-    const k3 = -k1 * (sg / m) - k2 * mu;
+    const kj = w[j]! * rs;
+    const gMean = sg / m;
+    const q = (rs * dweight[j]!) / m;
+    const mu = mean[j]!;
+    const r = residue / m; // the deviations centred once more, as in the [N, C] case above
     for (let i = 0; i < n; i++) {
       const base = (i * c + j) * s;
-      for (let k = 0; k < s; k++) dx[base + k] = k1 * g[base + k]! + k2 * x[base + k]! + k3;
+      for (let k = 0; k < s; k++) dx[base + k] = kj * (g[base + k]! - gMean - (x[base + k]! - mu - r) * q);
     }
   }
   return { dx, dweight, dbias };
@@ -241,24 +255,28 @@ export function rowNormBackward(
   const w = orFill(weight, d, 1);
   for (let i = 0; i < r; i++) {
     const row = i * d;
-    const mu = mean[i]!;
     const rs = rstd[i]!;
     let sdy = 0;
     let sdyx = 0;
+    let residue = 0;
     for (let j = 0; j < d; j++) {
       const gi = g[row + j]!;
-      const xh = (x[row + j]! - mu) * rs;
+      const xc = x[row + j]! - mean[i]!;
+      const xh = xc * rs;
       const dy = gi * w[j]!;
       sdy += dy;
       sdyx += dy * xh;
+      residue += xc;
       dbias[j] = dbias[j]! + gi;
       dweight[j] = dweight[j]! + gi * xh;
     }
     if (dx === null) continue;
     const a = sdy / d;
     const bb = sdyx / d;
+    const mu = mean[i]!;
+    const rr = residue / d; // the deviations centred once more, as in channelNormBackward
     for (let j = 0; j < d; j++) {
-      const xh = (x[row + j]! - mu) * rs;
+      const xh = (x[row + j]! - mu - rr) * rs;
       dx[row + j] = rs * (g[row + j]! * w[j]! - a - xh * bb);
     }
   }

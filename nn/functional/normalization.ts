@@ -9,8 +9,25 @@
  * BatchNorm takes them per channel over the batch (every dim but dim 1), LayerNorm
  * per sample over the trailing `normalizedShape` dims. Both are composed from core
  * ops, so the gradient through μ and σ² (which depend on x) comes for free.
+ *
+ * For speed, training-mode BatchNorm and LayerNorm run the same math as one fused
+ * op (`nativeBatchNorm` / `nativeLayerNorm` in core/ops/norm.ts: two passes over
+ * the data each way instead of a dozen ops, checked against this composition in
+ * tests/core/kernels-norm.test.ts). Under anomaly detection the composition
+ * below runs instead, so an error names the primitive op that went non-finite.
  */
-import { fmtShape, mean, mul, rsqrt, ShapeError, sub, type Tensor, ValueError } from '../../core/index.ts';
+import {
+  fmtShape,
+  isAnomalyEnabled,
+  mean,
+  mul,
+  rsqrt,
+  ShapeError,
+  sub,
+  type Tensor,
+  ValueError,
+} from '../../core/index.ts';
+import { nativeBatchNorm, nativeLayerNorm } from '../../core/ops/norm.ts';
 
 export interface Moments {
   /** Mean over the reduced dims, kept as size-1 dims. */
@@ -95,6 +112,13 @@ export function batchNorm(
   let stats: Moments | null = null;
   if (training) {
     checkValuesPerChannel('batchNorm', input);
+    if (!isAnomalyEnabled()) {
+      const fused = nativeBatchNorm(input, weight, bias, eps);
+      if (runningMean !== null && runningVar !== null) {
+        updateRunningStats(runningMean, runningVar, fused.mean, fused.var, input.numel / channels, momentum);
+      }
+      return fused.out;
+    }
     stats = moments(input, dims);
     out = normalize(input, stats.mean, stats.var, eps);
   } else {
@@ -108,17 +132,35 @@ export function batchNorm(
   if (weight !== null) out = mul(out, perChannel(weight));
   if (bias !== null) out = out.add(perChannel(bias));
   if (stats !== null && runningMean !== null && runningVar !== null) {
-    // In place on the buffers' data: bookkeeping, not part of the graph. Done last, so a
-    // forward that throws (an anomaly caught by detectAnomaly) leaves the buffers as they were.
-    const n = input.numel / channels;
-    const m = stats.mean.data;
-    const v = stats.var.data;
-    for (let c = 0; c < channels; c++) {
-      runningMean.data[c] = (1 - momentum) * runningMean.data[c]! + momentum * m[c]!;
-      runningVar.data[c] = (1 - momentum) * runningVar.data[c]! + momentum * ((v[c]! * n) / (n - 1));
-    }
+    // Done last, so a forward that throws (an anomaly caught by detectAnomaly) leaves the buffers as they were.
+    updateRunningStats(
+      runningMean,
+      runningVar,
+      stats.mean.data,
+      stats.var.data,
+      input.numel / channels,
+      momentum,
+    );
   }
   return out;
+}
+
+/**
+ * In place on the buffers' data (bookkeeping, not part of the graph): the running mean
+ * averages the batch mean, the running variance the unbiased batch variance σ² n / (n - 1).
+ */
+function updateRunningStats(
+  runningMean: Tensor,
+  runningVar: Tensor,
+  batchMean: Float64Array,
+  batchVar: Float64Array,
+  n: number,
+  momentum: number,
+): void {
+  for (let c = 0; c < batchMean.length; c++) {
+    runningMean.data[c] = (1 - momentum) * runningMean.data[c]! + momentum * batchMean[c]!;
+    runningVar.data[c] = (1 - momentum) * runningVar.data[c]! + momentum * ((batchVar[c]! * n) / (n - 1));
+  }
 }
 
 /**
@@ -172,6 +214,7 @@ export function layerNorm(
       );
     }
   }
+  if (!isAnomalyEnabled()) return nativeLayerNorm(input, shape, weight, bias, eps);
   const dims = shape.map((_, i) => input.ndim - shape.length + i);
   const stats = moments(input, dims);
   let out = normalize(input, stats.mean, stats.var, eps);

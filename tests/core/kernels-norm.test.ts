@@ -150,6 +150,39 @@ test('a bias-only or input-only backward skips the other gradients', () => {
   assert.ok(x2.grad!.data.every((v) => Math.abs(v) < 1e-12));
 });
 
+test('the input gradient sums to 0 over each group even when the mean dwarfs the spread', () => {
+  // Σ dx = 0 exactly in the math (a bias added before the norm gets no gradient); rounding of
+  // μ and of x - μ, amplified by rstd², must not break that.
+  for (const n of [2, 3, 16]) {
+    const raw = T([n, 3], false);
+    const x = raw.mul(0.01).add(-1188.8).detach().requiresGrad_();
+    nativeBatchNorm(x, null, null, 1e-5)
+      .out.mul(T([n, 3], false))
+      .sum()
+      .backward();
+    const xr = raw.mul(0.01).add(-1188.8).transpose(0, 1).detach().requiresGrad_();
+    nativeLayerNorm(xr, [n], null, null, 1e-5)
+      .mul(T([3, n], false))
+      .sum()
+      .backward();
+    for (let j = 0; j < 3; j++) {
+      let bn = 0;
+      let ln = 0;
+      let scale = 0;
+      for (let i = 0; i < n; i++) {
+        bn += x.grad!.data[i * 3 + j]!;
+        ln += xr.grad!.data[j * n + i]!;
+        scale = Math.max(scale, Math.abs(x.grad!.data[i * 3 + j]!));
+      }
+      assert.ok(
+        Math.abs(bn) <= 1e-13 * scale,
+        `BatchNorm channel ${j}, n=${n}: Σ dx = ${bn} (|dx| up to ${scale})`,
+      );
+      assert.ok(Math.abs(ln) <= 1e-13 * scale * 10, `LayerNorm row ${j}, n=${n}: Σ dx = ${ln}`);
+    }
+  }
+});
+
 test('fused norm errors name the op, the argument and the shapes', () => {
   const raises = (fn: () => unknown, re: RegExp) =>
     assert.throws(fn, (e: Error) => e instanceof ShapeError && re.test(e.message), re.source);
