@@ -1,4 +1,5 @@
-import { fmtShape, ShapeError, type Tensor } from '../../core/index.ts';
+import { fmtShape, isAnomalyEnabled, ShapeError, type Tensor } from '../../core/index.ts';
+import { linear as fusedLinear } from '../../core/ops/matmul.ts';
 
 /**
  * Affine map over the last dim, as `torch.nn.functional.linear`:
@@ -7,6 +8,9 @@ import { fmtShape, ShapeError, type Tensor } from '../../core/index.ts';
  *
  * Composed of matmul, transpose and a broadcast add, so its gradients
  * (dx = g W, dW = g^T x summed over batch dims, db = g summed) come for free.
+ * For speed the same product runs as one fused op (core/ops/matmul.ts `linear`:
+ * W read in place as W^T, the bias as the output's starting rows); anomaly mode
+ * keeps the composition, so an error names matmul or add.
  */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   if (weight.ndim !== 2) {
@@ -24,6 +28,7 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
       `linear: bias must have shape [${out}] to match weight, got ${fmtShape(bias.shape)}`,
     );
   }
+  if (!isAnomalyEnabled()) return fusedLinear(input, weight, bias);
   const y = input.matmul(weight.t());
   return bias === null ? y : y.add(bias);
 }

@@ -4,7 +4,8 @@
  */
 
 import { fromOp } from '../../core/engine.ts';
-import { fmtShape, ShapeError, sigmoid, Tensor, ValueError } from '../../core/index.ts';
+import { fmtShape, isAnomalyEnabled, ShapeError, sigmoid, Tensor, ValueError } from '../../core/index.ts';
+import { softmaxCrossEntropy } from '../../core/ops/softmax.ts';
 import { broadcastShapes, sameShape } from '../../core/shape.ts';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -200,6 +201,20 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     throw new ValueError(`crossEntropy: labelSmoothing must be between 0.0 and 1.0, got ${e}`);
   }
   const probabilities = sameShape(target.shape, input.shape);
+  if (
+    input.ndim === 2 &&
+    !probabilities &&
+    e === 0 &&
+    (opts.weight ?? null) === null &&
+    !isAnomalyEnabled()
+  ) {
+    // The common case as one fused op (core/ops/softmax.ts): the same loss without the
+    // logSoftmax / gather / mean chain. Anomaly mode keeps the composition, so an error names its op.
+    const reduction = checkReduction('crossEntropy', opts.reduction ?? 'mean');
+    const ignoreIndex = opts.ignoreIndex ?? -100;
+    classTargets('crossEntropy', input, target, null, ignoreIndex); // the checks and messages of this module
+    return softmaxCrossEntropy(input, target, { reduction, ignoreIndex });
+  }
   return classLoss(
     'crossEntropy',
     input.logSoftmax(input.ndim === 1 ? 0 : 1),
