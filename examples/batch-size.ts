@@ -1,0 +1,613 @@
+/**
+ * Batch size (C11, C12): the Layer Normalization paper's permutation-invariant
+ * MNIST comparison in miniature. A 784-H-H-10 ReLU network without
+ * normalization, with BatchNorm and with LayerNorm after each hidden layer, is
+ * trained at batch sizes from 2 to 128; we compare test accuracy, how far BN's
+ * train-mode outputs (batch statistics) are from its eval-mode outputs
+ * (running statistics), and show directly that an LN network's output for one
+ * sample does not depend on the other samples in its batch.
+ *
+ *     npx tsx examples/batch-size.ts --quick
+ */
+import { manualSeed, noGrad, type Tensor, tensor } from '../core/index.ts';
+import { DataLoader, type MnistSplit, mnist, TensorDataset } from '../data/index.ts';
+import { F, type LayerNorm, type Linear, type Sequential } from '../nn/index.ts';
+import { Adam } from '../optim/index.ts';
+import { withTicks } from './common/axis-ticks.ts';
+import {
+  accuracy,
+  evalLogits,
+  inMode,
+  NORM_LABEL,
+  type NormKind,
+  normMlp,
+  type OutputGap,
+  outputGap,
+  trainModeLogits,
+} from './common/norm-mlp.ts';
+import { describeSpread, type Spread, spread } from './common/spread.ts';
+import type { Mode } from './lib/args.ts';
+import { bandChart, heatmap } from './lib/charts.ts';
+import { claim } from './lib/claims.ts';
+import {
+  type Experiment,
+  type ExperimentOutput,
+  type Figure,
+  runMain,
+  type Table,
+} from './lib/experiment.ts';
+import { combine, fmt, type Verdict } from './lib/verdict.ts';
+
+// ---------------------------------------------------------------- fixed before the run
+
+interface Size {
+  hidden: number;
+  train: number;
+  test: number;
+  epochs: number;
+  /** Every run takes at least this many steps (more epochs for large batches), see MIN_STEPS_WHY. */
+  minSteps: number;
+  batchSizes: number[];
+  seeds: number;
+  /** Test samples whose outputs are compared across batch compositions (C12). */
+  probes: number;
+}
+
+const SIZES: Record<Mode, Size> = {
+  tiny: {
+    hidden: 16,
+    train: 256,
+    test: 256,
+    epochs: 1,
+    minSteps: 16,
+    batchSizes: [2, 16],
+    seeds: 1,
+    probes: 8,
+  },
+  quick: {
+    hidden: 64,
+    train: 1024,
+    test: 1000,
+    epochs: 1,
+    minSteps: 100,
+    batchSizes: [2, 8, 32, 128],
+    seeds: 2,
+    probes: 32,
+  },
+  full: {
+    hidden: 100,
+    train: 4096,
+    test: 2000,
+    epochs: 3,
+    minSteps: 100,
+    batchSizes: [2, 4, 8, 16, 32, 64, 128],
+    seeds: 3,
+    probes: 64,
+  },
+};
+
+/** Adam's learning rate, the same for every arm and batch size (the LN paper trains with Adam). */
+const LR = 1e-3;
+const KINDS: NormKind[] = ['none', 'batchnorm', 'layernorm'];
+
+/** Accuracy differences are in percentage points; a difference smaller than this is not counted. */
+const MARGIN_PP = 2;
+/** "The same output" for C12: logits that agree to this absolute tolerance (they are O(10)). */
+const SAME = 1e-9;
+
+const C11_CRITERION =
+  `With the smallest and largest batch sizes of the run (2 and 128 except in tiny mode): (a) at the smallest ` +
+  `batch, BN's mean test accuracy (eval mode, running statistics) is at least ${MARGIN_PP} percentage points ` +
+  "below both the no-normalization arm's and LN's, and no BN seed beats the worst seed of either; (b) BN's " +
+  `accuracy relative to no normalization, acc(BN) − acc(none), is at least ${MARGIN_PP} points higher at the ` +
+  'largest batch than at the smallest (the penalty belongs to small batches, not to BN in general or to the ' +
+  "number of steps); (c) the fraction of test samples whose predicted class differs between BN's train mode " +
+  '(statistics of batches of that size) and eval mode is at least 2x larger at the smallest batch than at the ' +
+  'largest. Held if (a), (b) and (c) hold, did not hold if none does, held partly otherwise.';
+
+const C12_CRITERION =
+  `For the LN network trained at the smallest batch size (first seed): (a) for every probe test sample, the ` +
+  `logits computed alone, with 1, 7 and 127 other test samples in its batch, agree to ${SAME} (train mode); ` +
+  `(b) its train-mode and eval-mode logits on the test set agree to ${SAME}; (c) the first LN layer's output ` +
+  `equals γ·(z − μ)/sqrt(σ² + ε) + β with μ and σ² (biased) taken over the hidden units of each sample, ` +
+  `computed independently in plain loops, to ${SAME}. Held if all three hold, did not hold if none does, held ` +
+  'partly otherwise. (BN in train mode is measured the same way, as the contrast.)';
+
+// ---------------------------------------------------------------- training
+
+interface RunResult {
+  kind: NormKind;
+  batchSize: number;
+  seed: number;
+  /** Test accuracy in eval mode, %. */
+  testAcc: number;
+  /** Test accuracy in train mode (batch statistics over test batches of `batchSize`), %. */
+  trainModeAcc: number;
+  /** Train-mode against eval-mode outputs on the test set. */
+  gap: OutputGap;
+  finalLoss: number;
+  model: Sequential;
+}
+
+function seedFor(base: number, replicate: number): number {
+  return base * 1000 + replicate;
+}
+
+const MIN_STEPS_WHY =
+  "BN's running averages keep 0.9^k of their starting values (mean 0, variance 1) after k steps with momentum " +
+  '0.1, so a run of a dozen steps would be evaluated with statistics that are mostly its initialization';
+
+function stepsPerRun(size: Size, batchSize: number): number {
+  return Math.max(size.epochs * Math.floor(size.train / batchSize), size.minSteps);
+}
+
+function trainOne(
+  kind: NormKind,
+  batchSize: number,
+  seed: number,
+  data: MnistSplit,
+  size: Size,
+  onStep: (loss: number) => void,
+): RunResult {
+  // The same seed gives the three kinds identical Linear weights and identical batches.
+  manualSeed(seed);
+  const model = normMlp(kind, size.hidden);
+  const opt = new Adam(model.parameters(), { lr: LR });
+  const loader = new DataLoader(new TensorDataset(data.trainX, data.trainY), {
+    batchSize,
+    shuffle: true,
+    dropLast: true,
+    seed,
+  });
+  const tail: number[] = [];
+  const steps = stepsPerRun(size, batchSize);
+  for (let step = 0; step < steps; ) {
+    for (const [x, y] of loader) {
+      opt.zeroGrad();
+      const loss = F.crossEntropy(model.forward(x!), y!);
+      loss.backward();
+      opt.step();
+      tail.push(loss.item());
+      if (tail.length > 50) tail.shift();
+      onStep(tail[tail.length - 1]!);
+      if (++step === steps) break;
+    }
+  }
+  const evalOut = evalLogits(model, data.testX);
+  const trainOut = trainModeLogits(model, data.testX, batchSize);
+  return {
+    kind,
+    batchSize,
+    seed,
+    testAcc: 100 * accuracy(evalOut, data.testY),
+    trainModeAcc: 100 * accuracy(trainOut, data.testY),
+    gap: outputGap(trainOut, evalOut),
+    finalLoss: tail.reduce((a, b) => a + b, 0) / tail.length,
+    model,
+  };
+}
+
+// ---------------------------------------------------------------- C12 probes
+
+/** The batch contexts a probe sample is put in: how many other test samples share its batch. */
+const CONTEXTS = [
+  { label: 'alone', others: 0, offset: 0 },
+  { label: '+ 1 other (a)', others: 1, offset: 0 },
+  { label: '+ 1 other (b)', others: 1, offset: 1 },
+  { label: '+ 7 others', others: 7, offset: 2 },
+  { label: '+ 127 others', others: 127, offset: 9 },
+];
+
+/**
+ * Train-mode logits of sample `i` of `x` when its batch holds it followed by
+ * `others` other samples of `pool` (taken cyclically from `offset`), or null
+ * when the model cannot take such a batch (BN with a batch of one).
+ */
+function logitsInContext(
+  model: Sequential,
+  x: Tensor,
+  i: number,
+  pool: Tensor,
+  others: number,
+  offset: number,
+  kind: NormKind,
+): Float64Array | null {
+  if (kind === 'batchnorm' && others === 0) return null;
+  const f = x.shape[1]!;
+  const batch = new Float64Array((others + 1) * f);
+  batch.set(x.data.subarray(i * f, (i + 1) * f), 0);
+  const n = pool.shape[0]!;
+  for (let k = 0; k < others; k++) {
+    const j = (offset + k * 7 + i + 1) % n;
+    batch.set(pool.data.subarray(j * f, (j + 1) * f), (k + 1) * f);
+  }
+  const t = tensor(batch, { shape: [others + 1, f] });
+  const saved = [...model.namedBuffers()].map(([, b]) => [b, Float64Array.from(b.data)] as const);
+  try {
+    const out = noGrad(() => inMode(model, true, () => model.forward(t)));
+    return out.data.slice(0, out.shape[1]!);
+  } finally {
+    for (const [b, d] of saved) b.data.set(d);
+  }
+}
+
+interface ProbeResult {
+  /** Largest |logit difference| of a probe sample between any two contexts. */
+  maxContextDiff: number;
+  /** Fraction of probe samples whose predicted class changes with the context. */
+  flipRate: number;
+  /** Softmax probabilities of probe 0 per context (and eval mode), for the heat map. */
+  probe0: { context: string; probs: number[] }[];
+}
+
+function argmax(v: ArrayLike<number>): number {
+  let b = 0;
+  for (let j = 1; j < v.length; j++) if (v[j]! > v[b]!) b = j;
+  return b;
+}
+
+function softmaxRow(v: ArrayLike<number>): number[] {
+  const m = Math.max(...Array.from(v));
+  const e = Array.from(v, (z) => Math.exp(z - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((z) => z / s);
+}
+
+function probeContexts(
+  model: Sequential,
+  kind: NormKind,
+  x: Tensor,
+  probes: number,
+  pool: Tensor,
+): ProbeResult {
+  let maxDiff = 0;
+  let flips = 0;
+  const probe0: ProbeResult['probe0'] = [];
+  for (let i = 0; i < probes; i++) {
+    const outs = CONTEXTS.map((c) => logitsInContext(model, x, i, pool, c.others, c.offset, kind));
+    const present = outs.filter((o): o is Float64Array => o !== null);
+    for (const a of present) {
+      for (const b of present)
+        for (let j = 0; j < a.length; j++) maxDiff = Math.max(maxDiff, Math.abs(a[j]! - b[j]!));
+    }
+    if (new Set(present.map(argmax)).size > 1) flips++;
+    if (i === 0) {
+      for (const [k, o] of outs.entries())
+        if (o !== null) probe0.push({ context: CONTEXTS[k]!.label, probs: softmaxRow(o) });
+      const ev = evalLogits(model, x.narrow(0, 0, 1));
+      probe0.push({ context: 'eval mode', probs: softmaxRow(ev.data) });
+    }
+  }
+  return { maxContextDiff: maxDiff, flipRate: flips / probes, probe0 };
+}
+
+/**
+ * The first LN layer's output on x against the per-sample formula and, for
+ * contrast, the per-feature (batch) formula, both in plain loops.
+ */
+function layerNormFormulaCheck(model: Sequential, x: Tensor): { perSample: number; perFeature: number } {
+  const lin = model.at(0) as Linear;
+  const ln = model.at(1) as LayerNorm;
+  const z = noGrad(() => lin.forward(x));
+  const y = noGrad(() => ln.forward(z));
+  const [n, h] = z.shape as [number, number];
+  const g = ln.weight!.data;
+  const b = ln.bias!.data;
+  let perSample = 0;
+  for (let i = 0; i < n; i++) {
+    let mu = 0;
+    for (let j = 0; j < h; j++) mu += z.data[i * h + j]!;
+    mu /= h;
+    let v = 0;
+    for (let j = 0; j < h; j++) v += (z.data[i * h + j]! - mu) ** 2;
+    v /= h;
+    for (let j = 0; j < h; j++) {
+      const want = (g[j]! * (z.data[i * h + j]! - mu)) / Math.sqrt(v + ln.eps) + b[j]!;
+      perSample = Math.max(perSample, Math.abs(want - y.data[i * h + j]!));
+    }
+  }
+  let perFeature = 0;
+  for (let j = 0; j < h; j++) {
+    let mu = 0;
+    for (let i = 0; i < n; i++) mu += z.data[i * h + j]!;
+    mu /= n;
+    let v = 0;
+    for (let i = 0; i < n; i++) v += (z.data[i * h + j]! - mu) ** 2;
+    v /= n;
+    for (let i = 0; i < n; i++) {
+      const want = (g[j]! * (z.data[i * h + j]! - mu)) / Math.sqrt(v + ln.eps) + b[j]!;
+      perFeature = Math.max(perFeature, Math.abs(want - y.data[i * h + j]!));
+    }
+  }
+  return { perSample, perFeature };
+}
+
+/** Fraction of BN-normalized values (before γ, β) within 1e-3 of ±1 for batches of two training samples. */
+function pairNormalizedAtOne(model: Sequential, x: Tensor, pairs: number): number {
+  const lin = model.at(0) as Linear;
+  let near = 0;
+  let total = 0;
+  for (let p = 0; p < pairs; p++) {
+    const z = noGrad(() => lin.forward(x.narrow(0, 2 * p, 2)));
+    const xhat = noGrad(() => F.batchNorm(z, null, null, { training: true }));
+    for (const v of xhat.data) {
+      total++;
+      if (Math.abs(Math.abs(v) - 1) < 1e-3) near++;
+    }
+  }
+  return near / total;
+}
+
+// ---------------------------------------------------------------- the experiment
+
+export const batchSize: Experiment = {
+  name: 'batch-size',
+  title: 'Batch size: BatchNorm against LayerNorm from batches of 2 to 128',
+  claims: ['C11', 'C12'],
+  description: `The Layer Normalization paper (Ba, Kiros & Hinton 2016, section 6.7 and figure 6) compares batch and layer normalization on permutation-invariant MNIST: a 784-1000-1000-10 network trained with batches of 128 and of 4, where LN is robust to the batch size and BN is not. This is that comparison in miniature, over more batch sizes: a 784-H-H-10 ReLU network (H = 64 in quick mode, 100 in full mode), with no normalization, with \`BatchNorm1d\` or with \`LayerNorm\` after each hidden \`Linear\` and before its ReLU, trained with Adam (learning rate ${LR}) on real MNIST digits (\`data.mnist\`, a seeded split of the 10,000 digits of the \`mnist\` package). Every batch size gets the same number of epochs, or more if that gives fewer than 100 steps: ${MIN_STEPS_WHY}. For each seed, the three arms start from identical Linear weights and see the same batches.
+
+Test accuracy is measured in eval mode, where BN uses its running averages. We also run the trained BN network in train mode, normalizing each test batch (of the training batch size) by its own statistics, and count how often the prediction differs from eval mode: with small batches the batch statistics are noisy estimates, so the two modes disagree. For C12 we take the LN network and put single test digits into batches of 1, 2, 8 and 128 samples, compare its train- and eval-mode outputs, and check its first LN layer against the per-sample formula.
+
+Differences from the paper: a much smaller network (H instead of 1000) and data set (a few thousand digits instead of 55,000), a few epochs instead of training to convergence, normalization on the hidden layers only for both BN and LN (the paper applies BN to all layers, LN to the hidden ones), and batch sizes 2 to 128 instead of 4 and 128. Batch sizes differ in their number of steps and samples seen, so accuracy changes with the batch size in every arm; the claims are read from the differences between arms at the same batch size, which share the same steps, batches and initial weights.`,
+  fullModeTime: 'about 20 min on 2 cores (measured: see the run log)',
+  async run(ctx): Promise<ExperimentOutput> {
+    const size = SIZES[ctx.mode];
+    const data = mnist({ train: size.train, test: size.test, seed: ctx.seed });
+    const seeds = Array.from({ length: size.seeds }, (_, r) => seedFor(ctx.seed, r));
+    const totalSteps =
+      KINDS.length * seeds.length * size.batchSizes.reduce((s, b) => s + stepsPerRun(size, b), 0);
+    const bar = ctx.progress('batch-size', totalSteps);
+    let done = 0;
+    const runs: RunResult[] = [];
+    for (const seed of seeds) {
+      for (const bs of size.batchSizes) {
+        for (const kind of KINDS) {
+          runs.push(trainOne(kind, bs, seed, data, size, (loss) => bar.update(++done, loss)));
+        }
+      }
+    }
+    bar.stop();
+
+    const pick = (kind: NormKind, bs: number) => runs.filter((r) => r.kind === kind && r.batchSize === bs);
+    const accOf = (kind: NormKind, bs: number): Spread => spread(pick(kind, bs).map((r) => r.testAcc));
+    const small = size.batchSizes[0]!;
+    const large = size.batchSizes[size.batchSizes.length - 1]!;
+
+    // ---- C11
+    const bnSmall = accOf('batchnorm', small);
+    const noneSmall = accOf('none', small);
+    const lnSmall = accOf('layernorm', small);
+    const bnLarge = accOf('batchnorm', large);
+    const noneLarge = accOf('none', large);
+    const lnLarge = accOf('layernorm', large);
+    const partA =
+      bnSmall.mean <= noneSmall.mean - MARGIN_PP &&
+      bnSmall.mean <= lnSmall.mean - MARGIN_PP &&
+      bnSmall.max < Math.min(noneSmall.min, lnSmall.min);
+    const relSmall = bnSmall.mean - noneSmall.mean;
+    const relLarge = bnLarge.mean - noneLarge.mean;
+    const partB = relLarge - relSmall >= MARGIN_PP;
+    const disagree = (bs: number) => spread(pick('batchnorm', bs).map((r) => 100 * r.gap.disagreement));
+    const dSmall = disagree(small);
+    const dLarge = disagree(large);
+    const partC = dSmall.mean >= 2 * dLarge.mean && dSmall.mean > 0;
+    const bnPair = pick('batchnorm', small)[0]!;
+    const atOne = small === 2 ? pairNormalizedAtOne(bnPair.model, data.trainX, 32) : Number.NaN;
+    const c11: Verdict = {
+      claim: 'C11',
+      statement: claim('C11').summary,
+      criterion: C11_CRITERION,
+      numbers: {
+        [`test accuracy at batch ${small}, BN (%)`]: bnSmall.mean,
+        [`test accuracy at batch ${small}, LN (%)`]: lnSmall.mean,
+        [`test accuracy at batch ${small}, no normalization (%)`]: noneSmall.mean,
+        [`test accuracy at batch ${large}, BN (%)`]: bnLarge.mean,
+        [`test accuracy at batch ${large}, LN (%)`]: lnLarge.mean,
+        [`test accuracy at batch ${large}, no normalization (%)`]: noneLarge.mean,
+        [`acc(BN) − acc(none) at batch ${small} (points)`]: relSmall,
+        [`acc(BN) − acc(none) at batch ${large} (points)`]: relLarge,
+        [`BN predictions changed by train mode at batch ${small} (%)`]: dSmall.mean,
+        [`BN predictions changed by train mode at batch ${large} (%)`]: dLarge.mean,
+        [`BN test accuracy in train mode at batch ${small} (%)`]: spread(
+          pick('batchnorm', small).map((r) => r.trainModeAcc),
+        ).mean,
+        'seeds per cell': seeds.length,
+      },
+      verdict: combine([partA, partB, partC]),
+      notes:
+        `Conditions: (a) ${partA ? 'held' : 'did not hold'}, (b) ${partB ? 'held' : 'did not hold'}, (c) ${
+          partC ? 'held' : 'did not hold'
+        }. Spread over seeds at batch ${small}: BN ${describeSpread(bnSmall)}, LN ${describeSpread(
+          lnSmall,
+        )}, none ${describeSpread(noneSmall)} (%). ` +
+        (small === 2
+          ? `With a batch of 2, each BN unit's normalized value is ±(a − b)/2 / sqrt((a − b)²/4 + ε), i.e. ±1 ` +
+            `up to ε: measured on 32 training pairs, ${fmt(100 * atOne)} % of the first layer's normalized values ` +
+            'are within 0.001 of ±1, so during training each unit only tells which of the two samples is larger; ' +
+            'at test time the running averages give it graded values the next layer never saw. '
+          : '') +
+        'Batch sizes differ in steps and samples seen (see the table), which moves every arm; condition (b) ' +
+        'compares BN with no normalization at the same batch size to take that out. The floor of 100 steps ' +
+        'per run (quick and full modes) was added after a first quick run with one epoch only, where batch 128 ' +
+        "had 12 steps: BN's running averages were then still 28 % their initial values, 32 % of its eval-mode " +
+        'predictions at batch 128 differed from train mode, and condition (c) failed (held partly).',
+    };
+
+    // ---- C12
+    const lnModel = pick('layernorm', small)[0]!.model;
+    const bnModel = pick('batchnorm', small)[0]!.model;
+    const probeX = data.testX.narrow(0, 0, size.probes);
+    const pool = data.testX.narrow(0, size.probes, size.test - size.probes);
+    const lnProbe = probeContexts(lnModel, 'layernorm', probeX, size.probes, pool);
+    const bnProbe = probeContexts(bnModel, 'batchnorm', probeX, size.probes, pool);
+    const lnTrainEval = pick('layernorm', small)[0]!.gap.maxAbsLogit;
+    const bnTrainEval = pick('batchnorm', small)[0]!.gap.maxAbsLogit;
+    const formula = layerNormFormulaCheck(lnModel, data.testX.narrow(0, 0, Math.min(256, size.test)));
+    const c12Parts = [lnProbe.maxContextDiff <= SAME, lnTrainEval <= SAME, formula.perSample <= SAME];
+    const lnAccRange = (k: NormKind) => {
+      const means = size.batchSizes.map((b) => accOf(k, b).mean);
+      return Math.max(...means) - Math.min(...means);
+    };
+    const c12: Verdict = {
+      claim: 'C12',
+      statement: claim('C12').summary,
+      criterion: C12_CRITERION,
+      numbers: {
+        'LN: largest logit change of a sample across its batch contexts': lnProbe.maxContextDiff,
+        'LN: largest train-mode vs eval-mode logit difference': lnTrainEval,
+        'LN: largest deviation from the per-sample formula': formula.perSample,
+        'LN: largest deviation from the per-feature (batch) formula, for contrast': formula.perFeature,
+        'BN (train mode): largest logit change of a sample across its batch contexts': bnProbe.maxContextDiff,
+        'BN (train mode): probe samples whose predicted class changes with the batch (%)':
+          100 * bnProbe.flipRate,
+        'BN: largest train-mode vs eval-mode logit difference': bnTrainEval,
+        'probe samples': size.probes,
+        [`LN: range of mean test accuracy over batch sizes ${small} to ${large} (points)`]:
+          lnAccRange('layernorm'),
+        [`no normalization: the same range (points)`]: lnAccRange('none'),
+      },
+      verdict: combine(c12Parts),
+      notes:
+        `The LN and BN networks compared are the ones trained with batches of ${small} (first seed). ` +
+        "LN's accuracy still changes with the batch size, as the no-normalization arm's does: the batch size " +
+        "changes the optimization (number and noise of the steps), not LN's computation; compare the two ranges.",
+    };
+
+    // ---- tables
+    const table: Table = {
+      title: 'Test accuracy (%) by batch size, mean ± sd over seeds (min to max)',
+      claims: ['C11'],
+      columns: [
+        'batch size',
+        'steps',
+        'no normalization',
+        'BatchNorm (eval mode)',
+        'LayerNorm',
+        'BN in train mode',
+        'BN predictions changed by train mode (%)',
+      ],
+      rows: size.batchSizes.map((b) => [
+        b,
+        stepsPerRun(size, b),
+        describeSpread(accOf('none', b)),
+        describeSpread(accOf('batchnorm', b)),
+        describeSpread(accOf('layernorm', b)),
+        describeSpread(spread(pick('batchnorm', b).map((r) => r.trainModeAcc))),
+        describeSpread(disagree(b)),
+      ]),
+    };
+
+    // ---- figures
+    const perSeed = (kind: NormKind, value: (r: RunResult) => number) =>
+      seeds.map((s) =>
+        size.batchSizes.map((b) => ({
+          x: b,
+          y: value(runs.find((r) => r.kind === kind && r.batchSize === b && r.seed === s)!),
+        })),
+      );
+    const batchAxis = { title: 'batch size (samples, log scale)', log: true };
+    const figures: Figure[] = [
+      {
+        file: 'accuracy-vs-batch-size.svg',
+        title: 'Test accuracy against batch size',
+        caption:
+          `Test accuracy (eval mode) of the 784-${size.hidden}-${size.hidden}-10 network trained on ${size.train} ` +
+          `digits (${size.epochs} epoch(s), at least ${size.minSteps} steps), for each batch size and ` +
+          `normalization; line: mean over ${seeds.length} seed(s), band: min to max. The batch size changes the ` +
+          'number of steps and samples seen for every arm alike; what matters is the gap between arms at each ' +
+          'batch size.',
+        claims: ['C11'],
+        spec: withTicks(
+          bandChart({
+            title: 'Test accuracy against batch size, per normalization',
+            x: batchAxis,
+            y: { title: 'test accuracy (%)' },
+            series: KINDS.map((k) => ({ arm: NORM_LABEL[k], runs: perSeed(k, (r) => r.testAcc) })),
+            armTitle: 'normalization',
+          }),
+          'x',
+          size.batchSizes,
+        ),
+      },
+      {
+        file: 'train-eval-gap.svg',
+        title: "BN's train-mode against eval-mode predictions",
+        caption:
+          'For each trained network, the share of test digits whose predicted class changes when the network is ' +
+          'run in train mode (each batch of the training batch size normalized by its own mean and variance) ' +
+          'instead of eval mode (running averages). LN and no normalization compute the same function in both ' +
+          'modes (0 %); for BN the batch statistics of small batches are noisy estimates of the running ones.',
+        claims: ['C11'],
+        spec: withTicks(
+          bandChart({
+            title: 'Predictions that change between train and eval mode',
+            x: batchAxis,
+            y: { title: 'test digits whose predicted class changes (%)' },
+            series: KINDS.map((k) => ({
+              arm: NORM_LABEL[k],
+              runs: perSeed(k, (r) => 100 * r.gap.disagreement),
+            })),
+            armTitle: 'normalization',
+          }),
+          'x',
+          size.batchSizes,
+        ),
+      },
+      {
+        file: 'one-digit-in-different-batches.svg',
+        title: 'One test digit in different batches',
+        caption:
+          `The predicted class probabilities for one test digit (label ${data.testY.data[0]}) when it is put ` +
+          'in batches with different other digits, in train mode, and in eval mode, for the LN and BN networks ' +
+          `trained with batches of ${small}. A network that normalizes each sample by its own statistics gives ` +
+          'identical rows; one that uses batch statistics gives rows that depend on the other digits. BN cannot ' +
+          'run a batch of one in train mode (no variance), so that row is empty. The C12 numbers give the largest ' +
+          'differences over all probe digits.',
+        claims: ['C12'],
+        spec: heatmap({
+          title: 'Class probabilities of one test digit, by batch context',
+          subtitle: 'train mode unless marked; rows: the other samples in its batch',
+          cells: [
+            ...lnProbe.probe0.flatMap((row) =>
+              row.probs.map((p, c) => ({ x: c, y: row.context, value: p, panel: 'LayerNorm' })),
+            ),
+            ...bnProbe.probe0.flatMap((row) =>
+              row.probs.map((p, c) => ({ x: c, y: row.context, value: p, panel: 'BatchNorm' })),
+            ),
+          ],
+          x: { title: 'class' },
+          y: {
+            title: 'batch context',
+            sort: [...CONTEXTS.map((c) => c.label), 'eval mode'],
+          },
+          color: { title: 'probability', domain: [0, 1] },
+          textFormat: '.2f',
+          cellSize: 30,
+        }),
+      },
+    ];
+
+    return {
+      setup: {
+        network: `784-${size.hidden}-${size.hidden}-10, ReLU; norm after each hidden Linear, before the ReLU`,
+        arms: 'no normalization, BatchNorm1d (momentum 0.1, eps 1e-5), LayerNorm (eps 1e-5)',
+        'training digits': size.train,
+        'test digits': size.test,
+        epochs: `${size.epochs}, or more for at least ${size.minSteps} steps`,
+        'steps per batch size': size.batchSizes.map((b) => `${b}: ${stepsPerRun(size, b)}`).join(', '),
+        'batch sizes': size.batchSizes.join(', '),
+        optimizer: `Adam, lr ${LR}, betas (0.9, 0.999), no weight decay`,
+        loss: 'cross-entropy',
+        init: "PyTorch's Linear init; the same weights for the three arms of a seed",
+        seeds: `${seeds.length} (${seeds.join(', ')})`,
+        'probe samples (C12)': size.probes,
+        'data split seed': ctx.seed,
+      },
+      verdicts: [c11, c12],
+      figures,
+      tables: [table],
+    };
+  },
+};
+
+await runMain(batchSize, import.meta.url);
