@@ -176,6 +176,8 @@ export interface TrainOptions {
   evalAt?: readonly number[];
   evalX?: Tensor;
   evalY?: Tensor;
+  /** Stop after the first evaluation whose accuracy (%) reaches this. */
+  stopAtAccuracy?: number;
   /** Called after every step with the step number (1-based) and the mini-batch loss. */
   onStep?(step: number, loss: number): void;
 }
@@ -188,8 +190,11 @@ export interface TrainRun {
   diverged: boolean;
   /** Steps actually taken. */
   steps: number;
-  /** Wall-clock milliseconds spent in the steps, without the evaluations (not reproducible; report apart). */
-  trainMs: number;
+  /**
+   * Wall-clock milliseconds spent in steps 1..k (index k - 1), evaluations left
+   * out. Not reproducible: report it only among an experiment's timings.
+   */
+  trainMs: number[];
 }
 
 /**
@@ -211,15 +216,19 @@ export function train(o: TrainOptions): TrainRun {
   }
   const opt = new SGD(o.model.parameters(), { lr: o.lr, momentum: o.momentum ?? 0 });
   const evalAt = new Set(o.evalAt ?? []);
-  const run: TrainRun = { losses: [], curve: [], diverged: false, steps: 0, trainMs: 0 };
+  const run: TrainRun = { losses: [], curve: [], diverged: false, steps: 0, trainMs: [] };
+  let reached = false;
   const evalNow = (step: number) => {
     if (!evalAt.has(step) || !o.evalX || !o.evalY) return;
-    run.curve.push({ step, ...evaluate(o.model, o.evalX, o.evalY) });
+    const point = { step, ...evaluate(o.model, o.evalX, o.evalY) };
+    run.curve.push(point);
+    if (o.stopAtAccuracy !== undefined && point.accuracy >= o.stopAtAccuracy) reached = true;
   };
   o.model.train();
   evalNow(0);
   let step = 0;
-  while (step < o.steps && !run.diverged) {
+  let ms = 0;
+  while (step < o.steps && !run.diverged && !reached) {
     for (const [xb, yb] of loader) {
       const t0 = performance.now();
       opt.zeroGrad();
@@ -233,10 +242,11 @@ export function train(o: TrainOptions): TrainRun {
       }
       loss.backward();
       opt.step();
-      run.trainMs += performance.now() - t0;
+      ms += performance.now() - t0;
+      run.trainMs.push(ms);
       o.onStep?.(step, value);
       evalNow(step);
-      if (step >= o.steps) break;
+      if (step >= o.steps || reached) break;
     }
   }
   run.steps = step;
@@ -280,7 +290,10 @@ export function sd(xs: readonly number[]): number {
 export function spread(xs: readonly number[], digits = 3): string {
   const f = (v: number) => String(Number(v.toPrecision(digits)));
   if (xs.length === 1) return f(xs[0]!);
-  return `${f(mean(xs))} ± ${f(sd(xs))} (${f(Math.min(...xs))} to ${f(Math.max(...xs))})`;
+  const m = mean(xs);
+  // Equal values give an sd of rounding noise (1e-15); print it as 0.
+  const s = sd(xs) <= 1e-12 * Math.max(1, Math.abs(m)) ? 0 : sd(xs);
+  return `${f(m)} ± ${f(s)} (${f(Math.min(...xs))} to ${f(Math.max(...xs))})`;
 }
 
 /** The seeds of a run with `n` repetitions under the experiment's --seed: s·1000 + 1, ..., s·1000 + n. */

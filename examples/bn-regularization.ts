@@ -1,0 +1,432 @@
+/**
+ * BN regularizes a little: batch statistics add noise, like dropout (C10): an
+ * MLP trained to fit a small MNIST training set, without BN, with BN, and with
+ * dropout as the reference regularizer; the gap between training and test
+ * accuracy, and how much one unit's normalized value moves from batch to batch.
+ *
+ *     npx tsx examples/bn-regularization.ts --quick
+ */
+import { Generator, manualSeed, noGrad, type Tensor } from '../core/index.ts';
+import { BatchNorm1d, Dropout, Linear, type Sequential } from '../nn/index.ts';
+import {
+  type Digits,
+  describeMlp,
+  digits,
+  type EvalPoint,
+  evaluate,
+  type MlpOptions,
+  mean,
+  mlp,
+  runSeeds,
+  sd,
+  spread,
+  train,
+} from './common/mlp.ts';
+import type { Mode } from './lib/args.ts';
+import { bandChart, lineChart, stripChart } from './lib/charts.ts';
+import { claim } from './lib/claims.ts';
+import {
+  type Experiment,
+  type ExperimentOutput,
+  type Figure,
+  runMain,
+  type Table,
+} from './lib/experiment.ts';
+import { combine, fmt, type Verdict } from './lib/verdict.ts';
+
+// ---------------------------------------------------------------- fixed before the run
+
+const BATCH = 50;
+const LR = 0.05;
+const MOMENTUM = 0.9;
+/** Dropout probability of the reference arm (Srivastava et al. 2014 use 0.5 for hidden units). */
+const DROPOUT = 0.5;
+/** Batches drawn per sample to measure the batch-to-batch noise of a normalized value. */
+const NOISE_BATCHES = 200;
+/** Training digits whose normalized values are measured. */
+const NOISE_SAMPLES = 20;
+/** The noise must be at least this large (in units of the unit's spread over samples) to count. */
+const NOISE_AT_LEAST = 0.05;
+
+interface Size {
+  side: 14 | 28;
+  hidden: number;
+  train: number;
+  test: number;
+  steps: number;
+  seeds: number;
+  evalEvery: number;
+}
+
+const SIZES: Record<Mode, Size> = {
+  tiny: { side: 14, hidden: 16, train: 100, test: 100, steps: 20, seeds: 2, evalEvery: 10 },
+  quick: { side: 14, hidden: 64, train: 500, test: 1000, steps: 600, seeds: 3, evalEvery: 50 },
+  full: { side: 28, hidden: 100, train: 1000, test: 2000, steps: 2000, seeds: 5, evalEvery: 100 },
+};
+
+const CRITERION =
+  'At the end of training, gap = training accuracy − test accuracy (percentage points, both in eval mode), per ' +
+  'seed. Three conditions: (a) BN narrows the gap: the mean over seeds of (gap without BN − gap with BN) is ' +
+  'positive and at least one standard error of that mean; (b) the narrower gap comes with better ' +
+  'generalization, not worse fitting: the mean test accuracy with BN is above that without BN; (c) the ' +
+  'mechanism: in the trained BN network, the standard deviation across random mini-batches of a unit’s ' +
+  `normalized value for a fixed digit, averaged over the first BN layer’s units and ${NOISE_SAMPLES} digits, is ` +
+  `at least ${NOISE_AT_LEAST} (in units of that value’s spread over digits, which is 1). Held if all three hold, ` +
+  'did not hold if none does, held partly otherwise. Dropout is a reference arm and does not enter the verdict.';
+
+// ---------------------------------------------------------------- arms
+
+interface Arm {
+  name: string;
+  batchNorm: boolean;
+  dropout: number;
+}
+
+const ARMS: Arm[] = [
+  { name: 'no BN', batchNorm: false, dropout: 0 },
+  { name: 'BN', batchNorm: true, dropout: 0 },
+  { name: `dropout ${DROPOUT}`, batchNorm: false, dropout: DROPOUT },
+];
+
+function architecture(size: Size, arm: Arm, generator?: Generator): MlpOptions {
+  const h = size.hidden;
+  return {
+    sizes: [size.side * size.side, h, h, 10],
+    activation: 'relu',
+    batchNorm: arm.batchNorm,
+    dropout: arm.dropout,
+    ...(generator ? { generator } : {}),
+  };
+}
+
+interface Run {
+  model: Sequential;
+  /** Training and test accuracy (%) and loss over training, in eval mode. */
+  trainCurve: EvalPoint[];
+  testCurve: EvalPoint[];
+  trainAcc: number;
+  testAcc: number;
+  trainLoss: number;
+  testLoss: number;
+  gap: number;
+}
+
+function runOnce(data: Digits, size: Size, arm: Arm, seed: number, tick: (loss: number) => void): Run {
+  manualSeed(seed);
+  const model = mlp(architecture(size, arm, new Generator(seed + 500)));
+  const trainCurve: EvalPoint[] = [];
+  const testCurve: EvalPoint[] = [];
+  const record = (step: number) => {
+    trainCurve.push({ step, ...evaluate(model, data.trainX, data.trainY) });
+    testCurve.push({ step, ...evaluate(model, data.testX, data.testY) });
+  };
+  record(0);
+  train({
+    model,
+    x: data.trainX,
+    y: data.trainY,
+    lr: LR,
+    momentum: MOMENTUM,
+    batchSize: BATCH,
+    steps: size.steps,
+    seed,
+    onStep: (step, loss) => {
+      tick(loss);
+      if (step % size.evalEvery === 0 || step === size.steps) record(step);
+    },
+  });
+  const [tr, te] = [trainCurve[trainCurve.length - 1]!, testCurve[testCurve.length - 1]!];
+  return {
+    model,
+    trainCurve,
+    testCurve,
+    trainAcc: tr.accuracy,
+    testAcc: te.accuracy,
+    trainLoss: tr.loss,
+    testLoss: te.loss,
+    gap: tr.accuracy - te.accuracy,
+  };
+}
+
+// ---------------------------------------------------------------- the noise in a normalized value
+
+interface Noise {
+  /** Per probed digit: the normalized value of unit 0 in each random batch, and with the running statistics. */
+  unit0: { batchValues: number[]; evalValue: number }[];
+  /** SD across batches of the normalized value, averaged over the units and the probed digits. */
+  meanSd: number;
+  /** The same for unit 0 and the first probed digit. */
+  firstSd: number;
+}
+
+/**
+ * The normalized value BN computes in training for row `members[0]` of z
+ * ([n, h]) in the batch of rows `members`, per unit:
+ * (z - batch mean) / sqrt(biased batch variance + eps).
+ */
+export function normalizedInBatch(z: Tensor, members: readonly number[], eps: number): Float64Array {
+  const h = z.shape[1]!;
+  const out = new Float64Array(h);
+  const s = members[0]!;
+  for (let u = 0; u < h; u++) {
+    let m = 0;
+    for (const j of members) m += z.data[j * h + u]!;
+    m /= members.length;
+    let v = 0;
+    for (const j of members) v += (z.data[j * h + u]! - m) ** 2;
+    v /= members.length;
+    out[u] = (z.data[s * h + u]! - m) / Math.sqrt(v + eps);
+  }
+  return out;
+}
+
+/**
+ * The first BN layer's input z = x Wᵀ (its Linear has no bias) for every
+ * training digit; then, for each probed digit and each of NOISE_BATCHES random
+ * batches of it and BATCH − 1 other training digits, the digit's normalized
+ * value per unit, exactly as BN computes it in training.
+ */
+function batchNoise(model: Sequential, x: Tensor, seed: number): Noise {
+  const lin = [...model].find((m): m is Linear => m instanceof Linear)!;
+  const bn = [...model].find((m): m is BatchNorm1d => m instanceof BatchNorm1d)!;
+  const z = noGrad(() => lin.forward(x));
+  const [n, h] = z.shape as [number, number];
+  const g = new Generator(seed);
+  const sds: number[] = [];
+  const unit0: Noise['unit0'] = [];
+  for (let s = 0; s < Math.min(NOISE_SAMPLES, n); s++) {
+    const values = Array.from({ length: h }, () => new Array<number>(NOISE_BATCHES));
+    for (let b = 0; b < NOISE_BATCHES; b++) {
+      const members = [s];
+      while (members.length < Math.min(BATCH, n)) {
+        const j = g.randint(0, n);
+        if (!members.includes(j)) members.push(j);
+      }
+      normalizedInBatch(z, members, bn.eps).forEach((v, u) => {
+        values[u]![b] = v;
+      });
+    }
+    for (const vs of values) sds.push(sd(vs));
+    const evalValue =
+      (z.data[s * h]! - bn.runningMean!.data[0]!) / Math.sqrt(bn.runningVar!.data[0]! + bn.eps);
+    unit0.push({ batchValues: values[0]!, evalValue });
+  }
+  return { unit0, meanSd: mean(sds), firstSd: sd(unit0[0]!.batchValues) };
+}
+
+/**
+ * Dropout's noise in the same units: for a kept-or-dropped unit of value a the
+ * output is 0 or a / (1 − p), a standard deviation of a · sqrt(p / (1 − p)) over
+ * masks; divided by the unit's spread over the training digits, averaged over
+ * the first hidden layer's units (with a nonzero spread) and the probed digits.
+ */
+function dropoutNoise(model: Sequential, x: Tensor, p: number): number {
+  const layers = [...model];
+  const at = layers.findIndex((m) => m instanceof Dropout);
+  const a = noGrad(() => {
+    let t = x;
+    for (const m of layers.slice(0, at)) t = m.forward(t) as Tensor;
+    return t;
+  });
+  const [n, h] = a.shape as [number, number];
+  const ratios: number[] = [];
+  for (let u = 0; u < h; u++) {
+    const col = Array.from({ length: n }, (_, i) => a.data[i * h + u]!);
+    const spreadU = Math.sqrt(mean(col.map((v) => (v - mean(col)) ** 2)));
+    if (spreadU <= 0) continue;
+    for (let s = 0; s < Math.min(NOISE_SAMPLES, n); s++)
+      ratios.push((col[s]! * Math.sqrt(p / (1 - p))) / spreadU);
+  }
+  return mean(ratios);
+}
+
+// ---------------------------------------------------------------- the experiment
+
+export const bnRegularization: Experiment = {
+  name: 'bn-regularization',
+  title: 'Does BN regularize, through the noise of its batch statistics?',
+  claims: ['C10'],
+  description: `A multilayer perceptron with two hidden ReLU layers is trained on a small training set of MNIST digits long enough to fit it almost perfectly (SGD, momentum ${MOMENTUM}, learning rate ${LR}, batches of ${BATCH}), three ways: as it is, with BatchNorm1d between every hidden Linear and its ReLU, and with dropout (p = ${DROPOUT}) after every hidden ReLU as the reference regularizer. A regularizer should narrow the gap between accuracy on the training digits and on held-out test digits, and do it by raising the test accuracy. Both are measured in eval mode (BN with its running statistics, dropout off) at the end of training, over several seeds.
+
+The article's mechanism is noise: in training, BN normalizes a unit with the mean and variance of the current mini-batch, so the same digit gets a slightly different normalized value in every batch. The experiment measures that directly on the trained BN network: for a fixed digit, it draws ${NOISE_BATCHES} random batches of ${BATCH - 1} other training digits and computes the digit's normalized value in each, as BN does in training. The spread of those values is in units of the unit's spread over digits (the normalized value has variance 1 over a batch), so it compares with dropout's noise expressed the same way.
+
+No paper's set-up is followed here. Quick runs pool the digits to 14 x 14 and train ${SIZES.quick.hidden}-unit layers on ${SIZES.quick.train} digits; full runs use the 28 x 28 digits, ${SIZES.full.hidden} units and ${SIZES.full.train} digits.`,
+  fullModeTime: 'about 15 min on 2 busy cores',
+  async run(ctx): Promise<ExperimentOutput> {
+    const size = SIZES[ctx.mode];
+    const data = digits({ train: size.train, test: size.test, seed: ctx.seed, side: size.side });
+    const seeds = runSeeds(ctx.seed, size.seeds);
+    const bar = ctx.progress('bn-regularization', ARMS.length * seeds.length * size.steps);
+    let done = 0;
+    const tick = (loss: number) => bar.update(++done, loss);
+    const results = ARMS.map((arm) => ({
+      arm,
+      runs: seeds.map((seed) => runOnce(data, size, arm, seed, tick)),
+    }));
+    bar.stop();
+    const [plain, bn, drop] = results as [(typeof results)[0], (typeof results)[0], (typeof results)[0]];
+
+    // ---- the noise, at initialization and in the trained BN network (first seed)
+    manualSeed(seeds[0]!);
+    const fresh = mlp(architecture(size, ARMS[1]!));
+    const noiseInit = batchNoise(fresh, data.trainX, seeds[0]! + 1);
+    const noise = batchNoise(bn.runs[0]!.model, data.trainX, seeds[0]! + 1);
+    const dropNoise = dropoutNoise(drop.runs[0]!.model, data.trainX, DROPOUT);
+
+    // ---- the criterion
+    const reduction = plain.runs.map((r, k) => r.gap - bn.runs[k]!.gap);
+    const se = seeds.length > 1 ? sd(reduction) / Math.sqrt(seeds.length) : 0;
+    const partA = mean(reduction) > 0 && mean(reduction) >= se;
+    const testAcc = (runs: Run[]) => mean(runs.map((r) => r.testAcc));
+    const partB = testAcc(bn.runs) > testAcc(plain.runs);
+    const partC = noise.meanSd >= NOISE_AT_LEAST;
+    const gapOf = (a: (typeof results)[0]) => spread(a.runs.map((r) => r.gap));
+    const c10: Verdict = {
+      claim: 'C10',
+      statement: claim('C10').summary,
+      criterion: CRITERION,
+      numbers: {
+        'train − test accuracy gap (points), no BN': gapOf(plain),
+        'gap, BN': gapOf(bn),
+        'gap narrowed by BN (points, mean ± standard error)': `${fmt(mean(reduction))} ± ${fmt(se)}`,
+        'test accuracy (%), no BN': spread(plain.runs.map((r) => r.testAcc)),
+        'test accuracy (%), BN': spread(bn.runs.map((r) => r.testAcc)),
+        'batch-to-batch SD of a normalized value, trained BN (mean over units and digits)': noise.meanSd,
+        [`gap, dropout ${DROPOUT} (reference)`]: gapOf(drop),
+        [`test accuracy (%), dropout ${DROPOUT} (reference)`]: spread(drop.runs.map((r) => r.testAcc)),
+        'training accuracy (%), no BN': spread(plain.runs.map((r) => r.trainAcc)),
+        'training accuracy (%), BN': spread(bn.runs.map((r) => r.trainAcc)),
+        [`training accuracy (%), dropout ${DROPOUT}`]: spread(drop.runs.map((r) => r.trainAcc)),
+        'batch-to-batch SD of unit 0 for digit 0, trained BN': noise.firstSd,
+        'batch-to-batch SD, BN at initialization': noiseInit.meanSd,
+        [`dropout ${DROPOUT}: SD of a unit's output over masks, in the same units`]: dropNoise,
+        [`1 / sqrt(batch size ${BATCH}), the size of sampling noise in a batch mean`]: 1 / Math.sqrt(BATCH),
+      },
+      verdict: combine([partA, partB, partC]),
+      notes:
+        `Conditions: (a) ${partA ? 'held' : 'did not hold'}, (b) ${partB ? 'held' : 'did not hold'}, (c) ${
+          partC ? 'held' : 'did not hold'
+        }. Gap narrowed by dropout: ${fmt(mean(plain.runs.map((r, k) => r.gap - drop.runs[k]!.gap)))} points ` +
+        `against ${fmt(mean(reduction))} for BN. BN's noise in a normalized value (${fmt(noise.meanSd)} of the ` +
+        `unit's spread) is ${fmt(dropNoise / noise.meanSd)} times smaller than dropout's (${fmt(dropNoise)}), ` +
+        'which fits "a little". The comparison does not separate the noise from BN\'s other effects on ' +
+        'optimization (it also changes the effective step size), so (c) shows the noise exists, not that it is ' +
+        'what narrowed the gap.',
+    };
+
+    // ---- tables
+    const table: Table = {
+      title: 'At the end of training, per seed (eval mode)',
+      claims: ['C10'],
+      columns: [
+        'network',
+        'seed',
+        'training accuracy (%)',
+        'test accuracy (%)',
+        'gap (points)',
+        'training loss',
+        'test loss',
+      ],
+      rows: results.flatMap((a) =>
+        a.runs.map((r, k) => [a.arm.name, seeds[k]!, r.trainAcc, r.testAcc, r.gap, r.trainLoss, r.testLoss]),
+      ),
+    };
+
+    // ---- figures
+    const figures: Figure[] = [
+      {
+        file: 'gap.svg',
+        title: 'Training minus test accuracy during training',
+        caption:
+          `The generalization gap (training accuracy − test accuracy, percentage points, eval mode) over ` +
+          `training on ${size.train} digits; mean and range over ${seeds.length} seeds. A regularizer keeps it ` +
+          'lower.',
+        claims: ['C10'],
+        spec: bandChart({
+          title: 'Generalization gap against steps',
+          x: { title: 'SGD step (count)' },
+          y: { title: 'training − test accuracy (points)' },
+          series: results.map((a) => ({
+            arm: a.arm.name,
+            runs: a.runs.map((r) =>
+              r.trainCurve.map((p, i) => ({ x: p.step, y: p.accuracy - r.testCurve[i]!.accuracy })),
+            ),
+          })),
+          armTitle: 'network',
+        }),
+      },
+      {
+        file: 'accuracy.svg',
+        title: 'Training and test accuracy during training',
+        caption:
+          `Accuracy on the ${size.train} training digits (solid) and on ${size.test} test digits (dashed), mean ` +
+          'over seeds, eval mode.',
+        claims: ['C10'],
+        spec: lineChart({
+          title: 'Training and test accuracy',
+          x: { title: 'SGD step (count)' },
+          y: { title: 'accuracy (%)' },
+          series: results.flatMap((a) =>
+            (['training', 'test'] as const).map((set) => ({
+              arm: `${a.arm.name}, ${set}`,
+              group: a.arm.name,
+              dash: set,
+              points: a.runs[0]!.trainCurve.map((p, i) => ({
+                x: p.step,
+                y: mean(a.runs.map((r) => (set === 'training' ? r.trainCurve : r.testCurve)[i]!.accuracy)),
+              })),
+            })),
+          ),
+          armTitle: 'network',
+          dashTitle: 'digits',
+        }),
+      },
+      {
+        file: 'batch-noise.svg',
+        title: "One unit's normalized value for fixed digits, batch after batch",
+        caption:
+          `Each tick is the normalized value (z − batch mean) / sqrt(batch variance + ε) of unit 0 of the first ` +
+          `BN layer (trained network, first seed) for one training digit, in one of ${NOISE_BATCHES} random ` +
+          `batches of ${BATCH} digits; red marks the value with the running statistics used at test time. The ` +
+          `spread of a row is the noise BN adds in training: on average ${fmt(noise.meanSd)} (units of the ` +
+          'value’s spread over digits) across all units of the layer.',
+        claims: ['C10'],
+        spec: stripChart({
+          title: 'Batch-to-batch noise in a normalized value',
+          subtitle: `unit 0 of the first BN layer, first ${Math.min(8, noise.unit0.length)} probed digits`,
+          points: noise.unit0
+            .slice(0, 8)
+            .flatMap((d, s) => [
+              ...d.batchValues.map((v) => ({ category: `digit ${s}`, value: v, kind: 'in a random batch' })),
+              { category: `digit ${s}`, value: d.evalValue, kind: 'running statistics (eval)' },
+            ]),
+          x: { title: 'normalized value (units of the spread over digits)' },
+          categoryTitle: 'training digit',
+          kindTitle: 'normalized with',
+          colors: { 'in a random batch': '#4c78a8', 'running statistics (eval)': '#e45756' },
+        }),
+      },
+    ];
+
+    return {
+      setup: {
+        'network without BN': describeMlp(architecture(size, ARMS[0]!)),
+        'network with BN': describeMlp(architecture(size, ARMS[1]!)),
+        'network with dropout': describeMlp(architecture(size, ARMS[2]!)),
+        data: `data.mnist: ${size.train} training and ${size.test} test digits (split seed ${ctx.seed}), ${size.side} x ${size.side} pixels in [0, 1]`,
+        initialization: "PyTorch's default for Linear; BN γ = 1, β = 0",
+        optimizer: `SGD, lr ${LR}, momentum ${MOMENTUM}, batch ${BATCH}, cross-entropy, ${size.steps} steps (${fmt(
+          (size.steps * BATCH) / size.train,
+        )} epochs)`,
+        evaluation: `training and test accuracy in eval mode every ${size.evalEvery} steps`,
+        'noise probe': `${NOISE_SAMPLES} training digits x ${NOISE_BATCHES} random batches of ${BATCH}, first BN layer, first seed`,
+        seeds: seeds.join(', '),
+      },
+      verdicts: [c10],
+      figures,
+      tables: [table],
+    };
+  },
+};
+
+await runMain(bnRegularization, import.meta.url);

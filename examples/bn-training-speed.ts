@@ -1,0 +1,474 @@
+/**
+ * BN speeds up learning (C7): the MNIST network of the Batch Normalization
+ * paper's Figure 1 in miniature (three hidden layers of sigmoid units, mini-
+ * batches of 60, plain SGD), trained with and without BN at the learning rate
+ * that suits the network without BN best, over several seeds: the steps and the
+ * wall time each needs to reach a fixed test accuracy.
+ *
+ *     npx tsx examples/bn-training-speed.ts --quick
+ */
+
+import { manualSeed } from '../core/index.ts';
+import {
+  type Activation,
+  type Digits,
+  describeMlp,
+  digits,
+  evalSchedule,
+  type MlpOptions,
+  mean,
+  mlp,
+  runSeeds,
+  spread,
+  stepsToTarget,
+  type TrainRun,
+  train,
+} from './common/mlp.ts';
+import type { Mode } from './lib/args.ts';
+import { bandChart, lineChart } from './lib/charts.ts';
+import { claim } from './lib/claims.ts';
+import {
+  type Experiment,
+  type ExperimentOutput,
+  type Figure,
+  runMain,
+  type Table,
+} from './lib/experiment.ts';
+import { fmt, type Verdict, type VerdictValue } from './lib/verdict.ts';
+
+// ---------------------------------------------------------------- fixed before the run
+
+/** The test accuracy (%) both networks race to. */
+const TARGET = 90;
+const BATCH = 60;
+/**
+ * When the plain network's best rate is the largest (or smallest) of the grid,
+ * the grid is extended by one more step in that direction, at most this often.
+ */
+const MAX_EXTENSIONS = 2;
+/** Search runs are this share of the full run length (they also stop at the target). */
+const SEARCH_SHARE = 0.5;
+
+interface Size {
+  side: 14 | 28;
+  hidden: number;
+  train: number;
+  test: number;
+  /** Step cap of every run. */
+  steps: number;
+  /** Learning rates tried for the network without BN. */
+  lrs: number[];
+  seeds: number;
+  evalEvery: number;
+}
+
+const SIZES: Record<Mode, Size> = {
+  tiny: { side: 14, hidden: 16, train: 600, test: 200, steps: 30, lrs: [0.3, 3], seeds: 2, evalEvery: 5 },
+  quick: {
+    side: 14,
+    hidden: 64,
+    train: 8000,
+    test: 500,
+    steps: 400,
+    lrs: [0.1, 0.3, 1, 3],
+    seeds: 3,
+    evalEvery: 10,
+  },
+  full: {
+    side: 28,
+    hidden: 100,
+    train: 8000,
+    test: 2000,
+    steps: 2000,
+    lrs: [0.03, 0.1, 0.3, 1, 3],
+    seeds: 5,
+    evalEvery: 10,
+  },
+};
+
+const CRITERION =
+  "Two comparisons, the paper's sigmoid network and the same network with ReLU. In each, the learning rate is " +
+  `the one of the grid with which the network without BN first reaches ${TARGET} % test accuracy (searched on ` +
+  'the first seed with runs of half the full length; if no rate reaches it, the one with the best last ' +
+  `accuracy; a grid whose best rate lies on its edge is extended outward, up to ${MAX_EXTENSIONS} times), so BN ` +
+  `gets no rate chosen for it. At that rate, with S = mean over seeds of the steps to reach ${TARGET} % (a run ` +
+  'that never reaches it counts with its full length): the comparison held if every BN run reaches the target ' +
+  'and S(BN) ≤ 0.5 · S(no BN); held partly if every BN run reaches it and 0.5 · S(no BN) < S(BN) < S(no BN); ' +
+  'did not hold otherwise. Overall: held if both comparisons held, did not hold if both did not hold, held ' +
+  'partly otherwise. Wall time is measured and reported but does not enter the verdict (it varies between runs).';
+
+// ---------------------------------------------------------------- the runs
+
+/** The two networks compared: the paper's sigmoid MLP and the same with ReLU, each without and with BN. */
+const ACTIVATIONS: Activation[] = ['sigmoid', 'relu'];
+
+function architecture(size: Size, activation: Activation, batchNorm: boolean): MlpOptions {
+  const h = size.hidden;
+  return { sizes: [size.side * size.side, h, h, h, 10], activation, batchNorm };
+}
+
+interface RunSpec {
+  activation: Activation;
+  batchNorm: boolean;
+  lr: number;
+  seed: number;
+  steps: number;
+  stopAtTarget: boolean;
+}
+
+function runOnce(data: Digits, size: Size, r: RunSpec, tick: (step: number, loss: number) => void): TrainRun {
+  manualSeed(r.seed);
+  return train({
+    model: mlp(architecture(size, r.activation, r.batchNorm)),
+    x: data.trainX,
+    y: data.trainY,
+    lr: r.lr,
+    batchSize: BATCH,
+    steps: r.steps,
+    seed: r.seed,
+    evalAt: evalSchedule(r.steps, size.evalEvery),
+    evalX: data.testX,
+    evalY: data.testY,
+    ...(r.stopAtTarget ? { stopAtAccuracy: TARGET } : {}),
+    onStep: tick,
+  });
+}
+
+const reachedAt = (r: TrainRun): number | null => stepsToTarget(r.curve, TARGET);
+/** Steps to the target, or the run's length when it never reached it. */
+const stepsOrCap = (r: TrainRun): number => reachedAt(r) ?? r.steps;
+const stepsText = (r: TrainRun): string => {
+  const s = reachedAt(r);
+  return s === null ? `> ${r.steps}` : String(s);
+};
+const lastAccuracy = (r: TrainRun): number => r.curve[r.curve.length - 1]!.accuracy;
+
+/** Mean mini-batch loss over windows of `w` steps, as curve points at the window's last step. */
+function smoothedLoss(r: TrainRun, w: number): { x: number; y: number }[] {
+  const out: { x: number; y: number }[] = [];
+  for (let end = w; end <= r.losses.length; end += w) {
+    out.push({ x: end, y: r.losses.slice(end - w, end).reduce((a, b) => a + b, 0) / w });
+  }
+  return out;
+}
+
+interface SearchRun {
+  lr: number;
+  run: TrainRun;
+}
+
+/** The fastest rate to the target; if none reached it, the one with the highest last accuracy. */
+function bestOf(search: readonly SearchRun[]): SearchRun {
+  const reaching = search.filter((s) => reachedAt(s.run) !== null);
+  return reaching.length > 0
+    ? reaching.reduce((a, b) => (stepsOrCap(b.run) < stepsOrCap(a.run) ? b : a))
+    : search.reduce((a, b) => (lastAccuracy(b.run) > lastAccuracy(a.run) ? b : a));
+}
+
+/** The grid search for the plain network, extended outward while its best rate sits on an edge. */
+function searchLr(
+  data: Digits,
+  size: Size,
+  activation: Activation,
+  seed: number,
+  tick: (step: number, loss: number) => void,
+): SearchRun[] {
+  const search: SearchRun[] = [];
+  const tryLr = (lr: number) => {
+    const spec = { activation, batchNorm: false, lr, seed, steps: searchSteps(size), stopAtTarget: true };
+    search.push({ lr, run: runOnce(data, size, spec, tick) });
+    search.sort((a, b) => a.lr - b.lr);
+  };
+  for (const lr of size.lrs) tryLr(lr);
+  for (let extra = 0; extra < MAX_EXTENSIONS; extra++) {
+    const b = bestOf(search).lr;
+    const [lo, lo2] = [search[0]!.lr, search[1]!.lr];
+    const [hi, hi2] = [search[search.length - 1]!.lr, search[search.length - 2]!.lr];
+    if (b === hi) tryLr(Number(((hi * hi) / hi2).toPrecision(3)));
+    else if (b === lo) tryLr(Number(((lo * lo) / lo2).toPrecision(3)));
+    else break;
+  }
+  return search;
+}
+
+const searchSteps = (size: Size): number => Math.round(size.steps * SEARCH_SHARE);
+
+interface Comparison {
+  activation: Activation;
+  search: SearchRun[];
+  lr: number;
+  plain: TrainRun[];
+  bn: TrainRun[];
+  ratio: number;
+  allBnReach: boolean;
+  allPlainReach: boolean;
+  verdict: VerdictValue;
+}
+
+function compare(
+  data: Digits,
+  size: Size,
+  activation: Activation,
+  seeds: number[],
+  tick: (step: number, loss: number) => void,
+): Comparison {
+  const search = searchLr(data, size, activation, seeds[0]!, tick);
+  const lr = bestOf(search).lr;
+  const arm = (batchNorm: boolean) =>
+    seeds.map((seed) =>
+      runOnce(data, size, { activation, batchNorm, lr, seed, steps: size.steps, stopAtTarget: false }, tick),
+    );
+  const plain = arm(false);
+  const bn = arm(true);
+  const ratio = mean(bn.map(stepsOrCap)) / mean(plain.map(stepsOrCap));
+  const allBnReach = bn.every((r) => reachedAt(r) !== null);
+  const allPlainReach = plain.every((r) => reachedAt(r) !== null);
+  const verdict: VerdictValue = !allBnReach
+    ? 'did not hold'
+    : ratio <= 0.5
+      ? 'held'
+      : ratio < 1
+        ? 'held partly'
+        : 'did not hold';
+  return { activation, search, lr, plain, bn, ratio, allBnReach, allPlainReach, verdict };
+}
+
+/** Both held: held; neither held even partly: did not hold; anything else: held partly. */
+function overall(vs: readonly VerdictValue[]): VerdictValue {
+  if (vs.every((v) => v === 'held')) return 'held';
+  if (vs.every((v) => v === 'did not hold')) return 'did not hold';
+  return 'held partly';
+}
+
+// ---------------------------------------------------------------- the experiment
+
+export const bnTrainingSpeed: Experiment = {
+  name: 'bn-training-speed',
+  title: 'Does batch normalization speed up learning?',
+  claims: ['C7'],
+  description: `The MNIST experiment of the Batch Normalization paper (Ioffe & Szegedy 2015, Figure 1(a)) in miniature: a multilayer perceptron with three hidden layers of sigmoid units, trained with plain mini-batch SGD (batches of ${BATCH}) on cross-entropy, once as it is and once with a BatchNorm1d layer between every hidden Linear and its sigmoid (the Linear then has no bias, since BN cancels it). The same comparison is repeated with ReLU units, today's default, so that the verdict does not rest on sigmoid networks alone. Within a comparison both networks start from PyTorch's default initialization with the same seed, see the same mini-batches in the same order, and use the same learning rate.
+
+That learning rate is chosen for the network without BN: a grid is searched on the first seed (runs of ${Math.round(100 * SEARCH_SHARE)} % of the full length, stopped at the target) and the rate with which the plain network reaches ${TARGET} % test accuracy in the fewest steps is kept, so BN's advantage is measured where the plain network is at its best. Each arm is then trained over several seeds (a seed fixes the initial weights and the order of the mini-batches), and the test accuracy is evaluated on a schedule (every few steps early on, less often later) to find the first step at which it reaches ${TARGET} %.
+
+Differences from the paper: it trained 50,000 steps on the full 60,000-image MNIST with 28 x 28 inputs and 100 units per layer; here the images are the 10,000 digits of the \`mnist\` package (a seeded train/test split), quick runs pool them to 14 x 14 and use ${SIZES.quick.hidden} units per layer, and runs stop after a few hundred (quick) or a few thousand (full) steps. The paper does not give its learning rate or the scale of its "small random Gaussian" initial weights; this experiment picks the rate for the plain network and uses PyTorch's default initialization. The wall time per step of each arm is measured too (in results.json's timings): a BN step costs more than a plain one, so fewer steps does not automatically mean less time.`,
+  fullModeTime: 'about 20 min on 2 busy cores',
+  async run(ctx): Promise<ExperimentOutput> {
+    const size = SIZES[ctx.mode];
+    const data = digits({ train: size.train, test: size.test, seed: ctx.seed, side: size.side });
+    const seeds = runSeeds(ctx.seed, size.seeds);
+    const cap = size.steps;
+
+    // An upper bound of the steps (search runs stop at the target): the bar may end early.
+    const perActivation = (size.lrs.length + MAX_EXTENSIONS) * searchSteps(size) + 2 * seeds.length * cap;
+    const bar = ctx.progress('bn-training-speed', ACTIVATIONS.length * perActivation);
+    let done = 0;
+    const tick = (_step: number, loss: number) => bar.update(++done, loss);
+    const comparisons: Comparison[] = [];
+    for (const [k, act] of ACTIVATIONS.entries()) {
+      comparisons.push(compare(data, size, act, seeds, tick));
+      done = (k + 1) * perActivation;
+    }
+    bar.stop();
+
+    // ---- wall time (not reproducible, so only among the timings)
+    const timings: Record<string, number> = {};
+    const msPerStep = (runs: TrainRun[]) =>
+      mean(runs.map((r) => r.trainMs[r.trainMs.length - 1]! / r.trainMs.length));
+    const secondsToTarget = (runs: TrainRun[]) =>
+      mean(runs.map((r) => (r.trainMs[stepsOrCap(r) - 1] ?? r.trainMs[r.trainMs.length - 1]!) / 1000));
+    const round = (v: number) => Number(v.toFixed(3));
+    for (const c of comparisons) {
+      timings[`${c.activation}: ms per step, no BN`] = round(msPerStep(c.plain));
+      timings[`${c.activation}: ms per step, BN`] = round(msPerStep(c.bn));
+      timings[`${c.activation}: s of training to ${TARGET} %, no BN (run length if not reached)`] = round(
+        secondsToTarget(c.plain),
+      );
+      timings[`${c.activation}: s of training to ${TARGET} %, BN`] = round(secondsToTarget(c.bn));
+      timings[`${c.activation}: wall-time ratio to ${TARGET} %, BN / no BN`] = round(
+        secondsToTarget(c.bn) / secondsToTarget(c.plain),
+      );
+    }
+
+    const numbers: Record<string, number | string> = {};
+    for (const c of comparisons) {
+      const a = c.activation;
+      numbers[`${a}: step ratio BN / no BN${c.allPlainReach ? '' : ' (upper bound)'}`] = c.ratio;
+      numbers[`${a}: mean steps to ${TARGET} %, no BN${c.allPlainReach ? '' : ' (run length counted)'}`] =
+        mean(c.plain.map(stepsOrCap));
+      numbers[`${a}: mean steps to ${TARGET} %, BN${c.allBnReach ? '' : ' (run length counted)'}`] = mean(
+        c.bn.map(stepsOrCap),
+      );
+    }
+    for (const c of comparisons) {
+      const a = c.activation;
+      const reach = (runs: TrainRun[]) =>
+        `${runs.filter((r) => reachedAt(r) !== null).length} of ${seeds.length}`;
+      numbers[`${a}: verdict of this comparison`] = c.verdict;
+      numbers[`${a}: learning rate (best of the grid for no BN)`] = c.lr;
+      numbers[`${a}: runs reaching ${TARGET} %, no BN`] = reach(c.plain);
+      numbers[`${a}: runs reaching ${TARGET} %, BN`] = reach(c.bn);
+      numbers[`${a}: seeds where BN got there first`] =
+        `${c.bn.filter((r, k) => stepsOrCap(r) < stepsOrCap(c.plain[k]!)).length} of ${seeds.length}`;
+      numbers[`${a}: test accuracy (%) after ${cap} steps, no BN`] = spread(c.plain.map(lastAccuracy));
+      numbers[`${a}: test accuracy (%) after ${cap} steps, BN`] = spread(c.bn.map(lastAccuracy));
+    }
+
+    const c7: Verdict = {
+      claim: 'C7',
+      statement: claim('C7').summary,
+      criterion: CRITERION,
+      numbers,
+      verdict: overall(comparisons.map((c) => c.verdict)),
+      notes:
+        comparisons
+          .map(
+            (c) =>
+              `${c.activation}, steps to ${TARGET} % per seed: no BN ${c.plain.map(stepsText).join(', ')}; ` +
+              `BN ${c.bn.map(stepsText).join(', ')}.`,
+          )
+          .join(' ') +
+        ` Test accuracy is evaluated every ${size.evalEvery} steps early on, so a count is exact to that ` +
+        'resolution. Wall time per step and to the target is in the timings of results.json: a BN step costs ' +
+        'more than a plain one, which the step counts do not show.',
+    };
+
+    // ---- tables
+    const perSeed: Table = {
+      title: `Steps to ${TARGET} % test accuracy, per network and seed`,
+      claims: ['C7'],
+      columns: [
+        'network',
+        'lr',
+        'seed',
+        'no BN: steps',
+        'BN: steps',
+        'no BN: last accuracy (%)',
+        'BN: last accuracy (%)',
+      ],
+      rows: comparisons.flatMap((c) =>
+        seeds.map((s, k) => [
+          c.activation,
+          c.lr,
+          s,
+          stepsText(c.plain[k]!),
+          stepsText(c.bn[k]!),
+          lastAccuracy(c.plain[k]!),
+          lastAccuracy(c.bn[k]!),
+        ]),
+      ),
+    };
+    const searchTable: Table = {
+      title: `Learning-rate search for the networks without BN (seed ${seeds[0]}, ${searchSteps(size)} steps at most, stopped at ${TARGET} %)`,
+      claims: ['C7'],
+      columns: ['network', 'learning rate', `steps to ${TARGET} %`, 'last test accuracy (%)', 'chosen'],
+      rows: comparisons.flatMap((c) =>
+        c.search.map((s) => [
+          c.activation,
+          s.lr,
+          stepsText(s.run),
+          lastAccuracy(s.run),
+          s.lr === c.lr ? 'yes' : '',
+        ]),
+      ),
+    };
+
+    // ---- figures
+    const window = Math.max(5, Math.round(cap / 40));
+    const armName = (c: Comparison, bn: boolean) =>
+      `${c.activation}, ${bn ? 'BN' : 'no BN'} (lr ${fmt(c.lr)})`;
+    const figures: Figure[] = [
+      {
+        file: 'test-accuracy.svg',
+        title: 'Test accuracy during training, with and without BN',
+        caption:
+          `Test accuracy (${size.test} held-out digits) against SGD steps, for the sigmoid network of the paper ` +
+          'and its ReLU twin, each without and with BN at the learning rate that suited its plain version best ' +
+          `(in the legend). Line: mean over ${seeds.length} seeds; band: lowest to highest seed. The dashed line ` +
+          `is the ${TARGET} % target; the step at which a curve first crosses it is what the verdict compares.`,
+        claims: ['C7'],
+        spec: bandChart({
+          title: 'Test accuracy against steps',
+          x: { title: 'SGD step (count)' },
+          y: { title: 'test accuracy (%)', domain: [0, 100] },
+          series: comparisons.flatMap((c) =>
+            [false, true].map((bn) => ({
+              arm: armName(c, bn),
+              runs: (bn ? c.bn : c.plain).map((r) => r.curve.map((p) => ({ x: p.step, y: p.accuracy }))),
+            })),
+          ),
+          armTitle: 'network',
+          rules: [{ y: TARGET, label: `target ${TARGET} %` }],
+        }),
+      },
+      {
+        file: 'training-loss.svg',
+        title: 'Training loss during training, with and without BN',
+        caption:
+          `Mini-batch cross-entropy averaged over windows of ${window} steps (log scale), mean and range over ` +
+          'seeds. ln 10 ≈ 2.3 is the loss of guessing uniformly among the ten digits: a curve that stays there ' +
+          'has not started to learn.',
+        claims: ['C7'],
+        spec: bandChart({
+          title: 'Training loss against steps',
+          x: { title: 'SGD step (count)' },
+          y: { title: 'training cross-entropy (nats, log scale)', log: true },
+          series: comparisons.flatMap((c) =>
+            [false, true].map((bn) => ({
+              arm: armName(c, bn),
+              runs: (bn ? c.bn : c.plain).map((r) => smoothedLoss(r, window)),
+            })),
+          ),
+          armTitle: 'network',
+        }),
+      },
+      ...comparisons.map(
+        (c): Figure => ({
+          file: `lr-search-${c.activation}.svg`,
+          title: `The learning-rate search for the ${c.activation} network without BN`,
+          caption:
+            `Test accuracy of the ${c.activation} network without BN at each learning rate tried (seed ${seeds[0]}); ` +
+            `runs stop when they reach ${TARGET} % or after ${searchSteps(size)} steps. The rate that got there in ` +
+            'the fewest steps (or, if none did, ended highest) is used for both arms.',
+          claims: ['C7'],
+          spec: lineChart({
+            title: `Learning-rate search, ${c.activation}, no BN`,
+            x: { title: 'SGD step (count)' },
+            y: { title: 'test accuracy (%)', domain: [0, 100] },
+            series: c.search.map((s) => ({
+              arm: `lr ${fmt(s.lr)}`,
+              points: s.run.curve.map((p) => ({ x: p.step, y: p.accuracy })),
+            })),
+            armTitle: 'learning rate',
+            rules: [{ y: TARGET, label: `target ${TARGET} %` }],
+          }),
+        }),
+      ),
+    ];
+
+    const setup: Record<string, string | number | boolean> = {};
+    for (const act of ACTIVATIONS) {
+      setup[`${act} network without BN`] = describeMlp(architecture(size, act, false));
+      setup[`${act} network with BN`] = describeMlp(architecture(size, act, true));
+    }
+    Object.assign(setup, {
+      data: `data.mnist: ${size.train} training and ${size.test} test digits (split seed ${ctx.seed}), ${size.side} x ${size.side} pixels in [0, 1]`,
+      initialization: "PyTorch's default for Linear (U(±1/sqrt(fanIn)) weights and biases); BN γ = 1, β = 0",
+      optimizer: `SGD without momentum, batch ${BATCH}, cross-entropy`,
+      'learning-rate grid (no BN, first seed)': size.lrs.join(', '),
+      'search run length (steps)': searchSteps(size),
+      'target test accuracy (%)': TARGET,
+      'run length (steps)': cap,
+      evaluation: `test accuracy every ${size.evalEvery} steps to step ${20 * size.evalEvery}, then every ${Math.round(
+        2.5 * size.evalEvery,
+      )} to ${50 * size.evalEvery}, then every ${5 * size.evalEvery}`,
+      seeds: seeds.join(', '),
+    });
+    for (const c of comparisons) {
+      setup[`${c.activation}: learning rates tried`] = c.search.map((s) => s.lr).join(', ');
+      setup[`${c.activation}: learning rate used`] = c.lr;
+    }
+    return { setup, verdicts: [c7], figures, tables: [perSeed, searchTable], timings };
+  },
+};
+
+await runMain(bnTrainingSpeed, import.meta.url);
