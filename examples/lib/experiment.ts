@@ -60,7 +60,7 @@ export interface Experiment {
   claims: ClaimId[];
   /** What is run and why, in plain words for the report (paragraphs separated by blank lines). */
   description: string;
-  /** How long --full takes, measured on the 2-core reference machine. */
+  /** How long --full takes on 2 cores, e.g. "about 80 s on 2 cores" (the report prints "which takes …"). */
   fullModeTime: string;
   run(ctx: RunContext): Promise<ExperimentOutput>;
 }

@@ -95,9 +95,9 @@ ${paragraphs(res.description)}
 <details open><summary>Set-up used in this run</summary><table class="numbers"><tbody>${setupRows}</tbody></table></details>
 <p class="rerun">Rerun: <code>${esc(res.command)}</code> (this run: ${esc(res.mode)} mode, seed ${res.seed}, ${fmt(
     res.wallTimeSeconds,
-  )} s). Faithful size: <code>${esc(res.command.replace(/--(tiny|quick)/, '--full'))}</code> (${esc(
+  )} s). Faithful size: <code>${esc(res.command.replace(/--(tiny|quick)/, '--full'))}</code>, which takes ${esc(
     res.fullModeTime,
-  )}).</p>
+  )}.</p>
 ${claimBlocks.join('\n')}
 ${restTables.map(tableHtml).join('\n')}
 ${restFigs.map((f, k) => figureHtml(r, f.file, `e${index}rest${k}-`)).join('\n')}
