@@ -183,7 +183,8 @@ export function isMain(importMetaUrl: string | undefined): boolean {
 /**
  * Lets an experiment file run on its own: `npx tsx examples/<name>.ts --quick`.
  * Does nothing when the file is imported (by run-all or the tests). Errors are
- * printed and set a failing exit code.
+ * printed and set a failing exit code. Call it without `await`: the tests load
+ * experiment files through a CommonJS loader, which rejects top-level await.
  */
 export function runMain(exp: Experiment, importMetaUrl: string): void {
   if (!isMain(importMetaUrl)) return;
