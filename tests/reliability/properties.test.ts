@@ -215,6 +215,79 @@ test('random compositions of ops on random broadcastable shapes pass gradcheck',
   );
 });
 
+/** Layers whose forward and backward may run as fused kernels; each is checked against central differences. */
+type LayerCase = {
+  name: string;
+  make: (g: Generator, sizes: number[]) => { inputs: Tensor[]; fn: () => Tensor };
+};
+const LAYERS: LayerCase[] = [
+  {
+    name: 'Linear',
+    make: (g, [n, i, o]) => {
+      const m = new nn.Linear(i!, o!);
+      const x = uniform(g, [n!, i!]);
+      return { inputs: [x, m.weight, m.bias!], fn: () => m.forward(x) };
+    },
+  },
+  {
+    name: 'BatchNorm1d (training)',
+    make: (g, [n, c, l]) => {
+      const m = new nn.BatchNorm1d(c!);
+      m.weight!.data.set(uniform(g, [c!], 0.5, 1.5).data);
+      const x = scaledInput(l! > 1 ? [n! + 1, c!, l!] : [n! + 1, c!], g);
+      return { inputs: [x, m.weight!, m.bias!], fn: () => m.forward(x) };
+    },
+  },
+  {
+    name: 'BatchNorm2d (eval)',
+    make: (g, [n, c, h]) => {
+      const m = new nn.BatchNorm2d(c!).eval();
+      m.runningMean!.data.set(uniform(g, [c!]).data);
+      m.runningVar!.data.set(uniform(g, [c!], 0.5, 2).data);
+      const x = uniform(g, [n!, c!, h!, 2]);
+      return { inputs: [x, m.weight!, m.bias!], fn: () => m.forward(x) };
+    },
+  },
+  {
+    name: 'LayerNorm',
+    make: (g, [n, d, e]) => {
+      const m = new nn.LayerNorm([d! + 1, e!]);
+      m.weight!.data.set(uniform(g, m.weight!.shape, 0.5, 1.5).data);
+      const x = scaledInput([1, n!, (d! + 1) * e!], g).reshape(n!, d! + 1, e!);
+      return { inputs: [x, m.weight!, m.bias!], fn: () => m.forward(x) };
+    },
+  },
+  {
+    name: 'crossEntropy',
+    make: (g, [n, c]) => {
+      const x = uniform(g, [n!, c! + 1], -3, 3);
+      const target = new Tensor(
+        Float64Array.from({ length: n! }, () => g.randint(0, c! + 1)),
+        [n!],
+      );
+      return { inputs: [x], fn: () => nn.F.crossEntropy(x, target) };
+    },
+  },
+];
+
+test('layers that may run fused kernels (Linear, BatchNorm, LayerNorm, crossEntropy) pass gradcheck at random sizes', () => {
+  const arb = fc.tuple(
+    fc.constantFrom(...LAYERS.map((l) => l.name)),
+    fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 3, maxLength: 3 }),
+    fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+  );
+  run(
+    arb,
+    ([name, sizes, seed]) => {
+      const { inputs, fn } = LAYERS.find((l) => l.name === name)!.make(new Generator(seed), sizes);
+      for (const t of inputs) t.requiresGrad = true;
+      const report = gradcheck(fn, inputs);
+      assert.ok(report.ok, `${name} ${JSON.stringify(sizes)}: ${describeGradcheck(report)}`);
+    },
+    80,
+  );
+});
+
 // ---------------------------------------------------------------- movement ops invert
 
 const tensorShape = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 });
