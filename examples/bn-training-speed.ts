@@ -291,8 +291,10 @@ Differences from the paper: it trained 50,000 steps on the full 60,000-image MNI
 
     const numbers: Record<string, number | string> = {};
     for (const c of comparisons) {
+      numbers[`${c.activation}: step ratio BN / no BN${c.allPlainReach ? '' : ' (upper bound)'}`] = c.ratio;
+    }
+    for (const c of comparisons) {
       const a = c.activation;
-      numbers[`${a}: step ratio BN / no BN${c.allPlainReach ? '' : ' (upper bound)'}`] = c.ratio;
       numbers[`${a}: mean steps to ${TARGET} %, no BN${c.allPlainReach ? '' : ' (run length counted)'}`] =
         mean(c.plain.map(stepsOrCap));
       numbers[`${a}: mean steps to ${TARGET} %, BN${c.allBnReach ? '' : ' (run length counted)'}`] = mean(

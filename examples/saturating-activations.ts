@@ -289,6 +289,14 @@ This follows no single paper's set-up: Glorot & Bengio (2010) studied saturation
     const parts: boolean[] = [];
     const numbers: Record<string, number | string> = {};
     for (const scale of SCALES) {
+      numbers[`scale ${scale}: mean final test accuracy (%), no BN / BN`] =
+        `${fmt(accuracy(find(scale, false)))} / ${fmt(accuracy(find(scale, true)))}`;
+    }
+    numbers['scale 1: first / last hidden-layer gradient norm at init, no BN / BN'] =
+      `${fmt(gradRatio(find(1, false)))} / ${fmt(gradRatio(find(1, true)))}`;
+    numbers['scale 10: saturated fraction at init, no BN / BN'] =
+      `${fmt(meanSat(find(10, false), 'atInit'))} / ${fmt(meanSat(find(10, true), 'atInit'))}`;
+    for (const scale of SCALES) {
       const [plain, bn] = [find(scale, false), find(scale, true)];
       numbers[`scale ${scale}: final test accuracy (%), no BN`] = spread(
         plain.runs.map((x) => x.finalAccuracy),
