@@ -147,6 +147,22 @@ export function fromOp(
 
 // ---------------------------------------------------------------- backward
 
+/** Gradients whose data a backward allocated itself (see freshGrad). */
+const freshGrads = new WeakSet<Tensor>();
+
+/**
+ * Marks a gradient a backward closure has just computed into newly allocated memory
+ * that nothing else refers to, and returns it. The engine may then sum later
+ * contributions into it in place and let a leaf keep it as `.grad` without a copy.
+ * Only for results of kernels, never for a view or a tensor the closure keeps.
+ */
+export function freshGrad(t: Tensor): Tensor {
+  if (t.numel >= FRESH_MIN) freshGrads.add(t);
+  return t;
+}
+/** Below this size a copy costs less than the bookkeeping. */
+const FRESH_MIN = 256;
+
 export interface BackwardOptions {
   retainGraph?: boolean;
   createGraph?: boolean;
@@ -236,10 +252,12 @@ function run(
   // Sums this pass allocated itself and has not handed out yet: nothing else can see them, so
   // further contributions are added in place (a weight used at 50 time steps makes one sum, not 49).
   const owned = new Set<Tensor>();
-  const accumulate = (t: Tensor, g: Tensor) => {
+  const accumulate = (t: Tensor, g: Tensor, fresh: boolean) => {
     const prev = grads.get(t);
-    if (prev === undefined) grads.set(t, g);
-    else if (createGraph) grads.set(t, prev.add(g));
+    if (prev === undefined) {
+      grads.set(t, g);
+      if (fresh && !createGraph) owned.add(g);
+    } else if (createGraph) grads.set(t, prev.add(g));
     else if (owned.has(prev)) {
       const d = prev.data;
       const s = g.data;
@@ -251,7 +269,7 @@ function run(
     }
   };
   withGradMode(createGraph, () => {
-    for (const [i, r] of roots.entries()) accumulate(r, rootGrads[i]!);
+    for (const [i, r] of roots.entries()) accumulate(r, rootGrads[i]!, false);
     for (let k = order.length - 1; k >= 0; k--) {
       const t = order[k]!;
       let g = grads.get(t);
@@ -296,7 +314,9 @@ function run(
             );
           }
         }
-        accumulate(x, gi);
+        // A gradient the backward marked as newly made, and handed to this input only, is ours.
+        const fresh = freshGrads.has(gi) && inGrads.indexOf(gi) === i && inGrads.lastIndexOf(gi) === i;
+        accumulate(x, gi, fresh);
       }
     }
   });

@@ -62,30 +62,23 @@ export function channelNormForward(
   const w = orFill(weight, c, 1);
   const b = orFill(bias, c, 0);
   if (s === 1) {
-    // [N, C]: walk rows, so the inner loop runs along contiguous channels.
-    for (let i = 0; i < n; i++) {
-      const row = i * c;
-      for (let j = 0; j < c; j++) mean[j] = mean[j]! + x[row + j]!;
-    }
-    for (let j = 0; j < c; j++) mean[j] = mean[j]! / m;
-    for (let i = 0; i < n; i++) {
-      const row = i * c;
-      for (let j = 0; j < c; j++) {
-        const d = x[row + j]! - mean[j]!;
-        variance[j] = variance[j]! + d * d;
-      }
-    }
+    // [N, C]: each channel is a column. Columns go in blocks of 8 (one 64-byte line of a row)
+    // whose running sums live in locals: walking down a block reads one line per row, and its
+    // 1024 x 64 bytes stay in L2 for the next pass. Accumulating into mean[j] along whole rows
+    // instead loads and stores an array element per value and measured 2-3x slower.
+    let j = 0;
+    for (; j + 8 <= c; j += 8) columnStats8(x, n, c, j, mean, variance);
+    for (; j < c; j++) columnStats1(x, n, c, j, mean, variance);
     // γ folded into the scale. x - μ is formed first, not x·scale - μ·scale: with |μ| >> σ the
     // two products are large and nearly equal, and their difference loses the low digits.
     const scale = new Float64Array(c);
-    for (let j = 0; j < c; j++) {
-      variance[j] = variance[j]! / m;
-      rstd[j] = 1 / Math.sqrt(variance[j]! + eps);
-      scale[j] = w[j]! * rstd[j]!;
+    for (let k = 0; k < c; k++) {
+      rstd[k] = 1 / Math.sqrt(variance[k]! + eps);
+      scale[k] = w[k]! * rstd[k]!;
     }
-    for (let i = 0; i < n; i++) {
-      const row = i * c;
-      for (let j = 0; j < c; j++) out[row + j] = (x[row + j]! - mean[j]!) * scale[j]! + b[j]!;
+    for (j = 0; j + 8 <= c; j += 8) columnAffine8(x, out, n, c, j, mean, scale, b);
+    for (; j < c; j++) {
+      for (let r = j; r < n * c; r += c) out[r] = (x[r]! - mean[j]!) * scale[j]! + b[j]!;
     }
     return { out, mean, var: variance, rstd };
   }
@@ -115,6 +108,124 @@ export function channelNormForward(
     }
   }
   return { out, mean, var: variance, rstd };
+}
+
+/** Mean and biased variance (two-pass) of column j of an [n, c] array, into mean[j] and variance[j]. */
+function columnStats1(
+  x: Float64Array,
+  n: number,
+  c: number,
+  j: number,
+  mean: Float64Array,
+  variance: Float64Array,
+): void {
+  const end = n * c;
+  let sum = 0;
+  for (let r = j; r < end; r += c) sum += x[r]!;
+  const mu = sum / n;
+  let sq = 0;
+  for (let r = j; r < end; r += c) {
+    const d = x[r]! - mu;
+    sq += d * d;
+  }
+  mean[j] = mu;
+  variance[j] = sq / n;
+}
+
+/** columnStats1 for the 8 columns j..j+7 at once, every running sum in a local. */
+function columnStats8(
+  x: Float64Array,
+  n: number,
+  c: number,
+  j: number,
+  mean: Float64Array,
+  variance: Float64Array,
+): void {
+  const end = n * c + j;
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  let a4 = 0;
+  let a5 = 0;
+  let a6 = 0;
+  let a7 = 0;
+  for (let r = j; r < end; r += c) {
+    a0 += x[r]!;
+    a1 += x[r + 1]!;
+    a2 += x[r + 2]!;
+    a3 += x[r + 3]!;
+    a4 += x[r + 4]!;
+    a5 += x[r + 5]!;
+    a6 += x[r + 6]!;
+    a7 += x[r + 7]!;
+  }
+  const m0 = a0 / n;
+  const m1 = a1 / n;
+  const m2 = a2 / n;
+  const m3 = a3 / n;
+  const m4 = a4 / n;
+  const m5 = a5 / n;
+  const m6 = a6 / n;
+  const m7 = a7 / n;
+  let q0 = 0;
+  let q1 = 0;
+  let q2 = 0;
+  let q3 = 0;
+  let q4 = 0;
+  let q5 = 0;
+  let q6 = 0;
+  let q7 = 0;
+  for (let r = j; r < end; r += c) {
+    const d0 = x[r]! - m0;
+    const d1 = x[r + 1]! - m1;
+    const d2 = x[r + 2]! - m2;
+    const d3 = x[r + 3]! - m3;
+    const d4 = x[r + 4]! - m4;
+    const d5 = x[r + 5]! - m5;
+    const d6 = x[r + 6]! - m6;
+    const d7 = x[r + 7]! - m7;
+    q0 += d0 * d0;
+    q1 += d1 * d1;
+    q2 += d2 * d2;
+    q3 += d3 * d3;
+    q4 += d4 * d4;
+    q5 += d5 * d5;
+    q6 += d6 * d6;
+    q7 += d7 * d7;
+  }
+  mean.set([m0, m1, m2, m3, m4, m5, m6, m7], j);
+  variance.set([q0 / n, q1 / n, q2 / n, q3 / n, q4 / n, q5 / n, q6 / n, q7 / n], j);
+}
+
+/** out = (x - μ) · scale + β on the 8 columns j..j+7, the per-column constants in locals. */
+function columnAffine8(
+  x: Float64Array,
+  out: Float64Array,
+  n: number,
+  c: number,
+  j: number,
+  mean: Float64Array,
+  scale: Float64Array,
+  shift: Float64Array,
+): void {
+  const m = (k: number) => mean[j + k]!;
+  const sc = (k: number) => scale[j + k]!;
+  const sh = (k: number) => shift[j + k]!;
+  const [m0, m1, m2, m3, m4, m5, m6, m7] = [m(0), m(1), m(2), m(3), m(4), m(5), m(6), m(7)];
+  const [s0, s1, s2, s3, s4, s5, s6, s7] = [sc(0), sc(1), sc(2), sc(3), sc(4), sc(5), sc(6), sc(7)];
+  const [b0, b1, b2, b3, b4, b5, b6, b7] = [sh(0), sh(1), sh(2), sh(3), sh(4), sh(5), sh(6), sh(7)];
+  const end = n * c + j;
+  for (let r = j; r < end; r += c) {
+    out[r] = (x[r]! - m0) * s0 + b0;
+    out[r + 1] = (x[r + 1]! - m1) * s1 + b1;
+    out[r + 2] = (x[r + 2]! - m2) * s2 + b2;
+    out[r + 3] = (x[r + 3]! - m3) * s3 + b3;
+    out[r + 4] = (x[r + 4]! - m4) * s4 + b4;
+    out[r + 5] = (x[r + 5]! - m5) * s5 + b5;
+    out[r + 6] = (x[r + 6]! - m6) * s6 + b6;
+    out[r + 7] = (x[r + 7]! - m7) * s7 + b7;
+  }
 }
 
 /** The BatchNorm gradient over [N, C, S]; dx is skipped (null) when not wanted. */

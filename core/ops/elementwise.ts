@@ -7,7 +7,7 @@
  * the `expand` op, whose backward sums the gradient back, so no primitive here
  * reduces a gradient to shape itself.
  */
-import { fromOp } from '../engine.ts';
+import { freshGrad, fromOp } from '../engine.ts';
 import * as K from '../kernels/elementwise.ts';
 import { broadcastShapes, sameShape } from '../shape.ts';
 import { Tensor, type TensorLike } from '../tensor.ts';
@@ -45,12 +45,12 @@ export function sub(a: TensorLike, b: TensorLike): Tensor {
 /** mul: out = a * b.  da = g * b, db = g * a. */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   if (typeof b === 'number' && a instanceof Tensor) {
-    return fromOp('mul', K.mulScalar(a.data, b), a.shape, [a], (g) => [mul(g, b)]);
+    return fromOp('mul', K.mulScalar(a.data, b), a.shape, [a], (g) => [freshGrad(mul(g, b))]);
   }
   const [x, y] = broadcastAll('mul', a, b) as [Tensor, Tensor];
   return fromOp('mul', K.mul(x.data, y.data), x.shape, [x, y], (g, needs) => [
-    needs[0] ? mul(g, y) : null,
-    needs[1] ? mul(g, x) : null,
+    needs[0] ? freshGrad(mul(g, y)) : null,
+    needs[1] ? freshGrad(mul(g, x)) : null,
   ]);
 }
 
@@ -131,7 +131,9 @@ export function sign(a: TensorLike): Tensor {
 /** sigmoid: out = 1 / (1 + e^-a), computed without overflow.  da = g * out * (1 - out). */
 export function sigmoid(a: TensorLike): Tensor {
   const x = lift(a);
-  const out: Tensor = fromOp('sigmoid', K.sigmoid(x.data), x.shape, [x], (g) => [sigmoidGrad(g, out)]);
+  const out: Tensor = fromOp('sigmoid', K.sigmoid(x.data), x.shape, [x], (g) => [
+    freshGrad(sigmoidGrad(g, out)),
+  ]);
   return out;
 }
 
@@ -149,7 +151,7 @@ function sigmoidGrad(g: Tensor, y: Tensor): Tensor {
 /** tanh: out = tanh a.  da = g * (1 - out^2). */
 export function tanh(a: TensorLike): Tensor {
   const x = lift(a);
-  const out: Tensor = fromOp('tanh', K.tanh(x.data), x.shape, [x], (g) => [tanhGrad(g, out)]);
+  const out: Tensor = fromOp('tanh', K.tanh(x.data), x.shape, [x], (g) => [freshGrad(tanhGrad(g, out))]);
   return out;
 }
 
@@ -167,7 +169,7 @@ function tanhGrad(g: Tensor, y: Tensor): Tensor {
 /** relu: out = max(a, 0).  da = g * [a > 0] (0 at the kink, as PyTorch). */
 export function relu(a: TensorLike): Tensor {
   const x = lift(a);
-  return fromOp('relu', K.relu(x.data), x.shape, [x], (g) => [reluGrad(g, x)]);
+  return fromOp('relu', K.relu(x.data), x.shape, [x], (g) => [freshGrad(reluGrad(g, x))]);
 }
 
 /** reluGrad(g, x) = g * [x > 0] in one pass; linear in g with a constant mask, so its backward is itself. */

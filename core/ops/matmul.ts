@@ -15,7 +15,7 @@
  * so `[B, m, k] @ [k, n]` and its gradients need neither an expanded copy of
  * the weight nor a separate reduction.
  */
-import { fromOp } from '../engine.ts';
+import { freshGrad, fromOp } from '../engine.ts';
 import { fmtShape, ShapeError } from '../errors.ts';
 import { gemmBatched, operand } from '../kernels/matmul.ts';
 import { broadcastShapes, numelOf, sameShape } from '../shape.ts';
@@ -52,8 +52,8 @@ export function mm(a: Tensor, b: Tensor, ta: boolean, tb: boolean, outBatch: num
   const shape = outBatch === null ? [m, n] : [outBatch, m, n];
   const batchOf = (t: Tensor) => (t.ndim === 3 ? t.shape[0]! : null);
   return fromOp('matmul', out, shape, [a, b], (g, needs) => [
-    needs[0] ? (ta ? mm(b, g, tb, true, batchOf(a)) : mm(g, b, false, !tb, batchOf(a))) : null,
-    needs[1] ? (tb ? mm(g, a, true, ta, batchOf(b)) : mm(a, g, !ta, false, batchOf(b))) : null,
+    needs[0] ? freshGrad(ta ? mm(b, g, tb, true, batchOf(a)) : mm(g, b, false, !tb, batchOf(a))) : null,
+    needs[1] ? freshGrad(tb ? mm(g, a, true, ta, batchOf(b)) : mm(a, g, !ta, false, batchOf(b))) : null,
   ]);
 }
 
@@ -143,8 +143,8 @@ function addmm(bias: Tensor, x: Tensor, weight: Tensor): Tensor {
     0,
   );
   return fromOp('linear', out, [rows, outF], [bias, x, weight], (g, needs) => [
-    needs[0] ? sum(g, 0) : null,
-    needs[1] ? mm(g, weight, false, false, null) : null,
-    needs[2] ? mm(g, x, true, false, null) : null,
+    needs[0] ? freshGrad(sum(g, 0)) : null,
+    needs[1] ? freshGrad(mm(g, weight, false, false, null)) : null,
+    needs[2] ? freshGrad(mm(g, x, true, false, null)) : null,
   ]);
 }

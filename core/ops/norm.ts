@@ -16,7 +16,7 @@
  * is on while the backward runs), the gradient above is built from ops instead,
  * so double backward works exactly as through the composed forward.
  */
-import { fromOp, isGradEnabled } from '../engine.ts';
+import { freshGrad, fromOp, isGradEnabled } from '../engine.ts';
 import { fmtShape, ShapeError } from '../errors.ts';
 import { channelNormBackward, channelNormForward, rowNormBackward, rowNormForward } from '../kernels/norm.ts';
 import { numelOf, sameShape } from '../shape.ts';
@@ -58,9 +58,9 @@ export function nativeBatchNorm(
     if (isGradEnabled()) return composedBackward(g, x, weight, eps, statDims, statDims, [c], perChannel);
     const r = channelNormBackward(g.data, x.data, n, c, s, st.mean, st.rstd, weight?.data ?? null, wantX);
     return [
-      r.dx === null ? null : new Tensor(r.dx, x.shape),
-      new Tensor(r.dweight, [c]),
-      new Tensor(r.dbias, [c]),
+      r.dx === null ? null : freshGrad(new Tensor(r.dx, x.shape)),
+      freshGrad(new Tensor(r.dweight, [c])),
+      freshGrad(new Tensor(r.dbias, [c])),
     ];
   });
   return { out, mean: st.mean, var: st.var };
@@ -95,9 +95,9 @@ export function nativeLayerNorm(
       return composedBackward(g, x, weight, eps, statDims, leadDims, normalizedShape, (t) => t);
     const b = rowNormBackward(g.data, x.data, r, d, st.mean, st.rstd, weight?.data ?? null, wantX);
     return [
-      b.dx === null ? null : new Tensor(b.dx, x.shape),
-      new Tensor(b.dweight, normalizedShape),
-      new Tensor(b.dbias, normalizedShape),
+      b.dx === null ? null : freshGrad(new Tensor(b.dx, x.shape)),
+      freshGrad(new Tensor(b.dweight, normalizedShape)),
+      freshGrad(new Tensor(b.dbias, normalizedShape)),
     ];
   });
 }

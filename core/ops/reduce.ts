@@ -5,7 +5,7 @@
  * have always found them).
  * Dims may be negative, a single dim or a list, or omitted for all dims.
  */
-import { fromOp, noGrad } from '../engine.ts';
+import { freshGrad, fromOp, noGrad } from '../engine.ts';
 import { fmtShape, ValueError } from '../errors.ts';
 import * as K from '../kernels/reduce.ts';
 import { normalizeDim, normalizeDims, numelOf, type Shape } from '../shape.ts';
@@ -59,7 +59,10 @@ export function sum(a: Tensor, dim?: Dims, keepdim = false): Tensor {
   const dims = normalizeDims('sum', dim, a.ndim);
   const [kept, shape] = reducedShapes(a.shape, dims, keepdim);
   const data = reduceBlocks(a.data, a.shape, dims, K.sumAxis);
-  return fromOp('sum', data, shape, [a], (g) => [expand(reshape(g, kept), a.shape)]);
+  return fromOp('sum', data, shape, [a], (g) => {
+    const spread = expand(reshape(g, kept), a.shape);
+    return [spread.data === g.data ? spread : freshGrad(spread)]; // a sum over no dims passes g through
+  });
 }
 
 /** mean = sum / N over the reduced dims (NaN for an empty reduction, as PyTorch). */

@@ -12,7 +12,7 @@
  * Under `createGraph` each backward is written with ops on the output instead
  * (y has this op as its grad_fn, so the second derivative flows back into x).
  */
-import { fromOp, isGradEnabled } from '../engine.ts';
+import { freshGrad, fromOp, isGradEnabled } from '../engine.ts';
 import { fmtShape, ShapeError, ValueError } from '../errors.ts';
 import * as K from '../kernels/softmax.ts';
 import { normalizeDim, numelOf } from '../shape.ts';
@@ -38,7 +38,7 @@ export function softmax(a: Tensor, dim: number): Tensor {
     [a],
     (g) => {
       if (isGradEnabled()) return [mul(out, sub(g, sum(mul(g, out), d, true)))];
-      return [new Tensor(K.softmaxBackward(g.data, out.data, outer, r, inner, false), a.shape)];
+      return [freshGrad(new Tensor(K.softmaxBackward(g.data, out.data, outer, r, inner, false), a.shape))];
     },
   );
   return out;
@@ -55,7 +55,7 @@ export function logSoftmax(a: Tensor, dim: number): Tensor {
     [a],
     (g) => {
       if (isGradEnabled()) return [sub(g, mul(exp(out), sum(g, d, true)))];
-      return [new Tensor(K.softmaxBackward(g.data, out.data, outer, r, inner, true), a.shape)];
+      return [freshGrad(new Tensor(K.softmaxBackward(g.data, out.data, outer, r, inner, true), a.shape))];
     },
   );
   return out;
@@ -114,6 +114,10 @@ export function softmaxCrossEntropy(
       for (let i = 0; i < n; i++) if (t[i] !== ignoreIndex) onehot[i * c + t[i]!] = 1;
       return [mul(sub(softmax(logits, 1), new Tensor(onehot, [n, c])), reshape(perRow, [n, 1]))];
     }
-    return [new Tensor(K.crossEntropyBackward(logits.data, t, lse, perRow.data, n, c, ignoreIndex), [n, c])];
+    return [
+      freshGrad(
+        new Tensor(K.crossEntropyBackward(logits.data, t, lse, perRow.data, n, c, ignoreIndex), [n, c]),
+      ),
+    ];
   });
 }

@@ -5,7 +5,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { grad, type Tensor, tensor } from '../../core/index.ts';
+import { freshGrad } from '../../core/engine.ts';
+import { grad, Node, randn, Tensor, tensor } from '../../core/index.ts';
 
 const leaf = (values: number[]) => tensor(values, { requiresGrad: true });
 
@@ -77,6 +78,66 @@ test('grad() returns sums that later passes do not modify', () => {
   assert.equal([...g1!.data], [9]);
   assert.equal([...g2!.data], [9]);
   assert.ok(g1 !== g2);
+});
+
+test('large gradients marked fresh are summed in place and adopted, and stay correct', () => {
+  // Gradients of 16 x 32 = 512 elements are marked fresh by matmul's backward.
+  const w = randn([16, 32], { requiresGrad: true });
+  const xs = [randn([4, 16]), randn([5, 16]), randn([6, 16])];
+  const loss = () => xs.map((x) => x.matmul(w).square().sum()).reduce((a, b) => a.add(b));
+  loss().backward();
+  const together = Float64Array.from(w.grad!.data);
+  w.grad = null;
+  const separate = new Float64Array(together.length);
+  for (const x of xs) {
+    x.matmul(w).square().sum().backward();
+    separate.forEach((_, i) => {
+      separate[i]! += w.grad!.data[i]!;
+    });
+    w.grad = null;
+  }
+  together.forEach((v, i) =>
+    assert.ok(Math.abs(v - separate[i]!) <= 1e-12 * (1 + Math.abs(v)), `w.grad[${i}]`),
+  );
+});
+
+test('a fresh gradient handed to two inputs is not adopted by either', () => {
+  // A custom op whose backward gives the same newly made tensor to both inputs.
+  const n = 300;
+  const both = (x: Tensor, y: Tensor) =>
+    Tensor._fromNode(
+      x.data.map((v, i) => v + y.data[i]!),
+      [n],
+      new Node('twice', [x, y], (g) => {
+        const shared = freshGrad(new Tensor(Float64Array.from(g.data), g.shape));
+        return [shared, shared];
+      }),
+    );
+  // a gets more contributions while b (a non-leaf with another consumer) still waits; every
+  // recording order is tried, as the order decides who receives what first.
+  for (const order of [
+    [0, 1, 2],
+    [1, 2, 0],
+    [2, 1, 0],
+    [2, 0, 1],
+  ]) {
+    const a = randn([n], { requiresGrad: true });
+    const bLeaf = randn([n], { requiresGrad: true });
+    const b = bLeaf.mul(1);
+    const parts = [() => both(a, b).sum(), () => a.mul(2).sum().add(a.mul(3).sum()), () => b.mul(4).sum()];
+    order
+      .map((i) => parts[i]!())
+      .reduce((x, y) => x.add(y))
+      .backward();
+    assert.ok(
+      bLeaf.grad!.data.every((v) => v === 5),
+      `b, order ${order}`,
+    );
+    assert.ok(
+      a.grad!.data.every((v) => v === 6),
+      `a, order ${order}`,
+    );
+  }
 });
 
 test.run();
