@@ -245,19 +245,13 @@ export function channelNormBackward(
   const dweight = new Float64Array(c);
   const w = orFill(weight, c, 1);
   if (s === 1) {
-    // The residue Σ (x - μ), which rounding of μ leaves nonzero, is collected alongside the two sums.
+    // Columns in blocks of 4, as in the forward (three running sums per column: 12 locals). The
+    // residue Σ (x - μ), which rounding of μ leaves nonzero, is collected alongside.
     const residue = new Float64Array(c);
-    for (let i = 0; i < n; i++) {
-      const row = i * c;
-      for (let j = 0; j < c; j++) {
-        const gi = g[row + j]!;
-        const xc = x[row + j]! - mean[j]!;
-        dbias[j] = dbias[j]! + gi;
-        dweight[j] = dweight[j]! + gi * xc;
-        residue[j] = residue[j]! + xc;
-      }
-    }
-    for (let j = 0; j < c; j++) dweight[j] = dweight[j]! * rstd[j]!;
+    let j = 0;
+    for (; j + 4 <= c; j += 4) columnSums4(g, x, n, c, j, mean, dbias, dweight, residue);
+    for (; j < c; j++) columnSums1(g, x, n, c, j, mean, dbias, dweight, residue);
+    for (let k = 0; k < c; k++) dweight[k] = dweight[k]! * rstd[k]!;
     if (!wantX) return { dx: null, dweight, dbias };
     // dx = γ rstd (g - mean(g) - ((x - μ) - r) rstd mean(g x̂)), r = residue / M: the small
     // deviations x - μ (rounded as in the pass above) are centred once more, so they sum to 0
@@ -268,18 +262,17 @@ export function channelNormBackward(
     const gMean = new Float64Array(c);
     const q = new Float64Array(c);
     const r = new Float64Array(c);
-    for (let j = 0; j < c; j++) {
-      k[j] = w[j]! * rstd[j]!;
-      gMean[j] = dbias[j]! / m;
-      q[j] = (rstd[j]! * dweight[j]!) / m;
-      r[j] = residue[j]! / m;
+    for (let t = 0; t < c; t++) {
+      k[t] = w[t]! * rstd[t]!;
+      gMean[t] = dbias[t]! / m;
+      q[t] = (rstd[t]! * dweight[t]!) / m;
+      r[t] = residue[t]! / m;
     }
     const dx = new Float64Array(x.length);
-    for (let i = 0; i < n; i++) {
-      const row = i * c;
-      for (let j = 0; j < c; j++) {
-        dx[row + j] = k[j]! * (g[row + j]! - gMean[j]! - (x[row + j]! - mean[j]! - r[j]!) * q[j]!);
-      }
+    for (j = 0; j + 4 <= c; j += 4) columnGrad4(g, x, dx, n, c, j, { mean, r, k, gMean, q });
+    for (; j < c; j++) {
+      for (let at = j; at < n * c; at += c)
+        dx[at] = k[j]! * (g[at]! - gMean[j]! - (x[at]! - mean[j]! - r[j]!) * q[j]!);
     }
     return { dx, dweight, dbias };
   }
@@ -313,6 +306,121 @@ export function channelNormBackward(
     }
   }
   return { dx, dweight, dbias };
+}
+
+/** Σ g, Σ g (x - μ) and Σ (x - μ) down column j of [n, c] arrays, added into dbias, dweight, residue. */
+function columnSums1(
+  g: Float64Array,
+  x: Float64Array,
+  n: number,
+  c: number,
+  j: number,
+  mean: Float64Array,
+  dbias: Float64Array,
+  dweight: Float64Array,
+  residue: Float64Array,
+): void {
+  const mu = mean[j]!;
+  let sg = 0;
+  let sgx = 0;
+  let sx = 0;
+  for (let r = j; r < n * c; r += c) {
+    const xc = x[r]! - mu;
+    sg += g[r]!;
+    sgx += g[r]! * xc;
+    sx += xc;
+  }
+  dbias[j] = sg;
+  dweight[j] = sgx;
+  residue[j] = sx;
+}
+
+/** columnSums1 for the 4 columns j..j+3 at once, every running sum in a local. */
+function columnSums4(
+  g: Float64Array,
+  x: Float64Array,
+  n: number,
+  c: number,
+  j: number,
+  mean: Float64Array,
+  dbias: Float64Array,
+  dweight: Float64Array,
+  residue: Float64Array,
+): void {
+  const m0 = mean[j]!;
+  const m1 = mean[j + 1]!;
+  const m2 = mean[j + 2]!;
+  const m3 = mean[j + 3]!;
+  let sg0 = 0;
+  let sg1 = 0;
+  let sg2 = 0;
+  let sg3 = 0;
+  let sgx0 = 0;
+  let sgx1 = 0;
+  let sgx2 = 0;
+  let sgx3 = 0;
+  let sx0 = 0;
+  let sx1 = 0;
+  let sx2 = 0;
+  let sx3 = 0;
+  const end = n * c + j;
+  for (let r = j; r < end; r += c) {
+    const x0 = x[r]! - m0;
+    const x1 = x[r + 1]! - m1;
+    const x2 = x[r + 2]! - m2;
+    const x3 = x[r + 3]! - m3;
+    const g0 = g[r]!;
+    const g1 = g[r + 1]!;
+    const g2 = g[r + 2]!;
+    const g3 = g[r + 3]!;
+    sg0 += g0;
+    sg1 += g1;
+    sg2 += g2;
+    sg3 += g3;
+    sgx0 += g0 * x0;
+    sgx1 += g1 * x1;
+    sgx2 += g2 * x2;
+    sgx3 += g3 * x3;
+    sx0 += x0;
+    sx1 += x1;
+    sx2 += x2;
+    sx3 += x3;
+  }
+  dbias.set([sg0, sg1, sg2, sg3], j);
+  dweight.set([sgx0, sgx1, sgx2, sgx3], j);
+  residue.set([sx0, sx1, sx2, sx3], j);
+}
+
+interface ColumnConstants {
+  mean: Float64Array;
+  r: Float64Array;
+  k: Float64Array;
+  gMean: Float64Array;
+  q: Float64Array;
+}
+
+/** dx = k (g - gMean - ((x - μ) - r) q) on the 4 columns j..j+3, the constants in locals. */
+function columnGrad4(
+  g: Float64Array,
+  x: Float64Array,
+  dx: Float64Array,
+  n: number,
+  c: number,
+  j: number,
+  { mean, r, k, gMean, q }: ColumnConstants,
+): void {
+  const [m0, m1, m2, m3] = [mean[j]!, mean[j + 1]!, mean[j + 2]!, mean[j + 3]!];
+  const [r0, r1, r2, r3] = [r[j]!, r[j + 1]!, r[j + 2]!, r[j + 3]!];
+  const [k0, k1, k2, k3] = [k[j]!, k[j + 1]!, k[j + 2]!, k[j + 3]!];
+  const [a0, a1, a2, a3] = [gMean[j]!, gMean[j + 1]!, gMean[j + 2]!, gMean[j + 3]!];
+  const [q0, q1, q2, q3] = [q[j]!, q[j + 1]!, q[j + 2]!, q[j + 3]!];
+  const end = n * c + j;
+  for (let at = j; at < end; at += c) {
+    dx[at] = k0 * (g[at]! - a0 - (x[at]! - m0 - r0) * q0);
+    dx[at + 1] = k1 * (g[at + 1]! - a1 - (x[at + 1]! - m1 - r1) * q1);
+    dx[at + 2] = k2 * (g[at + 2]! - a2 - (x[at + 2]! - m2 - r2) * q2);
+    dx[at + 3] = k3 * (g[at + 3]! - a3 - (x[at + 3]! - m3 - r3) * q3);
+  }
 }
 
 /** LayerNorm statistics and output over x as [R, D], per row; γ and β have length D. */
