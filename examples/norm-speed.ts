@@ -14,7 +14,6 @@ import { type Contender, timeInterleaved } from './common/interleave.ts';
 import { median, quantile, signTestThreshold } from './common/spread.ts';
 import type { Mode } from './lib/args.ts';
 import { lineChart } from './lib/charts.ts';
-import { claim } from './lib/claims.ts';
 import {
   type Experiment,
   type ExperimentOutput,
@@ -56,8 +55,11 @@ const C14_CRITERION =
   "measured once per repetition (the two timed back to back, in alternating order, on the process's CPU clock); " +
   `LN has a speed advantage at that size when the median of r is below ${FASTER_MEDIAN} (LN at least 10 % ` +
   `faster) and a one-sided sign test at level ${SIGN_TEST_LEVEL} finds r < 1 in more repetitions than chance ` +
-  'would give. Held if LN has an advantage at no size, did not hold if it has one at every size, held partly ' +
-  'otherwise. In tiny mode the timings are too short and too few to mean anything, and the verdict is "not tested".';
+  'would give; LN has no advantage at that size when the median of r is at least ' +
+  `${FASTER_MEDIAN}; a size with the median below ${FASTER_MEDIAN} but no significant sign test is undecided and ` +
+  'counts for neither side. Held if LN has an advantage at no size, did not hold if it has one at every size ' +
+  'that was decided, held partly if both kinds of size occur. In tiny mode the timings are too short and too ' +
+  'few to mean anything, and the verdict is "not tested".';
 
 const CONV_CRITERION =
   'Needs convolutional layers (Conv2d with BatchNorm2d against LayerNorm over channels and space), for accuracy ' +
@@ -117,7 +119,7 @@ export const normSpeed: Experiment = {
   description: `One forward and one backward pass through \`nn.BatchNorm1d(F)\` and through \`nn.LayerNorm(F)\` (both with their learnable scale and shift, BN in training mode so it computes batch statistics and updates its running averages), on the same [N, F] input with the same upstream gradient, for several batch sizes N and widths F. Both layers compute a mean and a variance and normalize, BN per feature over the batch, LN per sample over the features, so the work is of the same order; what differs is the memory order of the reductions and BN's running-average update. For each size the two are timed back to back in every repetition, in alternating order, and all sizes are interleaved in one run, so a change in machine load touches both alike; each timed trial repeats the pass enough times to last ${SIZES.quick.targetMs} ms (quick mode), timed on the process's CPU clock (\`process.cpuUsage\`), which does not run while other processes have the CPU. A third contender, BN without running statistics, shows what the running-average update costs. We report medians over repetitions and the ratio LN / BN.
 
 This measures normgrad's CPU implementation in one Node process, not PyTorch on a GPU, where the article's remark comes from (cuDNN's fused BatchNorm kernels). The convolutional half of the claim (LN worse than BN in accuracy and speed on CNNs) needs convolutions, which normgrad does not have: it is reported as not tested. Timings differ between runs and machines; they are kept out of the reproducible numbers in tiny mode, where they are not meaningful.`,
-  fullModeTime: 'about 2 min on 2 cores (measured: see the run log)',
+  fullModeTime: 'about 2 min on 2 cores (122 s measured on a busy machine)',
   async run(ctx): Promise<ExperimentOutput> {
     const size = SIZES[ctx.mode];
     const g = new Generator(ctx.seed);
@@ -188,11 +190,11 @@ This measures normgrad's CPU implementation in one Node process, not PyTorch on 
       numbers,
       verdict: tiny
         ? 'not tested'
-        : faster.some(Boolean)
-          ? faster.every(Boolean)
+        : !faster.some(Boolean)
+          ? 'held'
+          : cells.every((_, k) => faster[k] || undecided[k])
             ? 'did not hold'
-            : 'held partly'
-          : 'held',
+            : 'held partly',
       notes: tiny
         ? 'Tiny mode (the smoke test) runs a few millisecond-long trials only to exercise the code; rerun with ' +
           '--quick or --full for timings that mean something.'
@@ -202,11 +204,14 @@ This measures normgrad's CPU implementation in one Node process, not PyTorch on 
           `running-average update) was timed alongside: LN / that ratio, median per size, ranges from ` +
           `${fmt(Math.min(...noStatsRatios))} to ${fmt(Math.max(...noStatsRatios))}. The ratios belong to this ` +
           "implementation (normgrad's fused CPU kernels: LN reduces each contiguous row, BN each column across " +
-          'rows) and this machine, and they move from run to run; a GPU library can rank them differently.',
+          'rows) and this machine, and they move from run to run; a GPU library can rank them differently. The ' +
+          '"undecided" rule was added after the first full run, where the largest size ([512, 4096], the noisiest) ' +
+          'had a median ratio of 0.88 with LN faster in 33 of 61 repetitions and the earlier rule counted it ' +
+          'as evidence for the claim (held partly, with LN faster at the other 19 sizes).',
     };
     const conv: Verdict = {
       claim: 'C14',
-      statement: claim('C14').summary.replace(/^LN has no speed advantage over BN; /, ''),
+      statement: 'On convolutional networks LN is worse than BN in both accuracy and speed.',
       criterion: CONV_CRITERION,
       numbers: { 'convolutional layers in normgrad': 'none' },
       verdict: 'not tested',
