@@ -316,8 +316,9 @@ export function heatmap(o: HeatmapOptions): TopLevelSpec {
       {
         mark: { type: 'rect' },
         encoding: {
-          x: { field: 'x', type: 'ordinal', sort: xs, title: o.x.title },
-          y: { field: 'y', type: 'ordinal', sort: ys, title: o.y.title },
+          // No grid: on a band axis the grid lines run through the middle of every cell.
+          x: { field: 'x', type: 'ordinal', sort: xs, title: o.x.title, axis: { grid: false } },
+          y: { field: 'y', type: 'ordinal', sort: ys, title: o.y.title, axis: { grid: false } },
           color: { field: 'value', type: 'quantitative', scale: colorScale, title: o.color.title },
         },
       },
