@@ -7,6 +7,7 @@
  * is released after backward unless `retainGraph` is set.
  */
 import { AnomalyError, fmtShape, GraphError, ShapeError } from './errors.ts';
+import { release } from './kernels/alloc.ts';
 import { type Shape, sameShape } from './shape.ts';
 import { Tensor } from './tensor.ts';
 
@@ -279,10 +280,16 @@ function run(
       // .grad without a copy unless a hook could have kept a reference.
       const adopt = owned.delete(g) && !t._hasHooks;
       g = t._runHooks(g);
+      // Whether g is still ours alone once this node's backward has read it (see the release below).
+      let disposable = adopt;
       if (capture !== null) {
-        if (capture.has(t)) captured.set(t, g);
+        if (capture.has(t)) {
+          captured.set(t, g);
+          disposable = false;
+        }
       } else if (t.isLeaf || t.retainsGrad) {
         t._accumulateGrad(g, createGraph, adopt);
+        disposable = false;
       }
       const node = t.gradFn;
       if (node === null || node.backward === null) continue;
@@ -317,7 +324,11 @@ function run(
         // A gradient the backward marked as newly made, and handed to this input only, is ours.
         const fresh = freshGrads.has(gi) && inGrads.indexOf(gi) === i && inGrads.lastIndexOf(gi) === i;
         accumulate(x, gi, fresh);
+        if (gi.data === g.data) disposable = false; // passed through (add, reshape): still in use
       }
+      // g was made by this pass (a sum, or a kernel's fresh output), given to nobody, and the
+      // backward has read it: its buffer can hold the next large result instead of new memory.
+      if (disposable) release(g.data);
     }
   });
   if (!retainGraph) {

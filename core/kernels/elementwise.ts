@@ -2,61 +2,63 @@
  * Elementwise kernels: loops over flat Float64Arrays of equal length. Broadcasting
  * is done before these are called (by the `expand` op), so every kernel here sees
  * operands of one shape. Each hot operation has its own loop so V8 keeps it
- * monomorphic; the rare ones share `map`.
+ * monomorphic; the rare ones share `map`. Every kernel writes each element of
+ * its output, so outputs come from `alloc` (recycled memory for large arrays).
  */
+import { alloc } from './alloc.ts';
 
 export function add(a: Float64Array, b: Float64Array): Float64Array {
   const n = a.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!;
   return out;
 }
 
 export function mul(a: Float64Array, b: Float64Array): Float64Array {
   const n = a.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!;
   return out;
 }
 
 export function div(a: Float64Array, b: Float64Array): Float64Array {
   const n = a.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!;
   return out;
 }
 
 export function pow(a: Float64Array, b: Float64Array): Float64Array {
   const n = a.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = a[i]! ** b[i]!;
   return out;
 }
 
 export function addScalar(a: Float64Array, s: number): Float64Array {
   const n = a.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = a[i]! + s;
   return out;
 }
 
 export function mulScalar(a: Float64Array, s: number): Float64Array {
   const n = a.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = a[i]! * s;
   return out;
 }
 
 export function divScalar(a: Float64Array, s: number): Float64Array {
   const n = a.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = a[i]! / s;
   return out;
 }
 
 export function powScalar(a: Float64Array, s: number): Float64Array {
   const n = a.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   if (s === 2) for (let i = 0; i < n; i++) out[i] = a[i]! * a[i]!;
   else for (let i = 0; i < n; i++) out[i] = a[i]! ** s;
   return out;
@@ -64,21 +66,21 @@ export function powScalar(a: Float64Array, s: number): Float64Array {
 
 export function map(a: Float64Array, f: (x: number) => number): Float64Array {
   const n = a.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = f(a[i]!);
   return out;
 }
 
 export function exp(a: Float64Array): Float64Array {
   const n = a.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = Math.exp(a[i]!);
   return out;
 }
 
 export function log(a: Float64Array): Float64Array {
   const n = a.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = Math.log(a[i]!);
   return out;
 }
@@ -86,7 +88,7 @@ export function log(a: Float64Array): Float64Array {
 /** sigmoid(x) = 1 / (1 + e^-x), written in the form that cannot overflow for either sign. */
 export function sigmoid(a: Float64Array): Float64Array {
   const n = a.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) {
     const x = a[i]!;
     if (x >= 0) out[i] = 1 / (1 + Math.exp(-x));
@@ -100,14 +102,14 @@ export function sigmoid(a: Float64Array): Float64Array {
 
 export function tanh(a: Float64Array): Float64Array {
   const n = a.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = Math.tanh(a[i]!);
   return out;
 }
 
 export function relu(a: Float64Array): Float64Array {
   const n = a.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = Math.max(a[i]!, 0);
   return out;
 }
@@ -118,7 +120,7 @@ export function relu(a: Float64Array): Float64Array {
 /** g · [x > 0] (relu's gradient; 0 at the kink, as PyTorch). */
 export function reluGrad(g: Float64Array, x: Float64Array): Float64Array {
   const n = g.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = x[i]! > 0 ? g[i]! : 0;
   return out;
 }
@@ -126,7 +128,7 @@ export function reluGrad(g: Float64Array, x: Float64Array): Float64Array {
 /** g · (1 - y²) from tanh's output y. */
 export function tanhGrad(g: Float64Array, y: Float64Array): Float64Array {
   const n = g.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = g[i]! * (1 - y[i]! * y[i]!);
   return out;
 }
@@ -134,7 +136,7 @@ export function tanhGrad(g: Float64Array, y: Float64Array): Float64Array {
 /** g · y (1 - y) from sigmoid's output y. */
 export function sigmoidGrad(g: Float64Array, y: Float64Array): Float64Array {
   const n = g.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = g[i]! * y[i]! * (1 - y[i]!);
   return out;
 }
@@ -142,7 +144,7 @@ export function sigmoidGrad(g: Float64Array, y: Float64Array): Float64Array {
 /** Ternary select: out = cond != 0 ? a : b. */
 export function where(cond: Float64Array, a: Float64Array, b: Float64Array): Float64Array {
   const n = cond.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = cond[i] !== 0 ? a[i]! : b[i]!;
   return out;
 }
@@ -152,7 +154,7 @@ export type CompareOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
 /** Comparison to a 0/1 mask (normgrad has no bool dtype; masks are float64 zeros and ones). */
 export function compare(op: CompareOp, a: Float64Array, b: Float64Array): Float64Array {
   const n = a.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   switch (op) {
     case 'eq':
       for (let i = 0; i < n; i++) out[i] = a[i] === b[i] ? 1 : 0;

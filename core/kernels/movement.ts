@@ -4,6 +4,7 @@
  * and `narrow` (an offset) are all one `stridedRead`; the backward of `narrow`
  * is one `stridedWrite`.
  */
+import { alloc } from './alloc.ts';
 
 /** out[i] = src[offset + sum_d idx_d * strides_d] for every multi-index of `shape`, in row-major order. */
 export function stridedRead(
@@ -15,7 +16,7 @@ export function stridedRead(
   const nd = shape.length;
   let n = 1;
   for (const d of shape) n *= d;
-  const out = new Float64Array(n);
+  const out = alloc(n); // every element is written below
   if (n === 0) return out;
   if (nd === 0) {
     out[0] = src[offset]!;

@@ -21,8 +21,10 @@
  * composed ops compute it, so the fused and composed paths agree to rounding.
  *
  * Like the matmul kernels these are pure functions of flat arrays: a WASM SIMD
- * version can replace them behind the same signatures.
+ * version can replace them behind the same signatures. Outputs (every element
+ * written) come from `alloc`, which recycles large buffers.
  */
+import { alloc } from './alloc.ts';
 
 export interface NormForward {
   out: Float64Array;
@@ -58,7 +60,7 @@ export function channelNormForward(
   const mean = new Float64Array(c);
   const variance = new Float64Array(c);
   const rstd = new Float64Array(c);
-  const out = new Float64Array(x.length);
+  const out = alloc(x.length);
   const w = orFill(weight, c, 1);
   const b = orFill(bias, c, 0);
   if (s === 1) {
@@ -268,7 +270,7 @@ export function channelNormBackward(
       q[t] = (rstd[t]! * dweight[t]!) / m;
       r[t] = residue[t]! / m;
     }
-    const dx = new Float64Array(x.length);
+    const dx = alloc(x.length);
     for (j = 0; j + 4 <= c; j += 4) columnGrad4(g, x, dx, n, c, j, { mean, r, k, gMean, q });
     for (; j < c; j++) {
       for (let at = j; at < n * c; at += c)
@@ -276,7 +278,7 @@ export function channelNormBackward(
     }
     return { dx, dweight, dbias };
   }
-  const dx = wantX ? new Float64Array(x.length) : null;
+  const dx = wantX ? alloc(x.length) : null;
   for (let j = 0; j < c; j++) {
     const rs = rstd[j]!;
     let sg = 0;
@@ -435,7 +437,7 @@ export function rowNormForward(
   const mean = new Float64Array(r);
   const variance = new Float64Array(r);
   const rstd = new Float64Array(r);
-  const out = new Float64Array(x.length);
+  const out = alloc(x.length);
   const w = orFill(weight, d, 1);
   const b = orFill(bias, d, 0);
   for (let i = 0; i < r; i++) {
@@ -470,7 +472,7 @@ export function rowNormBackward(
 ): NormBackward {
   const dweight = new Float64Array(d);
   const dbias = new Float64Array(d);
-  const dx = wantX ? new Float64Array(x.length) : null;
+  const dx = wantX ? alloc(x.length) : null;
   const w = orFill(weight, d, 1);
   for (let i = 0; i < r; i++) {
     const row = i * d;

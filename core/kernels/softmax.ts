@@ -12,6 +12,7 @@
  *     softmax:    dx_j = y_j (g_j - Σ_k g_k y_k)
  *     logSoftmax: dx_j = g_j - exp(y_j) Σ_k g_k
  */
+import { alloc, allocZeroed } from './alloc.ts';
 
 /** The line's maximum; NaN if it holds a NaN (so the result is NaN, as PyTorch). */
 function lineMax(x: Float64Array, base: number, r: number, inner: number): number {
@@ -35,7 +36,7 @@ export function softmaxForward(
   inner: number,
   log: boolean,
 ): Float64Array {
-  const out = new Float64Array(x.length);
+  const out = alloc(x.length); // every element written
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * r * inner + i;
@@ -68,7 +69,7 @@ export function softmaxBackward(
   inner: number,
   log: boolean,
 ): Float64Array {
-  const dx = new Float64Array(g.length);
+  const dx = alloc(g.length); // every element written
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * r * inner + i;
@@ -128,7 +129,7 @@ export function crossEntropyBackward(
   c: number,
   ignoreIndex: number,
 ): Float64Array {
-  const dx = new Float64Array(x.length);
+  const dx = allocZeroed(x.length); // ignored rows stay 0
   for (let i = 0; i < n; i++) {
     if (t[i] === ignoreIndex) continue;
     const l = lse[i]!;

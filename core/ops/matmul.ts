@@ -17,6 +17,7 @@
  */
 import { freshGrad, fromOp } from '../engine.ts';
 import { fmtShape, ShapeError } from '../errors.ts';
+import { alloc, allocZeroed } from '../kernels/alloc.ts';
 import { gemmBatched, operand } from '../kernels/matmul.ts';
 import { broadcastShapes, numelOf, sameShape } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
@@ -36,7 +37,7 @@ export function mm(a: Tensor, b: Tensor, ta: boolean, tb: boolean, outBatch: num
   const aBatch = a.ndim === 3 ? a.shape[0]! : 1;
   const bBatch = b.ndim === 3 ? b.shape[0]! : 1;
   const batch = Math.max(aBatch, bBatch, outBatch ?? 1);
-  const out = new Float64Array((outBatch ?? 1) * m * n);
+  const out = allocZeroed((outBatch ?? 1) * m * n); // the kernel adds into it
   gemmBatched(
     batch,
     m,
@@ -128,8 +129,8 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
 function addmm(bias: Tensor, x: Tensor, weight: Tensor): Tensor {
   const [rows, inF] = x.shape as [number, number];
   const outF = weight.shape[0]!;
-  const out = new Float64Array(rows * outF);
-  for (let r = 0; r < rows; r++) out.set(bias.data, r * outF);
+  const out = alloc(rows * outF);
+  for (let r = 0; r < rows; r++) out.set(bias.data, r * outF); // every row starts as the bias
   gemmBatched(
     1,
     rows,

@@ -1,0 +1,100 @@
+/**
+ * The buffer pool behind large kernel outputs, and the engine's promise about
+ * it: only gradients nobody else can see go back to the pool, so recycling a
+ * buffer never changes a value a user, a leaf's .grad or a pending gradient holds.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { grad, randn } from '../../core/index.ts';
+import { alloc, allocZeroed, emptyPool, pooledByteCount, release } from '../../core/kernels/alloc.ts';
+
+const BIG = 1 << 16; // the smallest pooled length
+
+test('alloc hands back a released buffer of the same length, once', () => {
+  emptyPool();
+  const a = new Float64Array(BIG);
+  release(a);
+  release(a); // twice: still pooled once
+  assert.is(pooledByteCount(), a.byteLength);
+  assert.ok(alloc(BIG) === a);
+  assert.ok(alloc(BIG) !== a, 'a buffer released twice is not handed out twice');
+  assert.is(pooledByteCount(), 0);
+});
+
+test('small arrays and views into larger buffers are never pooled; allocZeroed zeroes a reused buffer', () => {
+  emptyPool();
+  release(new Float64Array(100));
+  release(new Float64Array(2 * BIG).subarray(0, BIG));
+  assert.is(pooledByteCount(), 0);
+  const a = new Float64Array(BIG).fill(7);
+  release(a);
+  const z = allocZeroed(BIG);
+  assert.ok(z === a && z.every((v) => v === 0));
+  release(new Float64Array(BIG));
+  emptyPool();
+  assert.is(pooledByteCount(), 0);
+});
+
+/** Whether two arrays hold the same values (a short message instead of a diff of 65536 numbers). */
+function same(a: Float64Array, b: Float64Array, what: string): void {
+  let bad = 0;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) bad++;
+  assert.ok(a.length === b.length && bad === 0, `${what}: ${bad} of ${a.length} values changed`);
+}
+
+/** max |got - want(i)| over the array. */
+function maxError(got: Float64Array, want: (i: number) => number): number {
+  let worst = 0;
+  for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want(i)));
+  return worst;
+}
+
+/** Writes garbage into every buffer the pool can hand out now. */
+function scribble(): void {
+  const taken: Float64Array[] = [];
+  for (let i = 0; i < 8; i++) taken.push(alloc(BIG).fill(Number.NaN));
+  for (const t of taken) release(t);
+}
+
+test('recycled gradient buffers never alias a retained .grad, a grad() result or a forward value', () => {
+  emptyPool();
+  const x = randn([256, 256], { requiresGrad: true });
+  const w = randn([256], { requiresGrad: true });
+  const upstream = randn([256, 256]);
+  const h = x.mul(w);
+  h.retainGrad();
+  h.tanh().mul(upstream).relu().sum().backward();
+  const kept = [x.grad!, w.grad!, h.grad!].map((t) => Float64Array.from(t.data));
+  assert.ok(pooledByteCount() > 0, 'the pass left dead intermediate gradients in the pool');
+  scribble();
+  [x.grad!, w.grad!, h.grad!].forEach((t, i) => same(t.data, kept[i]!, `grad ${i}`));
+
+  // grad() of a non-leaf: its gradient is returned, then its node's backward still runs.
+  const y = x.mul(w);
+  const z = y.tanh();
+  const [dy, dx] = grad(z.mul(upstream).sum(), [y, x]);
+  const keptY = Float64Array.from(dy!.data);
+  const keptX = Float64Array.from(dx!.data);
+  const keptZ = Float64Array.from(z.data);
+  scribble();
+  same(dy!.data, keptY, 'grad() of the non-leaf y');
+  same(dx!.data, keptX, 'grad() of x');
+  same(z.data, keptZ, 'a forward value');
+});
+
+test('a gradient passed on as a view (reshape) is not recycled while it waits', () => {
+  // reshape hands its input a view of its own gradient. If that buffer went back to the pool,
+  // matmul's backward, which takes a zeroed output of the same size, could be given it and
+  // clear its own input before reading it.
+  emptyPool();
+  const w = randn([256, 256]);
+  const p = randn([256, 256], { requiresGrad: true });
+  p.matmul(w).reshape([65536]).reshape([256, 256]).mul(3).tanh().sum().backward();
+  const viaViews = Float64Array.from(p.grad!.data);
+  p.grad = null;
+  p.matmul(w).mul(3).tanh().sum().backward();
+  const err = maxError(viaViews, (i) => p.grad!.data[i]!);
+  assert.ok(err < 1e-12, `the gradient through reshape differs by ${err}`);
+});
+
+test.run();
