@@ -1,22 +1,26 @@
 /**
  * The timing loop every in-process runner uses (the PyTorch runner does the same
- * in Python): warm up until the JIT has settled, then time at least `minReps`
+ * in Python): warm up for a number of repetitions and a time, so the JIT has
+ * settled (a cold run of W4 is 10x slower than a warm one), then time at least `minReps`
  * repetitions and at least `minMs` in total, one sample per repetition.
  */
 
 export interface Budget {
   warmup: number;
+  /** Keep warming up until this much time has passed too: V8 tiers a hot function up after a while. */
+  warmupMs: number;
   minReps: number;
   /** Keep repeating a fast cell until this much time was measured (more samples, steadier median). */
   minMs: number;
   maxReps: number;
 }
 
-export const FULL: Budget = { warmup: 3, minReps: 10, minMs: 400, maxReps: 200 };
-export const QUICK: Budget = { warmup: 1, minReps: 3, minMs: 60, maxReps: 30 };
+export const FULL: Budget = { warmup: 3, warmupMs: 300, minReps: 10, minMs: 400, maxReps: 200 };
+export const QUICK: Budget = { warmup: 1, warmupMs: 50, minReps: 3, minMs: 60, maxReps: 30 };
 
 export function timeReps(step: () => void, budget: Budget): number[] {
-  for (let i = 0; i < budget.warmup; i++) step();
+  const start = performance.now();
+  for (let i = 0; i < budget.warmup || performance.now() - start < budget.warmupMs; i++) step();
   const samples: number[] = [];
   let total = 0;
   while (samples.length < budget.minReps || (total < budget.minMs && samples.length < budget.maxReps)) {

@@ -3,7 +3,14 @@
  * would write it, through the public API (core ops, nn modules, optim).
  */
 import * as ng from '../core/index.ts';
+import { ReLU } from '../nn/activation.ts';
 import { BatchNorm1d } from '../nn/batchnorm.ts';
+import { Sequential } from '../nn/container.ts';
+import { linear } from '../nn/functional/linear.ts';
+import { crossEntropy } from '../nn/functional/loss.ts';
+import { LayerNorm } from '../nn/layernorm.ts';
+import { Linear } from '../nn/linear.ts';
+import { SGD } from '../optim/sgd.ts';
 import type { Cell } from './cells.ts';
 import { type Budget, timeReps } from './measure.ts';
 import type { Runner } from './runner.ts';
@@ -15,6 +22,44 @@ function w1(n: number): Step {
   const b = ng.randn([n, n]);
   return () => {
     ng.matmul(a, b);
+  };
+}
+
+function w2(batch: number, input: number, hidden: number, classes: number): Step {
+  const model = new Sequential(
+    new Linear(input, hidden),
+    new BatchNorm1d(hidden),
+    new ReLU(),
+    new Linear(hidden, hidden),
+    new BatchNorm1d(hidden),
+    new ReLU(),
+    new Linear(hidden, classes),
+  );
+  const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+  const x = ng.randn([batch, input]);
+  const y = ng.randint(0, classes, [batch]);
+  return () => {
+    opt.zeroGrad();
+    crossEntropy(model.forward(x) as ng.Tensor, y).backward();
+    opt.step();
+  };
+}
+
+function w3(input: number, hidden: number, batch: number, steps: number): Step {
+  const param = (...shape: number[]) => ng.randn(shape).div(Math.sqrt(hidden)).requiresGrad_();
+  const [wIh, wHh, bIh, bHh] = [param(hidden, input), param(hidden, hidden), param(hidden), param(hidden)];
+  const ln = new LayerNorm(hidden);
+  const params = [wIh, wHh, bIh, bHh, ...ln.parameters()];
+  const xs = ng
+    .randn([steps, batch, input])
+    .split(1)
+    .map((x) => x.squeeze(0));
+  const h0 = ng.zeros([batch, hidden]);
+  return () => {
+    for (const p of params) p.grad = null;
+    let h = h0;
+    for (const x of xs) h = (ln.forward(linear(x, wIh, bIh).add(linear(h, wHh, bHh))) as ng.Tensor).tanh();
+    h.mul(h).mean().backward();
   };
 }
 
@@ -45,6 +90,10 @@ export function build(cell: Cell): Step | null {
   switch (cell.workload) {
     case 'W1':
       return w1(p['n']!);
+    case 'W2':
+      return w2(p['batch']!, p['input']!, p['hidden']!, p['classes']!);
+    case 'W3':
+      return w3(p['input']!, p['hidden']!, p['batch']!, p['steps']!);
     case 'W4':
       return w4(p['iters']!);
     case 'W5':

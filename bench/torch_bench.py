@@ -106,8 +106,10 @@ BUILDERS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5}
 
 
 def time_reps(step, budget):
-    for _ in range(budget["warmup"]):
+    start, i = time.perf_counter(), 0
+    while i < budget["warmup"] or (time.perf_counter() - start) * 1e3 < budget["warmupMs"]:
         step()
+        i += 1
     samples, total = [], 0.0
     while len(samples) < budget["minReps"] or (total < budget["minMs"] and len(samples) < budget["maxReps"]):
         t0 = time.perf_counter()
