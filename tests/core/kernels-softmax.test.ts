@@ -185,4 +185,17 @@ test('relu, tanh and sigmoid gradients (one-pass ops) pass gradcheck, and their 
   }
 });
 
+test('tanh equals Math.tanh to 2 ulp across its range, and keeps -0, infinities and NaN', () => {
+  const xs = [0, -0, 1e-300, -1e-12, 1e-8, 0.1, -0.5, 1, 2.5, -7, 19, 20, 20.5, -40, 700, -800];
+  for (let i = 0; i < 2000; i++) xs.push((i - 1000) / 37);
+  const got = tanh(tensor(xs)).data;
+  xs.forEach((x, i) => {
+    const want = Math.tanh(x);
+    assert.ok(Math.abs(got[i]! - want) <= 4.5e-16 * Math.abs(want), `tanh(${x}) = ${got[i]} vs ${want}`);
+  });
+  assert.ok(Object.is(got[1], -0), 'tanh(-0) is -0');
+  const special = tanh(tensor([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN])).data;
+  assert.equal([...special], [1, -1, Number.NaN]);
+});
+
 test.run();
