@@ -169,33 +169,9 @@ function plain(
  * MR rows: PA[(r / MR) * kc * MR + p * MR + i] = A(i0 + r + i, p0 + p), zero past row mc.
  */
 function packA(a: Operand, i0: number, mc: number, p0: number, kc: number): void {
-  const src = a.data;
-  const rs = a.rowStride;
-  const cs = a.colStride;
   for (let r = 0; r < mc; r += MR) {
-    const base = r * kc;
-    const rows = Math.min(MR, mc - r);
-    const start = a.offset + (i0 + r) * rs + p0 * cs;
-    if (cs === 1) {
-      // Row-major A: walk each row along p (unit stride), scattering into the strip.
-      for (let i = 0; i < rows; i++) {
-        let s = start + i * rs;
-        let d = base + i;
-        for (let p = 0; p < kc; p++) {
-          PA[d] = src[s]!;
-          d += MR;
-          s += 1;
-        }
-      }
-    } else {
-      // Transposed A: consecutive rows are adjacent in memory, so walk p outside and rows inside.
-      for (let p = 0; p < kc; p++) {
-        const s = start + p * cs;
-        const d = base + p * MR;
-        for (let i = 0; i < rows; i++) PA[d + i] = src[s + i * rs]!;
-      }
-    }
-    if (rows < MR) for (let p = 0; p < kc; p++) for (let i = rows; i < MR; i++) PA[base + p * MR + i] = 0;
+    const start = a.offset + (i0 + r) * a.rowStride + p0 * a.colStride;
+    packStrip(PA, r * kc, a.data, start, a.rowStride, a.colStride, Math.min(MR, mc - r), kc);
   }
 }
 
@@ -204,32 +180,51 @@ function packA(a: Operand, i0: number, mc: number, p0: number, kc: number): void
  * NR columns: PB[(s / NR) * kc * NR + p * NR + j] = B(p0 + p, j0 + s + j), zero past column nc.
  */
 function packB(b: Operand, p0: number, kc: number, j0: number, nc: number): void {
-  const src = b.data;
-  const rs = b.rowStride;
-  const cs = b.colStride;
   for (let s0 = 0; s0 < nc; s0 += NR) {
-    const base = s0 * kc;
-    const cols = Math.min(NR, nc - s0);
-    const start = b.offset + p0 * rs + (j0 + s0) * cs;
-    if (cs === 1) {
-      for (let p = 0; p < kc; p++) {
-        const s = start + p * rs;
-        const d = base + p * NR;
-        for (let j = 0; j < cols; j++) PB[d + j] = src[s + j]!;
-      }
-    } else {
-      // Transposed B: a column of op(B) is contiguous, so walk each column along p.
-      for (let j = 0; j < cols; j++) {
-        let s = start + j * cs;
-        let d = base + j;
-        for (let p = 0; p < kc; p++) {
-          PB[d] = src[s]!;
-          d += NR;
-          s += rs;
-        }
-      }
+    const start = b.offset + p0 * b.rowStride + (j0 + s0) * b.colStride;
+    packStrip(PB, s0 * kc, b.data, start, b.colStride, b.rowStride, Math.min(NR, nc - s0), kc);
+  }
+}
+
+/**
+ * One strip of 4 lines (rows of op(A) or columns of op(B)) of length kc, interleaved:
+ * dst[d0 + p * 4 + l] = src[start + l * lineStride + p * step], lines past `lines` zero.
+ * A full strip reads its 4 lines side by side and writes dst in order; with MR = NR = 4
+ * the same routine packs either operand in either orientation. (Walking one line at a
+ * time instead writes dst with a stride of 4 and made packing a fifth of the time of a
+ * [32, 128] x [128, 128] product, where every element of B is used only 32 times.)
+ */
+function packStrip(
+  dst: Float64Array,
+  d0: number,
+  src: Float64Array,
+  start: number,
+  lineStride: number,
+  step: number,
+  lines: number,
+  kc: number,
+): void {
+  if (lines === 4) {
+    let s0 = start;
+    let s1 = start + lineStride;
+    let s2 = start + 2 * lineStride;
+    let s3 = start + 3 * lineStride;
+    const end = d0 + 4 * kc;
+    for (let d = d0; d < end; d += 4) {
+      dst[d] = src[s0]!;
+      dst[d + 1] = src[s1]!;
+      dst[d + 2] = src[s2]!;
+      dst[d + 3] = src[s3]!;
+      s0 += step;
+      s1 += step;
+      s2 += step;
+      s3 += step;
     }
-    if (cols < NR) for (let p = 0; p < kc; p++) for (let j = cols; j < NR; j++) PB[base + p * NR + j] = 0;
+    return;
+  }
+  for (let p = 0; p < kc; p++) {
+    const d = d0 + p * 4;
+    for (let l = 0; l < 4; l++) dst[d + l] = l < lines ? src[start + l * lineStride + p * step]! : 0;
   }
 }
 
