@@ -216,7 +216,10 @@ function topoOrder(roots: readonly Tensor[]): Tensor[] {
 
 function checkRoot(fn: string, root: Tensor, grad: Tensor | null | undefined): Tensor {
   if (!root.requiresGrad) {
-    throw new GraphError(`${fn}: element 0 of tensors does not require grad and does not have a grad_fn`);
+    throw new GraphError(
+      `${fn}: the output of shape ${fmtShape(root.shape)} does not require grad and has no gradFn ` +
+        '(no input was created with requiresGrad: true, or it was computed under noGrad)',
+    );
   }
   if (grad === undefined || grad === null) {
     if (root.numel !== 1) {

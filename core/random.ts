@@ -1,4 +1,5 @@
 import seedrandom from 'seedrandom';
+import { ValueError } from './errors.ts';
 
 /**
  * A seeded source of random numbers. Every random draw in normgrad (rand, randn,
@@ -12,13 +13,13 @@ export class Generator {
   private seed: number;
 
   constructor(seed = 0) {
-    this.seed = seed;
+    this.seed = checkSeed('Generator', seed);
     this.prng = seedrandom.alea(String(seed));
   }
 
   /** Re-seeds the generator, as `torch.Generator.manual_seed`. */
   manualSeed(seed: number): this {
-    this.seed = seed;
+    this.seed = checkSeed('manualSeed', seed);
     this.prng = seedrandom.alea(String(seed));
     this.spare = null;
     return this;
@@ -70,6 +71,14 @@ export class Generator {
     }
     return p;
   }
+}
+
+/** Seeds are finite numbers (NaN or Infinity would silently seed one fixed stream). */
+function checkSeed(who: string, seed: number): number {
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) {
+    throw new ValueError(`${who}: seed must be a finite number, got ${String(seed)}`);
+  }
+  return seed;
 }
 
 /**

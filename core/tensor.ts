@@ -10,7 +10,7 @@ import * as mm from './ops/matmul.ts';
 import * as mv from './ops/movement.ts';
 import * as rd from './ops/reduce.ts';
 import { formatTensor } from './print.ts';
-import type { Shape } from './shape.ts';
+import { normalizeDim, type Shape } from './shape.ts';
 
 export type TensorLike = Tensor | number;
 export type DType = 'float64';
@@ -62,10 +62,15 @@ export class Tensor {
   get numel(): number {
     return this.data.length;
   }
-  /** Size of one dim, or the whole shape, as `x.size()` / `x.size(1)`. */
-  size(dim?: number): number {
-    if (dim === undefined) return this.numel;
-    return this.shape[dim < 0 ? dim + this.ndim : dim] ?? Number.NaN;
+  /** The shape, as `x.size()`, or the size of one dim (negative dims count from the end), as `x.size(1)`. */
+  size(): readonly number[];
+  size(dim: number): number;
+  size(dim?: number): number | readonly number[] {
+    if (dim === undefined) return this.shape;
+    if (this.ndim === 0) {
+      throw new ValueError(`size: dim ${dim} is out of range for a 0-d tensor, which has no dimensions`);
+    }
+    return this.shape[normalizeDim('size', dim, this.ndim)]!;
   }
   item(): number {
     if (this.numel !== 1) {
@@ -331,7 +336,7 @@ export class Tensor {
     return mv.reshape(this, shapeArgs(shape));
   }
   view(...shape: ShapeArgs): Tensor {
-    return mv.reshape(this, shapeArgs(shape));
+    return mv.reshape(this, shapeArgs(shape), 'view');
   }
   flatten(startDim = 0, endDim = -1): Tensor {
     return mv.flatten(this, startDim, endDim);

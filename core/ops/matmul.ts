@@ -82,7 +82,11 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     out = mm(rows, y, false, false, null);
     if (x.ndim !== 2) out = reshape(out, [...x.shape.slice(0, -1), n]);
   } else {
-    const batchShape = broadcastShapes('matmul', x.shape.slice(0, -2), y.shape.slice(0, -2));
+    const batchShape = broadcastShapes(
+      `matmul: batch dims of ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
+      x.shape.slice(0, -2),
+      y.shape.slice(0, -2),
+    );
     const batch = numelOf(batchShape);
     // A 2-D operand broadcasts through a batch stride of 0; a batched one with other batch dims is expanded.
     const batched = (t: Tensor, r: number, c: number) => {

@@ -24,8 +24,8 @@ import { Tensor } from '../tensor.ts';
 import { sum } from './reduce.ts';
 
 /** reshape: same data, new shape; one dim may be -1 (inferred).  da = reshape(g, a.shape). */
-export function reshape(a: Tensor, shape: Shape): Tensor {
-  const resolved = inferShape('reshape', a, shape);
+export function reshape(a: Tensor, shape: Shape, op = 'reshape'): Tensor {
+  const resolved = inferShape(op, a, shape);
   if (sameShape(resolved, a.shape)) return a;
   return fromOp('reshape', a.data, resolved, [a], (g) => [reshape(g, a.shape)]);
 }

@@ -29,7 +29,7 @@ const cases: [string, () => unknown, ErrorClass, RegExp][] = [
     'matmul batch',
     () => zeros([2, 3, 4]).matmul(zeros([3, 4, 5])),
     ShapeError,
-    /^matmul: shapes \[2\] and \[3\] cannot be broadcast/,
+    /^matmul: batch dims of \[2, 3, 4\] and \[3, 4, 5\]: shapes \[2\] and \[3\] cannot be broadcast/,
   ],
   [
     'matmul 0-d',

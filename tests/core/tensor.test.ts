@@ -21,7 +21,12 @@ test('tensor() from numbers, nested arrays and typed arrays, with shape', () => 
   assert.equal(tensor([]).shape, [0]);
   assert.is(t.size(1), 3);
   assert.is(t.size(-1), 3);
-  assert.is(t.size(), 6);
+  assert.equal([...t.size()], [2, 3]);
+  assert.throws(
+    () => t.size(2),
+    /^size: dim 2 is out of range for a tensor of 2 dimensions \(expected to be in range of \[-2, 1\]\)$/,
+  );
+  assert.throws(() => tensor(1).size(0), /size: dim 0 is out of range for a 0-d tensor/);
 });
 
 test('tensor() rejects ragged arrays, non-numbers and bad shapes, naming the position', () => {
@@ -81,6 +86,14 @@ test('random draws are reproducible from a seed and have the right distributions
   assert.ok(Math.abs(b.mean().item() - 0.3) < 0.03);
   assert.equal(Array.from(ng.bernoulli(tensor([0, 1])).data), [0, 1]);
   assert.throws(() => ng.bernoulli(1.5, [2]), /bernoulli: probabilities must be in \[0, 1\], got 1.5/);
+  assert.throws(
+    () => manualSeed(Number.NaN),
+    /^manualSeed: seed must be a finite number, got NaN$/,
+  );
+  assert.throws(
+    () => new ng.Generator(Number.POSITIVE_INFINITY),
+    /Generator: seed must be a finite number, got Infinity/,
+  );
   const g = new ng.Generator(5);
   assert.is(g.initialSeed(), 5);
   const x1 = g.random();

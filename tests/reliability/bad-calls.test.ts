@@ -93,7 +93,7 @@ const TABLE: BadCall[] = [
   // matmul misalignment
   { topic: 'matmul', call: 'matmul 2-D', fn: () => matmul(a23(), zeros([4, 5])), kind: ShapeError, message: 'matmul: cannot multiply [2, 3] by [4, 5]: 3 != 4' },
   { topic: 'matmul', call: 'matmul 1-D', fn: () => zeros([3]).matmul(zeros([4])), kind: ShapeError, message: 'matmul: cannot multiply [3] by [4]: 3 != 4' },
-  { topic: 'matmul', call: 'matmul batch', fn: () => zeros([2, 3, 4]).matmul(zeros([3, 4, 5])), kind: ShapeError, message: 'matmul: shapes [2] and [3] cannot be broadcast together (dim -1: 2 vs 3)' },
+  { topic: 'matmul', call: 'matmul batch', fn: () => zeros([2, 3, 4]).matmul(zeros([3, 4, 5])), kind: ShapeError, message: 'matmul: batch dims of [2, 3, 4] and [3, 4, 5]: shapes [2] and [3] cannot be broadcast together (dim -1: 2 vs 3)' },
   { topic: 'matmul', call: 'matmul 0-d', fn: () => zeros([]).matmul(zeros([2])), kind: ShapeError, message: 'matmul: both arguments need at least 1 dimension, got shapes [] and [2]' },
   { topic: 'matmul', call: 'F.linear', fn: () => nn.F.linear(a23(), zeros([4, 5])), kind: ShapeError, message: 'linear: input of shape [2, 3] must have 5 features in its last dim to match weight of shape [4, 5]' },
   { topic: 'matmul', call: 'Linear', fn: () => new nn.Linear(3, 2).forward(zeros([4, 5])), kind: ShapeError, message: 'Linear: expected input with last dim 3 (inFeatures), got input of shape [4, 5]' },
@@ -122,7 +122,7 @@ const TABLE: BadCall[] = [
   // reshape to a different element count
   { topic: 'reshape', call: 'reshape', fn: () => a23().reshape(4, 2), kind: ShapeError, message: 'reshape: shape [4, 2] is invalid for input of size 6 (shape [2, 3])' },
   { topic: 'reshape', call: 'reshape -1', fn: () => a23().reshape(-1, 4), kind: ShapeError, message: 'reshape: shape [-1, 4] is invalid for input of size 6 (shape [2, 3])' },
-  { topic: 'reshape', call: 'view', fn: () => zeros([2, 3, 4]).view([5, -1]), kind: ShapeError, message: 'reshape: shape [5, -1] is invalid for input of size 24 (shape [2, 3, 4])' },
+  { topic: 'reshape', call: 'view', fn: () => zeros([2, 3, 4]).view([5, -1]), kind: ShapeError, message: 'view: shape [5, -1] is invalid for input of size 24 (shape [2, 3, 4])' },
   { topic: 'reshape', call: 'reshape two -1', fn: () => a23().reshape(-1, -1), kind: ValueError, message: 'reshape: only one dimension can be inferred in [-1, -1]' },
   { topic: 'reshape', call: 'expand', fn: () => a23().expand(4, 3), kind: ShapeError, message: 'expand: the expanded size of the tensor (4) must match the existing size (2) at non-singleton dimension 0; target [4, 3], input [2, 3]' },
   { topic: 'reshape', call: 'split sizes', fn: () => zeros([4]).split([1, 2]), kind: ShapeError, message: 'split: split sizes [1, 2] sum to 3, but dim 0 of input [4] has size 4' },
@@ -169,7 +169,7 @@ const TABLE: BadCall[] = [
   // backward
   { topic: 'backward', call: 'backward twice', fn: usedTwice, kind: GraphError, message: "backward: trying to backward through the graph a second time (op 'sum' has already freed its saved values); pass { retainGraph: true } to the first backward or grad call" },
   { topic: 'backward', call: 'backward non-scalar', fn: () => leaf([2, 2]).mul(2).backward(), kind: GraphError, message: 'backward: grad can be implicitly created only for scalar outputs; got an output of shape [2, 2]' },
-  { topic: 'backward', call: 'backward without grad', fn: () => zeros([3]).sum().backward(), kind: GraphError, message: 'backward: element 0 of tensors does not require grad and does not have a grad_fn' },
+  { topic: 'backward', call: 'backward without grad', fn: () => zeros([3]).sum().backward(), kind: GraphError, message: 'backward: the output of shape [] does not require grad and has no gradFn (no input was created with requiresGrad: true, or it was computed under noGrad)' },
   { topic: 'backward', call: 'backward gradient shape', fn: () => leaf([2]) .mul(2) .backward(zeros([3])), kind: ShapeError, message: 'backward: mismatch in shape: grad of shape [3] given for an output of shape [2]' },
   { topic: 'backward', call: 'grad input', fn: () => grad(leaf([2]).sum(), zeros([2])), kind: GraphError, message: 'grad: input 0 (shape [2]) does not require grad' },
   { topic: 'backward', call: 'grad unused', fn: () => grad(leaf([2]).sum(), leaf([3])), kind: GraphError, message: 'grad: input 0 (shape [3]) was not used in the graph of the outputs; pass { allowUnused: true } to get null for it' },
