@@ -86,10 +86,7 @@ test('random draws are reproducible from a seed and have the right distributions
   assert.ok(Math.abs(b.mean().item() - 0.3) < 0.03);
   assert.equal(Array.from(ng.bernoulli(tensor([0, 1])).data), [0, 1]);
   assert.throws(() => ng.bernoulli(1.5, [2]), /bernoulli: probabilities must be in \[0, 1\], got 1.5/);
-  assert.throws(
-    () => manualSeed(Number.NaN),
-    /^manualSeed: seed must be a finite number, got NaN$/,
-  );
+  assert.throws(() => manualSeed(Number.NaN), /^manualSeed: seed must be a finite number, got NaN$/);
   assert.throws(
     () => new ng.Generator(Number.POSITIVE_INFINITY),
     /Generator: seed must be a finite number, got Infinity/,
