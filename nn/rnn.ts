@@ -15,8 +15,9 @@
  * `{ output, h, c }`), instead of the tuple `(output, h_n)` / `(output, (h_n, c_n))`.
  * `output` stacks the last layer's hidden state at every step, [T, N, hidden]
  * ([N, T, hidden] with batchFirst); `h` (and `c`) hold each layer's final state,
- * [numLayers, N, hidden]. Not implemented: `bidirectional`, `dropout` between
- * layers and `proj_size`.
+ * [numLayers, N, hidden]. PyTorch's `bidirectional`, `dropout` between layers
+ * and `proj_size` options are left out (the experiments need none of them) and
+ * are not in the options type.
  */
 import { fmtShape, ShapeError, stack, type Tensor, ValueError, zeros } from '../core/index.ts';
 import {
