@@ -12,16 +12,10 @@ import { Generator, manualSeed, noGrad, type Tensor, tensor } from '../core/inde
 import { mnist } from '../data/index.ts';
 import { F, Linear, Module, type Sequential } from '../nn/index.ts';
 import { SGD } from '../optim/index.ts';
+import { figures as shiftFigures } from './covariate-shift/figures.ts';
 import type { Mode } from './lib/args.ts';
-import { lineChart, rangeChart, stripChart } from './lib/charts.ts';
 import { claim } from './lib/claims.ts';
-import {
-  type Experiment,
-  type ExperimentOutput,
-  type Figure,
-  runMain,
-  type Table,
-} from './lib/experiment.ts';
+import { type Experiment, type ExperimentOutput, runMain, type Table } from './lib/experiment.ts';
 import { accuracy, batches, forwardWithPreactivations, mlp } from './lib/mnist-mlp.ts';
 import { median, quantile } from './lib/stats.ts';
 import { combine, fmt, type Verdict } from './lib/verdict.ts';
@@ -164,7 +158,7 @@ interface Checkpoint {
   grad: { rel: number; abs: number; cos: number };
 }
 
-interface ArmRun {
+export interface ArmRun {
   arm: string;
   checkpoints: Checkpoint[];
   acc: { step: number; acc: number }[];
@@ -360,100 +354,7 @@ Santurkar et al. (2018, "How does batch normalization help optimization?") quest
       ],
       rows: runs.map((r) => [r.arm, r.finalAcc, md(r), r.drift[UNIT]!, gradRel(r), gradCos(r)]),
     };
-    const figures: Figure[] = [
-      {
-        file: 'percentiles.svg',
-        title: `The input to one sigmoid of the last hidden layer over training (unit ${UNIT})`,
-        caption:
-          `The 15th, 50th and 85th percentiles of unit ${UNIT}'s sigmoid input over the ${BATCH} held-out images, ` +
-          'every few training steps (band: 15th to 85th; line: median), as in Figure 1(b, c) of the Batch ' +
-          'Normalization paper. Without BN the distribution moves as the layers below learn; with BN it stays ' +
-          'centred with a steady spread; with BN + noise it is shifted afresh at every step.',
-        claims: ['C4'],
-        spec: rangeChart({
-          title: 'Sigmoid input of one last-hidden-layer unit, held-out batch',
-          rows: runs.flatMap((r) =>
-            r.checkpoints.map((c) => ({
-              arm: r.arm,
-              x: c.step,
-              lo: c.pct[UNIT]![0]!,
-              mid: c.pct[UNIT]![1]!,
-              hi: c.pct[UNIT]![2]!,
-            })),
-          ),
-          x: { title: 'training step (count)' },
-          y: { title: 'sigmoid input (pre-activation)' },
-          bandLabel: '15th to 85th percentile',
-          midLabel: 'median',
-        }),
-      },
-      {
-        file: 'drift-per-unit.svg',
-        title: 'Drift of every unit of the last hidden layer',
-        caption:
-          'Each tick is one of the 100 units: how far its 15th, 50th or 85th percentile moved between 10 % of ' +
-          'training and the end, in units of its 15-85 spread at 10 % (log scale). The medians of these are the ' +
-          'drift numbers of the verdict.',
-        claims: ['C4'],
-        spec: stripChart({
-          title: 'Drift per unit, relative to the unit’s spread',
-          points: runs.flatMap((r) =>
-            r.drift.map((d) => ({ category: r.arm, value: Math.max(d, 1e-4), kind: r.arm })),
-          ),
-          x: { title: 'drift (moves of the percentiles / 15-85 spread, log scale)', log: true },
-          categoryTitle: 'arm',
-          kindTitle: 'arm',
-        }),
-      },
-      {
-        file: 'test-accuracy.svg',
-        title: 'Test accuracy during training',
-        caption:
-          'Accuracy on up to 1,000 test images (evaluation mode: BN uses its running statistics, no noise) every ' +
-          `${size.accEvery} steps, as in Figure 1(a) of the paper.`,
-        claims: ['C4'],
-        spec: lineChart({
-          title: 'Test accuracy against training step',
-          x: { title: 'training step (count)' },
-          y: { title: 'test accuracy (fraction)', domain: [0, 1] },
-          series: runs.map((r) => ({ arm: r.arm, points: r.acc.map((a) => ({ x: a.step, y: a.acc })) })),
-          points: true,
-        }),
-      },
-      {
-        file: 'gradient-shift.svg',
-        title: "Santurkar et al.'s measure: change of the last hidden layer's gradient",
-        caption:
-          "||G − G'|| / ||G||, where G is the last hidden Linear's weight gradient on a batch and G' the same " +
-          'gradient after the layers below have taken their SGD step on that batch (log scale).',
-        claims: ['C4'],
-        spec: lineChart({
-          title: "Relative gradient change ||G − G'|| / ||G||",
-          x: { title: 'training step (count)' },
-          y: { title: "||G − G'|| / ||G|| (log scale)", log: true, format: '~e' },
-          series: runs.map((r) => ({
-            arm: r.arm,
-            points: r.checkpoints.slice(1).map((c) => ({ x: c.step, y: Math.max(c.grad.rel, 1e-12) })),
-          })),
-        }),
-      },
-      {
-        file: 'gradient-cosine.svg',
-        title: "Santurkar et al.'s measure: cosine between the gradients before and after",
-        caption:
-          "cos(G, G'): 1 means the earlier layers' step did not change the direction of this layer's gradient.",
-        claims: ['C4'],
-        spec: lineChart({
-          title: "cos(G, G') over training",
-          x: { title: 'training step (count)' },
-          y: { title: "cos(G, G') (unitless)" },
-          series: runs.map((r) => ({
-            arm: r.arm,
-            points: r.checkpoints.slice(1).map((c) => ({ x: c.step, y: c.grad.cos })),
-          })),
-        }),
-      },
-    ];
+    const figures = shiftFigures({ runs, unit: UNIT, batch: BATCH, accEvery: size.accEvery });
     return {
       setup: {
         data: `MNIST digits from data.mnist: ${size.train} for training, ${size.test} for testing, 28 x 28`,
