@@ -12,7 +12,6 @@ import { manualSeed, type Tensor } from '../core/index.ts';
 import { DataLoader, type MnistSplit, mnistRows, TensorDataset } from '../data/index.ts';
 import { F } from '../nn/index.ts';
 import { Adam } from '../optim/index.ts';
-import { withTicks } from './common/axis-ticks.ts';
 import {
   hiddenGradNorms,
   ordersAcross,
@@ -23,21 +22,15 @@ import {
   sequenceAccuracy,
 } from './common/seq.ts';
 import { describeSpread, type Spread, spread } from './common/spread.ts';
+import { figures as rnnFigures } from './layernorm-rnn/figures.ts';
 import type { Mode } from './lib/args.ts';
-import { bandChart } from './lib/charts.ts';
 import { claim } from './lib/claims.ts';
-import {
-  type Experiment,
-  type ExperimentOutput,
-  type Figure,
-  runMain,
-  type Table,
-} from './lib/experiment.ts';
+import { type Experiment, type ExperimentOutput, runMain, type Table } from './lib/experiment.ts';
 import { combine, fmt, type Verdict } from './lib/verdict.ts';
 
 // ---------------------------------------------------------------- fixed before the run
 
-interface Size {
+export interface Size {
   hidden: number;
   train: number;
   test: number;
@@ -93,7 +86,7 @@ const REGIMES = [
   { name: 'exploding', gain: 3 },
   { name: 'vanishing', gain: 0.5 },
 ] as const;
-type RegimeName = (typeof REGIMES)[number]['name'];
+export type RegimeName = (typeof REGIMES)[number]['name'];
 
 const KINDS: RecurrentKind[] = ['plain', 'layernorm'];
 /** Adam, the same for every arm; chosen for the short budget, not tuned per arm. */
@@ -111,7 +104,7 @@ const C13_CRITERION =
 
 // ---------------------------------------------------------------- training
 
-interface RunResult {
+export interface RunResult {
   kind: RecurrentKind;
   regime: RegimeName;
   gain: number;
@@ -336,121 +329,16 @@ Differences from the paper: the paper's RNN experiments use LSTMs and GRUs on la
     };
 
     // ---- figures
-    const arm = (k: RecurrentKind, reg: (typeof REGIMES)[number]) =>
-      `${RECURRENT_LABEL[k]}, gain ${reg.gain}`;
-    const profile = (when: 'init' | 'trained') =>
-      REGIMES.flatMap((reg) =>
-        KINDS.map((k) => ({
-          arm: arm(k, reg),
-          runs: pick(k, reg.name).map((r) =>
-            (when === 'init' ? r.normsInit : r.normsTrained).map((v, t) => ({ x: t + 1, y: Math.log10(v) })),
-          ),
-        })),
-      );
-    const steps = Array.from({ length: T }, (_, t) => t + 1).filter((t) => t === 1 || t % 3 === 1 || t === T);
-    const profileCaption =
-      `‖∂L/∂h_t‖ for each step t of the ${T}-step sequence (log10 scale), L the mean cross-entropy over ` +
-      `${size.probe} test digits; line: mean of log10 over ${seeds.length} seed(s), band: min to max. A line ` +
-      'falling to the left means the gradient vanishes on its way back to the early steps, rising to the left means ' +
-      'it explodes.';
-    const figures: Figure[] = [
-      {
-        file: 'grad-profile-init.svg',
-        title: 'Gradient with respect to each hidden state, at initialization',
-        caption: `${profileCaption} Before any training, W_hh at gain 3 and 0.5 for both networks.`,
-        claims: ['C13'],
-        spec: withTicks(
-          bandChart({
-            title: 'log10 ‖∂L/∂h_t‖ at initialization',
-            x: { title: 'sequence step t (image row)' },
-            y: { title: 'log10 ‖∂L/∂h_t‖' },
-            series: profile('init'),
-            armTitle: 'network, W_hh gain',
-          }),
-          'x',
-          steps,
-        ),
-      },
-      {
-        file: 'grad-profile-trained.svg',
-        title: 'Gradient with respect to each hidden state, after training',
-        caption: `${profileCaption} After ${size.steps} training steps.`,
-        claims: ['C13'],
-        spec: withTicks(
-          bandChart({
-            title: `log10 ‖∂L/∂h_t‖ after ${size.steps} training steps`,
-            x: { title: 'sequence step t (image row)' },
-            y: { title: 'log10 ‖∂L/∂h_t‖' },
-            series: profile('trained'),
-            armTitle: 'network, W_hh gain',
-          }),
-          'x',
-          steps,
-        ),
-      },
-      {
-        file: 'gain-sweep.svg',
-        title: 'Gradient growth over the sequence against the recurrent gain, at initialization',
-        caption:
-          'D = log10(‖∂L/∂h_1‖ / ‖∂L/∂h_T‖) at initialization for W_hh ~ N(0, g²/H) over a range of gains g: ' +
-          'the orders of magnitude by which the gradient grows (above 0) or shrinks (below 0) from the last step ' +
-          `back to the first. Line: mean over ${seeds.length} seed(s), band: min to max. A network whose gradients ` +
-          'neither explode nor vanish over time keeps D near 0 whatever g is.',
-        claims: ['C13'],
-        spec: withTicks(
-          bandChart({
-            title: 'Gradient growth across the sequence, by recurrent gain',
-            x: { title: 'recurrent gain g (log scale)', log: true },
-            y: { title: 'D = log10(‖∂L/∂h_1‖ / ‖∂L/∂h_T‖)' },
-            series: KINDS.map((k) => ({ arm: RECURRENT_LABEL[k], runs: sweep[k] })),
-            armTitle: 'network',
-            rules: [{ y: 0, label: 'flat' }],
-          }),
-          'x',
-          size.sweep,
-        ),
-      },
-      {
-        file: 'training-curves.svg',
-        title: 'Test accuracy during training',
-        caption:
-          `Test accuracy on ${size.test} digits during ${size.steps} steps of Adam (batch ${size.batch}, ` +
-          `learning rate ${LR}); line: mean over ${seeds.length} seed(s), band: min to max.`,
-        claims: ['C13'],
-        spec: bandChart({
-          title: 'Test accuracy while training, row-by-row MNIST',
-          x: { title: 'training step' },
-          y: { title: 'test accuracy (%)' },
-          series: REGIMES.flatMap((reg) =>
-            KINDS.map((k) => ({
-              arm: arm(k, reg),
-              runs: pick(k, reg.name).map((r) => r.curve.map((p) => ({ x: p.step, y: p.acc }))),
-            })),
-          ),
-          armTitle: 'network, W_hh gain',
-        }),
-      },
-      {
-        file: 'training-loss.svg',
-        title: 'Training loss',
-        caption:
-          "Mean training cross-entropy over each interval between test checkpoints, plotted at the interval's end; " +
-          `line: mean over ${seeds.length} seed(s), band: min to max.`,
-        claims: ['C13'],
-        spec: bandChart({
-          title: 'Training loss, row-by-row MNIST',
-          x: { title: 'training step' },
-          y: { title: 'training cross-entropy (mean over the interval)' },
-          series: REGIMES.flatMap((reg) =>
-            KINDS.map((k) => ({
-              arm: arm(k, reg),
-              runs: pick(k, reg.name).map((r) => r.lossCurve.map((p) => ({ x: p.step, y: p.loss }))),
-            })),
-          ),
-          armTitle: 'network, W_hh gain',
-        }),
-      },
-    ];
+    const figures = rnnFigures({
+      pick,
+      sweep,
+      size,
+      seeds,
+      seqLen: T,
+      regimes: REGIMES,
+      kinds: KINDS,
+      lr: LR,
+    });
 
     return {
       setup: {
