@@ -9,6 +9,7 @@
  */
 
 import { manualSeed } from '../core/index.ts';
+import { figures as speedFigures } from './bn-training-speed/figures.ts';
 import {
   type Activation,
   type Digits,
@@ -25,16 +26,9 @@ import {
   train,
 } from './common/mlp.ts';
 import type { Mode } from './lib/args.ts';
-import { bandChart, lineChart } from './lib/charts.ts';
 import { claim } from './lib/claims.ts';
-import {
-  type Experiment,
-  type ExperimentOutput,
-  type Figure,
-  runMain,
-  type Table,
-} from './lib/experiment.ts';
-import { fmt, type Verdict, type VerdictValue } from './lib/verdict.ts';
+import { type Experiment, type ExperimentOutput, runMain, type Table } from './lib/experiment.ts';
+import type { Verdict, VerdictValue } from './lib/verdict.ts';
 
 // ---------------------------------------------------------------- fixed before the run
 
@@ -49,7 +43,7 @@ const MAX_EXTENSIONS = 2;
 /** Search runs are this share of the full run length (they also stop at the target). */
 const SEARCH_SHARE = 0.5;
 
-interface Size {
+export interface Size {
   side: 14 | 28;
   hidden: number;
   train: number;
@@ -143,15 +137,6 @@ const stepsText = (r: TrainRun): string => {
 };
 const lastAccuracy = (r: TrainRun): number => r.curve[r.curve.length - 1]!.accuracy;
 
-/** Mean mini-batch loss over windows of `w` steps, as curve points at the window's last step. */
-function smoothedLoss(r: TrainRun, w: number): { x: number; y: number }[] {
-  const out: { x: number; y: number }[] = [];
-  for (let end = w; end <= r.losses.length; end += w) {
-    out.push({ x: end, y: r.losses.slice(end - w, end).reduce((a, b) => a + b, 0) / w });
-  }
-  return out;
-}
-
 interface SearchRun {
   lr: number;
   run: TrainRun;
@@ -193,7 +178,7 @@ function searchLr(
 
 const searchSteps = (size: Size): number => Math.round(size.steps * SEARCH_SHARE);
 
-interface Comparison {
+export interface Comparison {
   activation: Activation;
   search: SearchRun[];
   lr: number;
@@ -375,77 +360,14 @@ Differences from the paper: it trained 50,000 steps on the full 60,000-image MNI
     };
 
     // ---- figures
-    const window = Math.max(5, Math.round(cap / 40));
-    const armName = (c: Comparison, bn: boolean) =>
-      `${c.activation}, ${bn ? 'BN' : 'no BN'} (lr ${fmt(c.lr)})`;
-    const figures: Figure[] = [
-      {
-        file: 'test-accuracy.svg',
-        title: 'Test accuracy during training, with and without BN',
-        caption:
-          `Test accuracy (${size.test} held-out digits) against SGD steps, for the sigmoid network of the paper ` +
-          'and its ReLU twin, each without and with BN at the learning rate that suited its plain version best ' +
-          `(in the legend). Line: mean over ${seeds.length} seeds; band: lowest to highest seed. The dashed line ` +
-          `is the ${TARGET} % target; the step at which a curve first crosses it is what the verdict compares.`,
-        claims: ['C7'],
-        spec: bandChart({
-          title: 'Test accuracy against steps',
-          x: { title: 'SGD step (count)' },
-          y: { title: 'test accuracy (%)', domain: [0, 100] },
-          series: comparisons.flatMap((c) =>
-            [false, true].map((bn) => ({
-              arm: armName(c, bn),
-              runs: (bn ? c.bn : c.plain).map((r) => r.curve.map((p) => ({ x: p.step, y: p.accuracy }))),
-            })),
-          ),
-          armTitle: 'network',
-          rules: [{ y: TARGET, label: `target ${TARGET} %` }],
-        }),
-      },
-      {
-        file: 'training-loss.svg',
-        title: 'Training loss during training, with and without BN',
-        caption:
-          `Mini-batch cross-entropy averaged over windows of ${window} steps (log scale), mean and range over ` +
-          'seeds. ln 10 ≈ 2.3 is the loss of guessing uniformly among the ten digits: a curve that stays there ' +
-          'has not started to learn.',
-        claims: ['C7'],
-        spec: bandChart({
-          title: 'Training loss against steps',
-          x: { title: 'SGD step (count)' },
-          y: { title: 'training cross-entropy (nats, log scale)', log: true },
-          series: comparisons.flatMap((c) =>
-            [false, true].map((bn) => ({
-              arm: armName(c, bn),
-              runs: (bn ? c.bn : c.plain).map((r) => smoothedLoss(r, window)),
-            })),
-          ),
-          armTitle: 'network',
-        }),
-      },
-      ...comparisons.map(
-        (c): Figure => ({
-          file: `lr-search-${c.activation}.svg`,
-          title: `The learning-rate search for the ${c.activation} network without BN`,
-          caption:
-            `Test accuracy of the ${c.activation} network without BN at each learning rate tried (seed ${seeds[0]}); ` +
-            `runs stop when they reach ${TARGET} % or after ${searchSteps(size)} steps. The rate that got there in ` +
-            'the fewest steps (or, if none did, ended highest) is used for both arms.',
-          claims: ['C7'],
-          spec: lineChart({
-            title: `Learning-rate search, ${c.activation}, no BN`,
-            x: { title: 'SGD step (count)' },
-            y: { title: 'test accuracy (%)', domain: [0, 100] },
-            series: c.search.map((s) => ({
-              arm: `lr ${fmt(s.lr)}`,
-              points: s.run.curve.map((p) => ({ x: p.step, y: p.accuracy })),
-            })),
-            armTitle: 'learning rate',
-            rules: [{ y: TARGET, label: `target ${TARGET} %` }],
-          }),
-        }),
-      ),
-    ];
+    const figures = speedFigures({
+      comparisons,
+      seeds,
+      size,
+      cap,
+      searchSteps: searchSteps(size),
+      target: TARGET,
+    });
 
     const setup: Record<string, string | number | boolean> = {};
     for (const act of ACTIVATIONS) {
