@@ -8,6 +8,7 @@
  */
 import { Generator, manualSeed, noGrad, type Tensor } from '../core/index.ts';
 import { BatchNorm1d, Dropout, Linear, type Sequential } from '../nn/index.ts';
+import { figures as regularizationFigures } from './bn-regularization/figures.ts';
 import {
   type Digits,
   describeMlp,
@@ -23,15 +24,8 @@ import {
   train,
 } from './common/mlp.ts';
 import type { Mode } from './lib/args.ts';
-import { bandChart, lineChart, stripChart } from './lib/charts.ts';
 import { claim } from './lib/claims.ts';
-import {
-  type Experiment,
-  type ExperimentOutput,
-  type Figure,
-  runMain,
-  type Table,
-} from './lib/experiment.ts';
+import { type Experiment, type ExperimentOutput, runMain, type Table } from './lib/experiment.ts';
 import { combine, fmt, type Verdict } from './lib/verdict.ts';
 
 // ---------------------------------------------------------------- fixed before the run
@@ -48,7 +42,7 @@ const NOISE_SAMPLES = 20;
 /** The noise must be at least this large (in units of the unit's spread over samples) to count. */
 const NOISE_AT_LEAST = 0.05;
 
-interface Size {
+export interface Size {
   side: 14 | 28;
   hidden: number;
   train: number;
@@ -76,7 +70,7 @@ const CRITERION =
 
 // ---------------------------------------------------------------- arms
 
-interface Arm {
+export interface Arm {
   name: string;
   batchNorm: boolean;
   dropout: number;
@@ -99,7 +93,7 @@ function architecture(size: Size, arm: Arm, generator?: Generator): MlpOptions {
   };
 }
 
-interface Run {
+export interface Run {
   model: Sequential;
   /** Training and test accuracy (%) and loss over training, in eval mode. */
   trainCurve: EvalPoint[];
@@ -150,7 +144,7 @@ function runOnce(data: Digits, size: Size, arm: Arm, seed: number, tick: (loss: 
 
 // ---------------------------------------------------------------- the noise in a normalized value
 
-interface Noise {
+export interface Noise {
   /** Per probed digit: the normalized value of unit 0 in each random batch, and with the running statistics. */
   unit0: { batchValues: number[]; evalValue: number }[];
   /** SD across batches of the normalized value, averaged over the units and the probed digits. */
@@ -339,80 +333,14 @@ No paper's set-up is followed here. Quick runs pool the digits to 14 x 14 and tr
     };
 
     // ---- figures
-    const figures: Figure[] = [
-      {
-        file: 'gap.svg',
-        title: 'Training minus test accuracy during training',
-        caption:
-          `The generalization gap (training accuracy − test accuracy, percentage points, eval mode) over ` +
-          `training on ${size.train} digits; mean and range over ${seeds.length} seeds. A regularizer keeps it ` +
-          'lower.',
-        claims: ['C10'],
-        spec: bandChart({
-          title: 'Generalization gap against steps',
-          x: { title: 'SGD step (count)' },
-          y: { title: 'training − test accuracy (points)' },
-          series: results.map((a) => ({
-            arm: a.arm.name,
-            runs: a.runs.map((r) =>
-              r.trainCurve.map((p, i) => ({ x: p.step, y: p.accuracy - r.testCurve[i]!.accuracy })),
-            ),
-          })),
-          armTitle: 'network',
-        }),
-      },
-      {
-        file: 'accuracy.svg',
-        title: 'Training and test accuracy during training',
-        caption:
-          `Accuracy on the ${size.train} training digits (solid) and on ${size.test} test digits (dashed), mean ` +
-          'over seeds, eval mode.',
-        claims: ['C10'],
-        spec: lineChart({
-          title: 'Training and test accuracy',
-          x: { title: 'SGD step (count)' },
-          y: { title: 'accuracy (%)' },
-          series: results.flatMap((a) =>
-            (['training', 'test'] as const).map((set) => ({
-              arm: `${a.arm.name}, ${set}`,
-              group: a.arm.name,
-              dash: set,
-              points: a.runs[0]!.trainCurve.map((p, i) => ({
-                x: p.step,
-                y: mean(a.runs.map((r) => (set === 'training' ? r.trainCurve : r.testCurve)[i]!.accuracy)),
-              })),
-            })),
-          ),
-          armTitle: 'network',
-          dashTitle: 'digits',
-        }),
-      },
-      {
-        file: 'batch-noise.svg',
-        title: "One unit's normalized value for fixed digits, batch after batch",
-        caption:
-          `Each tick is the normalized value (z − batch mean) / sqrt(batch variance + ε) of unit 0 of the first ` +
-          `BN layer (trained network, first seed) for one training digit, in one of ${NOISE_BATCHES} random ` +
-          `batches of ${BATCH} digits; red marks the value with the running statistics used at test time. The ` +
-          `spread of a row is the noise BN adds in training: on average ${fmt(noise.meanSd)} (units of the ` +
-          'value’s spread over digits) across all units of the layer.',
-        claims: ['C10'],
-        spec: stripChart({
-          title: 'Batch-to-batch noise in a normalized value',
-          subtitle: `unit 0 of the first BN layer, first ${Math.min(8, noise.unit0.length)} probed digits`,
-          points: noise.unit0
-            .slice(0, 8)
-            .flatMap((d, s) => [
-              ...d.batchValues.map((v) => ({ category: `digit ${s}`, value: v, kind: 'in a random batch' })),
-              { category: `digit ${s}`, value: d.evalValue, kind: 'running statistics (eval)' },
-            ]),
-          x: { title: 'normalized value (units of the spread over digits)' },
-          categoryTitle: 'training digit',
-          kindTitle: 'normalized with',
-          colors: { 'in a random batch': '#4c78a8', 'running statistics (eval)': '#e45756' },
-        }),
-      },
-    ];
+    const figures = regularizationFigures({
+      results,
+      seeds,
+      size,
+      noise,
+      noiseBatches: NOISE_BATCHES,
+      batch: BATCH,
+    });
 
     return {
       setup: {
