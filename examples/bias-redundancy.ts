@@ -10,16 +10,10 @@ import { Generator, noGrad, type Tensor, tensor } from '../core/index.ts';
 import { mnist } from '../data/index.ts';
 import { BatchNorm1d, F, Linear, type Sequential } from '../nn/index.ts';
 import { SGD } from '../optim/index.ts';
+import { figures as biasFigures } from './bias-redundancy/figures.ts';
 import type { Mode } from './lib/args.ts';
-import { lineChart, scatterChart } from './lib/charts.ts';
 import { claim } from './lib/claims.ts';
-import {
-  type Experiment,
-  type ExperimentOutput,
-  type Figure,
-  runMain,
-  type Table,
-} from './lib/experiment.ts';
+import { type Experiment, type ExperimentOutput, runMain, type Table } from './lib/experiment.ts';
 import { accuracy, batches, mlp } from './lib/mnist-mlp.ts';
 import { combine, fmt, type Verdict } from './lib/verdict.ts';
 
@@ -70,7 +64,7 @@ function maxDiff(a: Tensor, b: Tensor): number {
   return m;
 }
 
-function checkBatchNorm(g: Generator) {
+export function checkBatchNorm(g: Generator) {
   const n = 64;
   const f = 8;
   const x = tensor(
@@ -123,7 +117,7 @@ function checkBatchNorm(g: Generator) {
 
 // ---------------------------------------------------------------- C6, one layer
 
-function biasSweep(g: Generator) {
+export function biasSweep(g: Generator) {
   const lin = new Linear(16, 8);
   const bn = new BatchNorm1d(8);
   const x = tensor(
@@ -184,7 +178,7 @@ function train(model: Sequential, x: Tensor, y: Tensor, steps: number, seed: num
 }
 
 /** Two models from identical weights, with and without the hidden biases, trained on the same batches. */
-function pair(norm: 'batch' | 'none', data: ReturnType<typeof mnist>, steps: number, seed: number) {
+export function pair(norm: 'batch' | 'none', data: ReturnType<typeof mnist>, steps: number, seed: number) {
   const withBias = mlp({ sizes: WIDTHS, activation: 'sigmoid', norm, hiddenBias: true });
   const withoutBias = mlp({ sizes: WIDTHS, activation: 'sigmoid', norm, hiddenBias: false });
   withoutBias.loadStateDict(withBias.stateDict(), { strict: false });
@@ -304,102 +298,15 @@ The second part checks the article's remark that a Linear layer's bias b is usel
       columns: ['bias size c', 'Linear + BatchNorm', 'Linear alone'],
       rows: sweep.rows.map((r) => [r.c, r.withBn, r.without]),
     };
-    const steps = Array.from({ length: size.steps }, (_, i) => i + 1);
-    const figures: Figure[] = [
-      {
-        file: 'bn-identity.svg',
-        title: 'BatchNorm reproducing its input',
-        caption:
-          'Each dot is one value of the 64 × 8 test batch: its input to BatchNorm1d (x axis) and the output (y ' +
-          'axis) with γ = sqrt(σ² + ε) and β = μ, the batch statistics. All dots lie on the dashed line y = x: ' +
-          'the scale and shift can undo the normalization, so BN can represent the identity.',
-        claims: ['C5'],
-        spec: scatterChart({
-          title: 'BN output against its input with γ = sqrt(σ² + ε), β = μ',
-          points: Array.from(c5.x.data, (v, i) => ({
-            x: v,
-            y: c5.scatter.data[i]!,
-            group: `feature ${i % 8}`,
-          })),
-          x: { title: 'input value (unitless)' },
-          y: { title: 'BatchNorm output (unitless)' },
-          groupTitle: 'feature',
-          diagonal: true,
-        }),
-      },
-      {
-        file: 'bias-sweep.svg',
-        title: 'How much a Linear bias changes the output, with and without BatchNorm',
-        caption:
-          'The largest change in the output of Linear(16, 8) (then BatchNorm1d(8) in training mode, or nothing) ' +
-          'when its bias is set to a vector of size c instead of 0 (log scales). Without BN the change grows ' +
-          `with c; with BN it stays at rounding level (values of exactly 0 are drawn at ${FLOOR}).`,
-        claims: ['C6'],
-        spec: lineChart({
-          title: 'Output change against bias size',
-          x: { title: 'bias size c (norm of b, log scale)', log: true },
-          y: { title: 'output change (log scale)', log: true, format: '~e' },
-          series: [
-            {
-              arm: 'Linear + BatchNorm',
-              points: sweep.rows.map((r) => ({ x: r.c, y: Math.max(r.withBn, FLOOR) })),
-            },
-            {
-              arm: 'Linear alone',
-              points: sweep.rows.map((r) => ({ x: r.c, y: Math.max(r.without, FLOOR) })),
-            },
-          ],
-          armTitle: 'layer',
-          points: true,
-        }),
-      },
-      {
-        file: 'loss-curves.svg',
-        title: 'Training with and without the bias, from identical weights',
-        caption:
-          `Training loss (cross-entropy) per step of SGD on MNIST (batches of ${BATCH}), for the network with ` +
-          'and without the hidden biases (dashed: no bias), with BN and without BN. With BN the two curves lie ' +
-          'on top of each other; without BN they part.',
-        claims: ['C6'],
-        spec: lineChart({
-          title: 'Training loss with and without the hidden biases',
-          x: { title: 'training step (count)' },
-          y: { title: 'cross-entropy loss (nats)' },
-          series: [
-            { arm: 'BN, with bias', group: 'with BN', dash: 'with bias', r: bnPair.runs[0] },
-            { arm: 'BN, without bias', group: 'with BN', dash: 'without bias', r: bnPair.runs[1] },
-            { arm: 'no BN, with bias', group: 'without BN', dash: 'with bias', r: plainPair.runs[0] },
-            { arm: 'no BN, without bias', group: 'without BN', dash: 'without bias', r: plainPair.runs[1] },
-          ].map(({ r, ...s }) => ({ ...s, points: r.losses.map((l, i) => ({ x: i + 1, y: l })) })),
-          armTitle: 'network',
-          dashTitle: 'hidden Linears',
-        }),
-      },
-      {
-        file: 'loss-gap.svg',
-        title: 'The gap between the two training curves',
-        caption:
-          '|loss with bias − loss without bias| at each step (log scale): with BN it stays at the level of ' +
-          `floating-point rounding; without BN it is of the order of the loss itself. Exact zeros are drawn at ${FLOOR}.`,
-        claims: ['C6'],
-        spec: lineChart({
-          title: 'Loss gap between the runs with and without bias',
-          x: { title: 'training step (count)' },
-          y: { title: '|Δ loss| (nats, log scale)', log: true, format: '~e' },
-          series: [
-            {
-              arm: 'with BN',
-              points: steps.map((s, i) => ({ x: s, y: Math.max(bnPair.lossGap[i]!, FLOOR) })),
-            },
-            {
-              arm: 'without BN',
-              points: steps.map((s, i) => ({ x: s, y: Math.max(plainPair.lossGap[i]!, FLOOR) })),
-            },
-          ],
-          armTitle: 'network',
-        }),
-      },
-    ];
+    const figures = biasFigures({
+      c5,
+      sweep,
+      bnPair,
+      plainPair,
+      trainSteps: size.steps,
+      batch: BATCH,
+      floor: FLOOR,
+    });
     return {
       setup: {
         'C5 batch': '64 samples x 8 features, N(5, 3²)',
