@@ -7,12 +7,11 @@ import type { TopLevelSpec } from 'vega-lite';
 import {
   type AxisOptions,
   asSpec,
-  axisOf,
   CONFIG,
   HEIGHT,
+  quantitative,
   ruleLayers,
   SCHEMA,
-  scaleOf,
   title,
   WIDTH,
 } from './base.ts';
@@ -55,15 +54,11 @@ export function bandChart(o: BandChartOptions): TopLevelSpec {
   const band = o.band ?? 'minmax';
   const values = bandRows(o.series, band);
   const armOrder = o.series.map((s) => s.arm);
-  const x = {
-    field: 'x',
-    type: 'quantitative',
-    scale: scaleOf(o.x),
-    axis: axisOf(
-      o.x,
-      values.map((v) => v.x),
-    ),
-  };
+  const x = quantitative(
+    'x',
+    o.x,
+    values.map((v) => v.x),
+  );
   const color = { field: 'arm', type: 'nominal', sort: armOrder, title: o.armTitle ?? 'arm' };
   const nSeeds = Math.max(...o.series.map((s) => s.runs.length));
   return asSpec({
@@ -82,15 +77,11 @@ export function bandChart(o: BandChartOptions): TopLevelSpec {
         mark: { type: 'area', opacity: 0.2 },
         encoding: {
           x,
-          y: {
-            field: 'lo',
-            type: 'quantitative',
-            scale: scaleOf(o.y),
-            axis: axisOf(
-              o.y,
-              values.flatMap((v) => [v.lo, v.hi]),
-            ),
-          },
+          y: quantitative(
+            'lo',
+            o.y,
+            values.flatMap((v) => [v.lo, v.hi]),
+          ),
           y2: { field: 'hi' },
           color,
         },
@@ -133,24 +124,16 @@ export interface RangeChartOptions {
  */
 export function rangeChart(o: RangeChartOptions): TopLevelSpec {
   const arms = [...new Set(o.rows.map((r) => r.arm))];
-  const x = {
-    field: 'x',
-    type: 'quantitative',
-    scale: scaleOf(o.x),
-    axis: axisOf(
-      o.x,
-      o.rows.map((r) => r.x),
-    ),
-  };
-  const y = {
-    field: 'lo',
-    type: 'quantitative',
-    scale: scaleOf(o.y),
-    axis: axisOf(
-      o.y,
-      o.rows.flatMap((r) => [r.lo, r.hi]),
-    ),
-  };
+  const x = quantitative(
+    'x',
+    o.x,
+    o.rows.map((r) => r.x),
+  );
+  const y = quantitative(
+    'lo',
+    o.y,
+    o.rows.flatMap((r) => [r.lo, r.hi]),
+  );
   return asSpec({
     $schema: SCHEMA,
     title: title(o.title, o.subtitle ?? `band: ${o.bandLabel}; line: ${o.midLabel}`),

@@ -64,6 +64,15 @@ export function scaleOf(a: AxisOptions): Record<string, unknown> {
   return s;
 }
 
+/** A quantitative position channel on `field`, with the axis's scale and ticks fitted to `values`. */
+export function quantitative(
+  field: string,
+  a: AxisOptions,
+  values: readonly number[],
+): Record<string, unknown> {
+  return { field, type: 'quantitative', scale: scaleOf(a), axis: axisOf(a, values) };
+}
+
 /** The powers of ten spanning the values: log axes get ticks only there (the 2s and 5s crowd them). */
 function powersOfTen(values: readonly number[]): number[] {
   const pos = values.filter((v) => v > 0 && Number.isFinite(v));

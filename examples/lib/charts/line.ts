@@ -3,14 +3,13 @@ import type { TopLevelSpec } from 'vega-lite';
 import {
   type AxisOptions,
   asSpec,
-  axisOf,
   CONFIG,
   HEIGHT,
+  quantitative,
   type Rule,
   ruleLayers,
   SCHEMA,
   type Series,
-  scaleOf,
   title,
   WIDTH,
 } from './base.ts';
@@ -50,24 +49,16 @@ export function lineChart(o: LineChartOptions): TopLevelSpec {
         data: { values },
         mark: { type: 'line', point: o.points ?? false, strokeWidth: 2 },
         encoding: {
-          x: {
-            field: 'x',
-            type: 'quantitative',
-            scale: scaleOf(o.x),
-            axis: axisOf(
-              o.x,
-              values.map((v) => v.x),
-            ),
-          },
-          y: {
-            field: 'y',
-            type: 'quantitative',
-            scale: scaleOf(o.y),
-            axis: axisOf(
-              o.y,
-              values.map((v) => v.y),
-            ),
-          },
+          x: quantitative(
+            'x',
+            o.x,
+            values.map((v) => v.x),
+          ),
+          y: quantitative(
+            'y',
+            o.y,
+            values.map((v) => v.y),
+          ),
           color: { field: 'group', type: 'nominal', sort: groups, title: o.armTitle ?? 'arm' },
           detail: { field: 'arm', type: 'nominal' },
           ...(dashed

@@ -1,6 +1,6 @@
 /** Points: strip plots (values as ticks per category) and x-y scatters. */
 import type { TopLevelSpec } from 'vega-lite';
-import { type AxisOptions, asSpec, axisOf, CONFIG, SCHEMA, scaleOf, title, WIDTH } from './base.ts';
+import { type AxisOptions, asSpec, CONFIG, quantitative, SCHEMA, title, WIDTH } from './base.ts';
 
 export interface StripOptions {
   title: string;
@@ -26,15 +26,11 @@ export function stripChart(o: StripOptions): TopLevelSpec {
     data: { values: o.points.map((p) => ({ ...p, kind: p.kind ?? 'value' })) },
     mark: { type: 'tick', thickness: 1.5, opacity: 0.7 },
     encoding: {
-      x: {
-        field: 'value',
-        type: 'quantitative',
-        scale: scaleOf(o.x),
-        axis: axisOf(
-          o.x,
-          o.points.map((p) => p.value),
-        ),
-      },
+      x: quantitative(
+        'value',
+        o.x,
+        o.points.map((p) => p.value),
+      ),
       y: { field: 'category', type: 'nominal', sort: categories, title: o.categoryTitle },
       color: {
         field: 'kind',
@@ -90,24 +86,16 @@ export function scatterChart(o: ScatterOptions): TopLevelSpec {
         data: { values },
         mark: { type: 'point', filled: true, size: 18, opacity: 0.7 },
         encoding: {
-          x: {
-            field: 'x',
-            type: 'quantitative',
-            scale: scaleOf(o.x),
-            axis: axisOf(
-              o.x,
-              values.map((v) => v.x),
-            ),
-          },
-          y: {
-            field: 'y',
-            type: 'quantitative',
-            scale: scaleOf(o.y),
-            axis: axisOf(
-              o.y,
-              values.map((v) => v.y),
-            ),
-          },
+          x: quantitative(
+            'x',
+            o.x,
+            values.map((v) => v.x),
+          ),
+          y: quantitative(
+            'y',
+            o.y,
+            values.map((v) => v.y),
+          ),
           color: { field: 'group', type: 'nominal', title: o.groupTitle ?? 'group' },
         },
       },
