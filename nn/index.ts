@@ -5,6 +5,7 @@
 export * from './activation.ts';
 export * from './batchnorm.ts';
 export * from './container.ts';
+export * from './conv.ts';
 export * from './dropout.ts';
 export * from './flatten.ts';
 export * as functional from './functional/index.ts';
@@ -14,6 +15,7 @@ export * from './layernorm.ts';
 export * from './linear.ts';
 export * from './loss.ts';
 export * from './module.ts';
+export * from './pooling.ts';
 export * from './rnn.ts';
 export * from './rnn-cells.ts';
 export * as safetensors from './safetensors.ts';

@@ -1,5 +1,6 @@
 /** `nn.functional` (also `nn.F`): the stateless forms the modules delegate to. */
 export * from './activation.ts';
+export * from './conv.ts';
 export * from './dropout.ts';
 export * from './linear.ts';
 export * from './loss.ts';
