@@ -31,7 +31,7 @@ const PADDING_MODES: readonly string[] = ['zeros', 'reflect', 'replicate', 'circ
  * `bias` [outChannels], PyTorch's init, and the repr. Subclasses differ only in
  * the number of spatial dims and the functional they call.
  */
-export abstract class ConvNd extends Module {
+export abstract class _ConvNd extends Module {
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: readonly number[];
@@ -177,7 +177,7 @@ export abstract class ConvNd extends Module {
  *
  * L_out = floor((L + 2p - d (k - 1) - 1) / s) + 1.
  */
-export class Conv1d extends ConvNd {
+export class Conv1d extends _ConvNd {
   constructor(
     inChannels: number,
     outChannels: number,
@@ -208,7 +208,7 @@ export class Conv1d extends ConvNd {
  *
  * H_out = floor((H + 2 ph - dh (kh - 1) - 1) / sh) + 1, likewise W_out.
  */
-export class Conv2d extends ConvNd {
+export class Conv2d extends _ConvNd {
   constructor(
     inChannels: number,
     outChannels: number,

@@ -53,6 +53,7 @@ const gradsOf = (c: ConvCase) => c.grads as Record<string, FixtureTensor>;
 for (const c of cases.filter((c) => c.kind === 'module')) {
   test(`${c.name}: ${String(c.module)} output and gradients`, () => {
     const m = makeModule(c);
+    assert.is(m.toString(), c.repr, 'repr');
     const params = c.params as Record<string, FixtureTensor>;
     m.loadStateDict(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, toTensor(v)])));
     const x = T(c, 'input', true);
