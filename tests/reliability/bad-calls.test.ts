@@ -46,6 +46,9 @@ const TOPICS = [
   'scaler',
   'dataloader',
   'tensor',
+  'conv',
+  'pooling',
+  'padding',
 ] as const;
 type Topic = (typeof TOPICS)[number];
 type ErrorClass = typeof ShapeError | typeof ValueError | typeof GraphError | typeof StateDictError;
@@ -218,6 +221,37 @@ const TABLE: BadCall[] = [
   { topic: 'tensor', call: 'shape', fn: () => tensor([1, 2, 3], { shape: [2, 2] }), kind: ValueError, message: 'tensor: 3 values do not fit shape [2, 2] (4 elements)' },
   { topic: 'tensor', call: 'zeros size', fn: () => zeros([2, -1]), kind: ValueError, message: 'zeros: shape [2, -1] has an invalid size -1; sizes are non-negative integers' },
   { topic: 'tensor', call: 'randperm', fn: () => randperm(-3), kind: ValueError, message: 'randperm: n must be a non-negative integer, got -3' },
+  // convolution, pooling, padding
+  { topic: 'conv', call: 'Conv2d channels', fn: () => new nn.Conv2d(3, 8, 3).forward(zeros([2, 1, 8, 8])), kind: ShapeError, message: 'Conv2d: expected input with 3 channels (inChannels) in dim 1, got input of shape [2, 1, 8, 8]' },
+  { topic: 'conv', call: 'Conv2d rank', fn: () => new nn.Conv2d(3, 8, 3).forward(zeros([3, 8])), kind: ShapeError, message: 'Conv2d: expected 3D (unbatched) or 4D (batched) input, got input of shape [3, 8]' },
+  { topic: 'conv', call: 'Conv1d rank', fn: () => new nn.Conv1d(3, 8, 3).forward(zeros([2, 3, 8, 8])), kind: ShapeError, message: 'Conv1d: expected 2D (unbatched) or 3D (batched) input, got input of shape [2, 3, 8, 8]' },
+  { topic: 'conv', call: 'Conv2d groups inChannels', fn: () => new nn.Conv2d(3, 6, 3, { groups: 2 }), kind: ValueError, message: 'Conv2d: inChannels must be divisible by groups, got inChannels 3 and groups 2' },
+  { topic: 'conv', call: 'Conv2d groups outChannels', fn: () => new nn.Conv2d(4, 6, 3, { groups: 4 }), kind: ValueError, message: 'Conv2d: outChannels must be divisible by groups, got outChannels 6 and groups 4' },
+  { topic: 'conv', call: 'Conv2d kernel larger than padded input', fn: () => new nn.Conv2d(1, 1, 5, { padding: 1 }).forward(zeros([1, 1, 2, 2])), kind: ShapeError, message: 'conv2d: calculated padded input size per channel (4 x 4) is smaller than the kernel size (5 x 5) (input of shape [1, 1, 2, 2])' },
+  { topic: 'conv', call: 'Conv1d dilated kernel larger than input', fn: () => new nn.Conv1d(1, 1, 3, { dilation: 3 }).forward(zeros([1, 1, 6])), kind: ShapeError, message: 'conv1d: calculated padded input size per channel (6) is smaller than the dilated kernel size (7) (input of shape [1, 1, 6])' },
+  { topic: 'conv', call: "Conv2d 'same' strided", fn: () => new nn.Conv2d(1, 1, 3, { padding: 'same', stride: 2 }), kind: ValueError, message: "Conv2d: padding='same' is not supported for strided convolutions" },
+  { topic: 'conv', call: 'Conv2d padding string', fn: () => new nn.Conv2d(1, 1, 3, { padding: 'full' as 'same' }), kind: ValueError, message: "Conv2d: invalid padding string 'full'; expected 'valid' or 'same'" },
+  { topic: 'conv', call: 'Conv2d kernelSize', fn: () => new nn.Conv2d(1, 1, [3, 0]), kind: ValueError, message: 'Conv2d: kernelSize must be an integer >= 1 or 2 of them, got [3, 0]' },
+  { topic: 'conv', call: 'Conv2d paddingMode', fn: () => new nn.Conv2d(1, 1, 3, { paddingMode: 'mirror' as 'reflect' }), kind: ValueError, message: "Conv2d: paddingMode must be one of 'zeros', 'reflect', 'replicate', 'circular', got 'mirror'" },
+  { topic: 'conv', call: 'F.conv2d channels', fn: () => nn.F.conv2d(zeros([2, 3, 5, 5]), zeros([4, 2, 3, 3])), kind: ShapeError, message: 'conv2d: given groups=1, weight of shape [4, 2, 3, 3] expects input with 2 channels, but got input of shape [2, 3, 5, 5] with 3 channels' },
+  { topic: 'conv', call: 'F.conv2d groups weight', fn: () => nn.F.conv2d(zeros([2, 4, 5, 5]), zeros([3, 2, 3, 3]), null, { groups: 2 }), kind: ValueError, message: 'conv2d: given groups=2, expected weight to be divisible by 2 at dimension 0, but got weight of shape [3, 2, 3, 3]' },
+  { topic: 'conv', call: 'F.conv2d weight rank', fn: () => nn.F.conv2d(zeros([2, 4, 5, 5]), zeros([3, 4, 3])), kind: ShapeError, message: 'conv2d: weight must be 4D [outChannels, inChannels / groups, kH, kW], got shape [3, 4, 3]' },
+  { topic: 'conv', call: 'F.conv2d bias', fn: () => nn.F.conv2d(zeros([2, 4, 5, 5]), zeros([3, 4, 3, 3]), zeros([4])), kind: ShapeError, message: 'conv2d: given weight of shape [3, 4, 3, 3], expected bias of shape [3], got [4]' },
+  { topic: 'conv', call: 'F.conv1d stride', fn: () => nn.F.conv1d(zeros([2, 4, 5]), zeros([3, 4, 3]), null, { stride: 0 }), kind: ValueError, message: 'conv1d: stride must be an integer >= 1, got 0' },
+  { topic: 'conv', call: 'F.unfold too small', fn: () => nn.F.unfold(zeros([1, 1, 2, 2]), 3), kind: ShapeError, message: 'unfold: kernel [3, 3] with dilation [1, 1] does not fit input of shape [1, 1, 2, 2] padded by [0, 0] (output would be 0 x 0)' },
+  { topic: 'conv', call: 'F.fold window count', fn: () => nn.F.fold(zeros([1, 4, 5]), [3, 3], 2), kind: ShapeError, message: 'fold: outputSize [3, 3] with kernel [2, 2] gives 2 x 2 windows, but input of shape [1, 4, 5] has 5 in dim 2' },
+  { topic: 'pooling', call: 'MaxPool2d rank', fn: () => new nn.MaxPool2d(2).forward(zeros([4, 4])), kind: ShapeError, message: 'maxPool2d: expected 3D (unbatched) or 4D (batched) input, got input of shape [4, 4]' },
+  { topic: 'pooling', call: 'MaxPool2d too small', fn: () => new nn.MaxPool2d(3).forward(zeros([1, 1, 2, 2])), kind: ShapeError, message: 'maxPool2d: input of shape [1, 1, 2, 2] is too small for kernel [3, 3] with padding [0, 0] and dilation [1, 1]: the output would be 0 x 0' },
+  { topic: 'pooling', call: 'MaxPool2d padding', fn: () => new nn.MaxPool2d(2, { padding: 2 }).forward(zeros([1, 1, 4, 4])), kind: ValueError, message: 'maxPool2d: padding should be at most half of the kernel size, got padding [2, 2] and kernelSize [2, 2]' },
+  { topic: 'pooling', call: 'AvgPool2d stride', fn: () => new nn.AvgPool2d(2, { stride: 0 }).forward(zeros([1, 1, 4, 4])), kind: ValueError, message: 'avgPool2d: stride must be an integer >= 1 or a pair of them, got 0' },
+  { topic: 'pooling', call: 'AvgPool2d divisorOverride', fn: () => new nn.AvgPool2d(2, { divisorOverride: 0 }).forward(zeros([1, 1, 4, 4])), kind: ValueError, message: 'avgPool2d: divisorOverride must be a non-zero number or null, got 0' },
+  { topic: 'pooling', call: 'AdaptiveAvgPool2d outputSize', fn: () => new nn.AdaptiveAvgPool2d(0).forward(zeros([1, 1, 4, 4])), kind: ValueError, message: 'adaptiveAvgPool2d: outputSize must be a positive integer or a pair of them (null keeps the input size), got 0' },
+  { topic: 'pooling', call: 'AdaptiveAvgPool2d rank', fn: () => new nn.AdaptiveAvgPool2d(2).forward(zeros([4])), kind: ShapeError, message: 'adaptiveAvgPool2d: expected 3D (unbatched) or 4D (batched) input, got input of shape [4]' },
+  { topic: 'padding', call: 'pad odd length', fn: () => nn.F.pad(zeros([2, 3]), [1, 2, 3]), kind: ValueError, message: 'pad: pad must hold an even number of integers ((left, right) per dim), got [1, 2, 3]' },
+  { topic: 'padding', call: 'pad too many dims', fn: () => nn.F.pad(zeros([3]), [1, 1, 1, 1]), kind: ShapeError, message: 'pad: pad [1, 1, 1, 1] covers 2 dims, but input of shape [3] has 1' },
+  { topic: 'padding', call: 'pad reflect too large', fn: () => nn.F.pad(zeros([1, 2, 3]), [3, 0], 'reflect'), kind: ShapeError, message: "pad: 'reflect' padding (3, 0) of dim 2 must be >= 0 and less than that dim's size 3 (input of shape [1, 2, 3])" },
+  { topic: 'padding', call: 'pad mode', fn: () => nn.F.pad(zeros([1, 2, 3]), [1, 0], 'wrap' as 'reflect'), kind: ValueError, message: "pad: mode must be one of 'constant', 'reflect', 'replicate', 'circular', got 'wrap'" },
+  { topic: 'padding', call: 'pad crop too much', fn: () => nn.F.pad(zeros([1, 2, 3]), [-2, -2]), kind: ShapeError, message: 'pad: cropping (-2, -2) of dim 2 removes more than its size 3 (input of shape [1, 2, 3])' },
 ];
 
 test('every bad call throws its error class with a message naming the op or module, argument and values', () => {
