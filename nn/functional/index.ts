@@ -1,6 +1,7 @@
 /** `nn.functional` (also `nn.F`): the stateless forms the modules delegate to. */
 export * from './activation.ts';
 export * from './dropout.ts';
+export * from './group-norm.ts';
 export * from './linear.ts';
 export * from './loss.ts';
 export * from './normalization.ts';
