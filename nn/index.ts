@@ -16,6 +16,8 @@ export * from './layernorm.ts';
 export * from './linear.ts';
 export * from './loss.ts';
 export * from './module.ts';
+export * from './rmsnorm.ts';
 export * from './rnn.ts';
 export * from './rnn-cells.ts';
 export * as safetensors from './safetensors.ts';
+export * as utils from './utils/index.ts';

@@ -6,3 +6,4 @@ export * from './linear.ts';
 export * from './loss.ts';
 export * from './normalization.ts';
 export * from './recurrent.ts';
+export * from './rms-norm.ts';

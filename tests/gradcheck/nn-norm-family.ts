@@ -1,15 +1,20 @@
 /**
  * Gradient checks of the normalization family beyond BatchNorm and LayerNorm's
- * own rows: GroupNorm, InstanceNorm1d/2d, LayerNorm over [C, H, W], and their
- * functional forms, with respect to the input and every parameter, in training
+ * own rows: GroupNorm, InstanceNorm1d/2d, LayerNorm over [C, H, W], RMSNorm,
+ * weight normalization (checked through g and v), and their functional forms, with respect to the input and every parameter, in training
  * and evaluation mode. InstanceNorm with tracked statistics is the one whose
  * modes differ: eval rows set the running statistics to non-trivial values first.
  */
 import type { Tensor } from '../../core/index.ts';
 import { groupNorm, instanceNorm } from '../../nn/functional/group-norm.ts';
+import { rmsNorm } from '../../nn/functional/rms-norm.ts';
 import { GroupNorm } from '../../nn/groupnorm.ts';
 import { type _InstanceNorm, InstanceNorm1d, InstanceNorm2d } from '../../nn/instancenorm.ts';
 import { LayerNorm } from '../../nn/layernorm.ts';
+import { Linear } from '../../nn/linear.ts';
+import { RMSNorm } from '../../nn/rmsnorm.ts';
+import { RNNCell } from '../../nn/rnn-cells.ts';
+import { weightNorm } from '../../nn/utils/weight-norm.ts';
 import { positive as pos, uniform as u } from './inputs.ts';
 import { bothModes } from './nn-norm-rnn.ts';
 import type { GradcheckCase } from './types.ts';
@@ -132,5 +137,60 @@ export const nnNormFamilyCases: GradcheckCase[] = [
     () => [u([2, 2, 3, 2])],
     fwd,
     true,
+  ),
+
+  // ------------------------------------------------------------ RMSNorm
+  ...bothModes(
+    'RMSNorm [4] on [3, 4], eps null',
+    'RMSNorm',
+    () => new RMSNorm(4),
+    () => [u([3, 4])],
+    fwd,
+    true,
+  ),
+  ...bothModes(
+    'RMSNorm [2, 3, 2] on [2, 2, 3, 2], eps 1e-6',
+    'RMSNorm',
+    () => new RMSNorm([2, 3, 2], { eps: 1e-6 }),
+    () => [u([2, 2, 3, 2])],
+    fwd,
+  ),
+  ...bothModes(
+    'RMSNorm no affine',
+    'RMSNorm',
+    () => new RMSNorm([3], { elementwiseAffine: false }),
+    () => [u([2, 3])],
+    fwd,
+  ),
+  {
+    name: 'F.rmsNorm weight',
+    covers: 'rmsNorm',
+    inputs: () => [u([2, 3, 4]), u([3, 4])],
+    fn: (x, g) => rmsNorm(x!, [3, 4], { weight: g!, eps: 1e-3 }),
+    gradgrad: true,
+  },
+
+  // ------------------------------------------------------------ weight normalization (w.r.t. g, v and the input)
+  ...bothModes(
+    'weightNorm(Linear(4, 3)), dim 0',
+    'weightNorm',
+    () => weightNorm(new Linear(4, 3)),
+    () => [u([5, 4])],
+    fwd,
+    true,
+  ),
+  ...bothModes(
+    'weightNorm(Linear(4, 3)), dim null (one g)',
+    'weightNorm',
+    () => weightNorm(new Linear(4, 3), 'weight', null),
+    () => [u([5, 4])],
+    fwd,
+  ),
+  ...bothModes(
+    'weightNorm(RNNCell(2, 3), weight_hh, dim 1)',
+    'weightNorm',
+    () => weightNorm(new RNNCell(2, 3), 'weight_hh', 1),
+    () => [u([2, 2]), u([2, 3])],
+    (m, x, h) => m.forward(x!, h!),
   ),
 ];

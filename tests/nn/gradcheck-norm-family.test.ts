@@ -2,8 +2,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { describeGradcheck } from '../../core/index.ts';
 import * as groupNormFns from '../../nn/functional/group-norm.ts';
+import * as rmsNormFns from '../../nn/functional/rms-norm.ts';
 import * as groupnorm from '../../nn/groupnorm.ts';
 import * as instancenorm from '../../nn/instancenorm.ts';
+import * as rmsnorm from '../../nn/rmsnorm.ts';
+import * as weightNormFns from '../../nn/utils/weight-norm.ts';
 import { nnNormFamilyCases } from '../gradcheck/nn-norm-family.ts';
 import { runRow } from '../gradcheck/table.ts';
 
@@ -17,7 +20,7 @@ for (const row of nnNormFamilyCases) {
 }
 
 /** Exported functions that are input checks, not differentiable maps. */
-const NOT_DIFFERENTIABLE = new Set(['checkGroupSize', 'checkSpatialSize']);
+const NOT_DIFFERENTIABLE = new Set(['checkGroupSize', 'checkSpatialSize', 'removeWeightNorm']);
 
 const exported = (mod: Record<string, unknown>) =>
   Object.entries(mod)
@@ -25,9 +28,9 @@ const exported = (mod: Record<string, unknown>) =>
     .map(([name]) => name);
 
 test('every module of the family is in the table in train and eval mode, with a gradgrad row', () => {
-  const modules = [groupnorm, instancenorm].flatMap(exported);
-  assert.equal(modules, ['GroupNorm', 'InstanceNorm1d', 'InstanceNorm2d']);
-  for (const name of [...modules, 'LayerNorm']) {
+  const modules = [groupnorm, instancenorm, rmsnorm].flatMap(exported);
+  assert.equal(modules, ['GroupNorm', 'InstanceNorm1d', 'InstanceNorm2d', 'RMSNorm']);
+  for (const name of [...modules, 'LayerNorm', 'weightNorm']) {
     for (const mode of ['train', 'eval']) {
       const rows = nnNormFamilyCases.filter((r) => r.covers === name && r.name.endsWith(`(${mode})`));
       assert.ok(rows.length > 0, `${name} (${mode}) has a row`);
@@ -40,8 +43,8 @@ test('every module of the family is in the table in train and eval mode, with a 
 });
 
 test('every functional form of the family is in the table', () => {
-  const functions = [groupNormFns].flatMap(exported);
-  assert.equal(functions, ['groupNorm', 'instanceNorm']);
+  const functions = [groupNormFns, rmsNormFns, weightNormFns].flatMap(exported);
+  assert.equal(functions, ['groupNorm', 'instanceNorm', 'rmsNorm', 'weightNorm']);
   const missing = functions.filter((f) => !nnNormFamilyCases.some((r) => r.covers === f));
   assert.equal(missing, []);
 });

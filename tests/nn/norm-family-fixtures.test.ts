@@ -1,8 +1,10 @@
 /**
- * GroupNorm, InstanceNorm1d/2d and LayerNorm over [C, H, W] against PyTorch
- * (tests/fixtures/norm_family.json, from make_norm_family.py): every pass of
- * every case, in the modes the fixture ran, with outputs, input and parameter
- * gradients, running statistics and state-dict keys.
+ * GroupNorm, InstanceNorm1d/2d, LayerNorm over [C, H, W], RMSNorm and weight
+ * normalization against PyTorch (tests/fixtures/norm_family.json, from
+ * make_norm_family.py; RMSNorm against torch ops composed after torch 2.4, since
+ * torch 1.13 has none): every pass of every case, in the modes the fixture ran,
+ * with outputs, input and parameter gradients, running statistics and
+ * state-dict keys (also after removeWeightNorm).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -10,7 +12,11 @@ import type { Tensor } from '../../core/index.ts';
 import { GroupNorm } from '../../nn/groupnorm.ts';
 import { InstanceNorm1d, InstanceNorm2d } from '../../nn/instancenorm.ts';
 import { LayerNorm } from '../../nn/layernorm.ts';
+import { Linear } from '../../nn/linear.ts';
 import type { Module } from '../../nn/module.ts';
+import { RMSNorm } from '../../nn/rmsnorm.ts';
+import { RNNCell } from '../../nn/rnn-cells.ts';
+import { removeWeightNorm, weightNorm } from '../../nn/utils/weight-norm.ts';
 import { assertClose, type FixtureTensor, loadFixture, toTensor } from '../helpers/fixtures.ts';
 
 type Options = Record<string, number | boolean | number[] | null>;
@@ -33,6 +39,7 @@ interface FamilyCase {
   state_dict_keys: string[];
   params: Record<string, FixtureTensor>;
   passes: Pass[];
+  removed?: { state_dict_keys: string[]; weight: FixtureTensor };
 }
 
 const num = (o: Options, k: string) => o[k] as number;
@@ -49,7 +56,22 @@ const MAKERS: Record<string, (o: Options) => Module> = {
   InstanceNorm2d: (o) => new InstanceNorm2d(num(o, 'num_features'), instanceOptions(o)),
   LayerNorm: (o) =>
     new LayerNorm(o.normalized_shape as number[], { elementwiseAffine: opt(o, 'elementwise_affine') }),
+  RMSNorm: (o) =>
+    new RMSNorm(o.normalized_shape as number[], {
+      eps: opt(o, 'eps'),
+      elementwiseAffine: opt(o, 'elementwise_affine'),
+    }),
+  Linear: (o) => new Linear(num(o, 'in_features'), num(o, 'out_features'), { bias: opt(o, 'bias') }),
+  RNNCell: (o) => new RNNCell(num(o, 'input_size'), num(o, 'hidden_size')),
 };
+
+function make(c: FamilyCase): Module {
+  const m = MAKERS[c.module]!(c.options);
+  if (c.weight_norm !== null) weightNorm(m, c.weight_norm.name, c.weight_norm.dim);
+  return m;
+}
+
+const list = <T>(x: T | T[]) => (Array.isArray(x) ? x : [x]);
 
 function instanceOptions(o: Options) {
   return {
@@ -75,15 +97,20 @@ test('the fixtures hold the awkward cases this file expects', () => {
     'instancenorm2d_constant_channel',
     'layernorm_chw_4d',
     'layernorm_chw_large_mean',
+    'rmsnorm_last_dim_eps_none',
+    'rmsnorm_zero_row',
+    'weightnorm_linear_dim0',
+    'weightnorm_linear_dim_minus1_is_whole',
+    'weightnorm_rnncell_weight_hh',
   ]) {
     assert.ok(names.includes(want), want);
   }
-  assert.is(cases.length, 25);
+  assert.is(cases.length, 36);
 });
 
 for (const c of cases) {
   test(`${c.name}: ${c.passes.map((p) => p.mode).join(', ')} match PyTorch`, () => {
-    const m = MAKERS[c.module]!(c.options);
+    const m = make(c);
     assert.equal(Object.keys(m.stateDict()), c.state_dict_keys, 'state-dict keys');
     const params = Object.fromEntries(m.namedParameters());
     assert.equal(Object.keys(params), Object.keys(c.params), 'parameters');
@@ -92,11 +119,11 @@ for (const c of cases) {
       const what = `pass ${i} (${pass.mode})`;
       m.train(pass.mode === 'train');
       m.zeroGrad();
-      const x = toTensor(pass.input as FixtureTensor, true);
-      const y = m.forward(x) as Tensor;
+      const xs = list(pass.input).map((t) => toTensor(t, true));
+      const y = m.forward(...xs) as Tensor;
       y.backward(toTensor(pass.grad_out));
       assertClose(y, pass.output, `${what} output`);
-      assertClose(x.grad, pass.grad_input as FixtureTensor, `${what} grad_input`);
+      list(pass.grad_input).forEach((g, j) => assertClose(xs[j]!.grad, g, `${what} grad_input ${j}`));
       for (const [k, g] of Object.entries(pass.grads)) assertClose(params[k]!.grad, g, `${what} grad ${k}`);
       const buffers = Object.fromEntries(m.namedBuffers());
       assert.equal(Object.keys(buffers), Object.keys(pass.buffers), `${what} buffers`);
@@ -105,6 +132,12 @@ for (const c of cases) {
         else assertClose(buffers[k]!, b, `${what} ${k}`);
       }
     });
+    if (c.removed !== undefined) {
+      const name = c.weight_norm!.name;
+      removeWeightNorm(m, name);
+      assert.equal(Object.keys(m.stateDict()), c.removed.state_dict_keys, 'keys after removeWeightNorm');
+      assertClose(m.stateDict()[name]!, c.removed.weight, 'weight after removeWeightNorm');
+    }
   });
 }
 

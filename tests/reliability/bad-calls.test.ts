@@ -39,6 +39,8 @@ const TOPICS = [
   'layernorm',
   'groupnorm',
   'instancenorm',
+  'rmsnorm',
+  'weightnorm',
   'rnn',
   'cross-entropy',
   'state-dict',
@@ -154,6 +156,7 @@ const TABLE: BadCall[] = [
   { topic: 'groupnorm', call: 'GroupNorm one value', fn: () => new nn.GroupNorm(4, 4).forward(zeros([1, 4])), kind: ValueError, message: 'GroupNorm: Expected more than 1 value per group, got input size [1, 4] with numGroups=4 (a batch of one whose groups hold one value each)' },
   { topic: 'groupnorm', call: 'F.groupNorm groups', fn: () => nn.F.groupNorm(zeros([2, 6, 3]), 4), kind: ValueError, message: 'groupNorm: numGroups must be a positive integer that divides the 6 channels of input [2, 6, 3], got 4' },
   { topic: 'groupnorm', call: 'F.groupNorm weight', fn: () => nn.F.groupNorm(zeros([2, 6, 3]), 3, { weight: zeros([3]) }), kind: ShapeError, message: 'groupNorm: weight should have shape [6] (the channels of input [2, 6, 3]), got [3]' },
+  { topic: 'groupnorm', call: 'F.groupNorm rank', fn: () => nn.F.groupNorm(zeros([4]), 2), kind: ShapeError, message: 'groupNorm: expected input with at least 2 dims [N, C, *], got input of shape [4]' },
   { topic: 'groupnorm', call: 'GroupNorm eps', fn: () => new nn.GroupNorm(2, 4, { eps: -1 }), kind: ValueError, message: 'GroupNorm: eps must be a finite number >= 0, got -1' },
   // InstanceNorm
   { topic: 'instancenorm', call: 'InstanceNorm1d 4D', fn: () => new nn.InstanceNorm1d(3).forward(zeros([2, 3, 4, 5])), kind: ShapeError, message: 'InstanceNorm1d: expected 2D or 3D input (got 4D input of shape [2, 3, 4, 5])' },
@@ -164,6 +167,21 @@ const TABLE: BadCall[] = [
   { topic: 'instancenorm', call: 'InstanceNorm momentum null', fn: () => new nn.InstanceNorm1d(3, { momentum: null as unknown as number }), kind: ValueError, message: "InstanceNorm1d: momentum must be a number in [0, 1] (PyTorch's instance_norm has no cumulative average), got null" },
   { topic: 'instancenorm', call: 'F.instanceNorm no stats', fn: () => nn.F.instanceNorm(zeros([2, 3, 4]), { useInputStats: false }), kind: ValueError, message: 'instanceNorm: runningMean and runningVar are needed when useInputStats is false (there are no statistics to normalize with)' },
   { topic: 'instancenorm', call: 'F.instanceNorm runningMean', fn: () => nn.F.instanceNorm(zeros([2, 3, 4]), { runningMean: zeros([2]), runningVar: zeros([2]) }), kind: ShapeError, message: 'instanceNorm: runningMean should have shape [3] (the channels of input [2, 3, 4]), got [2]' },
+  { topic: 'instancenorm', call: 'F.instanceNorm rank', fn: () => nn.F.instanceNorm(zeros([4])), kind: ShapeError, message: 'instanceNorm: expected input with at least 2 dims [N, C, *], got input of shape [4]' },
+  { topic: 'instancenorm', call: 'F.instanceNorm one statistic', fn: () => nn.F.instanceNorm(zeros([2, 3, 4]), { runningMean: zeros([3]) }), kind: ValueError, message: 'instanceNorm: runningMean and runningVar must both be given or both be null' },
+  // RMSNorm
+  { topic: 'rmsnorm', call: 'RMSNorm shape', fn: () => new nn.RMSNorm(4).forward(a23()), kind: ShapeError, message: 'RMSNorm: expected input with trailing shape [4] (normalizedShape), got input of shape [2, 3]' },
+  { topic: 'rmsnorm', call: 'RMSNorm normalizedShape', fn: () => new nn.RMSNorm([]), kind: ValueError, message: 'RMSNorm: normalizedShape must be a positive integer or a non-empty list of them, got []' },
+  { topic: 'rmsnorm', call: 'RMSNorm eps', fn: () => new nn.RMSNorm(3, { eps: -1 }), kind: ValueError, message: 'RMSNorm: eps must be a finite number >= 0 or null, got -1' },
+  { topic: 'rmsnorm', call: 'F.rmsNorm weight', fn: () => nn.F.rmsNorm(a23(), 3, { weight: zeros([2]) }), kind: ShapeError, message: 'rmsNorm: weight should have shape [3] (normalizedShape), got [2]' },
+  { topic: 'rmsnorm', call: 'F.rmsNorm eps', fn: () => nn.F.rmsNorm(a23(), 3, { eps: Number.NaN }), kind: ValueError, message: 'rmsNorm: eps must be a finite number >= 0 or null, got NaN' },
+  // weight normalization
+  { topic: 'weightnorm', call: 'weightNorm twice', fn: () => nn.utils.weightNorm(nn.utils.weightNorm(new nn.Linear(3, 2))), kind: ValueError, message: "weightNorm: 'weight' of Linear is already weight-normalized (weight_g, weight_v); call removeWeightNorm first" },
+  { topic: 'weightnorm', call: 'weightNorm name', fn: () => nn.utils.weightNorm(new nn.Linear(3, 2), 'foo'), kind: ValueError, message: "weightNorm: Linear has no parameter named 'foo'" },
+  { topic: 'weightnorm', call: 'weightNorm dim', fn: () => nn.utils.weightNorm(new nn.Linear(3, 2), 'weight', 2), kind: ValueError, message: "weightNorm: dim must be null or an integer in [-2, 1] for 'weight' of shape [2, 3], got 2" },
+  { topic: 'weightnorm', call: 'weightNorm RNN', fn: () => nn.utils.weightNorm(new nn.RNN(3, 2), 'weight_hh_l0'), kind: ValueError, message: "weightNorm: RNN keeps 'weight_hh_l0' in no property of its own, so its forward could not see the recomputed weight" },
+  { topic: 'weightnorm', call: 'removeWeightNorm', fn: () => nn.utils.removeWeightNorm(new nn.Linear(3, 2)), kind: ValueError, message: "removeWeightNorm: weight_norm of 'weight' not found in Linear" },
+  { topic: 'weightnorm', call: 'deleteParameter', fn: () => new nn.Linear(3, 2).deleteParameter('foo'), kind: ValueError, message: "Linear.deleteParameter: no parameter named 'foo'" },
   // recurrent cells
   { topic: 'rnn', call: 'RNNCell input', fn: () => new nn.RNNCell(3, 4).forward(zeros([2, 5])), kind: ShapeError, message: 'RNNCell: expected input of shape [N, 3] or [3] (inputSize = 3), got [2, 5]' },
   { topic: 'rnn', call: 'RNNCell hidden', fn: () => new nn.RNNCell(3, 4).forward(zeros([2, 3]), zeros([2, 5])), kind: ShapeError, message: 'RNNCell: expected hx of shape [2, 4] (hiddenSize = 4), got [2, 5]' },
