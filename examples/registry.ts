@@ -7,6 +7,8 @@ import { biasRedundancy } from './bias-redundancy.ts';
 import { bnRegularization } from './bn-regularization.ts';
 import { bnSensitivity } from './bn-sensitivity.ts';
 import { bnTrainingSpeed } from './bn-training-speed.ts';
+import { cnnBatchSize } from './cnn-batch-size.ts';
+import { cnnNorm } from './cnn-norm.ts';
 import { covariateShift } from './covariate-shift.ts';
 import { inputNormalization } from './input-normalization.ts';
 import { layernormRnn } from './layernorm-rnn.ts';
@@ -26,4 +28,6 @@ export const experiments: Experiment[] = [
   batchSize,
   layernormRnn,
   normSpeed,
+  cnnNorm,
+  cnnBatchSize,
 ];
