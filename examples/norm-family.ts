@@ -49,6 +49,7 @@ const RNN_LR = 2e-3;
 const MLP_ARMS: MlpArm[] = ['none', 'batchnorm', 'layernorm', 'rmsnorm', 'weightnorm'];
 const RNN_ARMS: RnnArm[] = ['plain', 'layernorm', 'rmsnorm', 'weightnorm'];
 
+/** Run sizes of the two halves, per mode. */
 export interface Size {
   mlp: {
     side: 14 | 28;
@@ -81,6 +82,7 @@ const SIZES: Record<Mode, Size> = {
 
 // ---------------------------------------------------------------- the MLP arms
 
+/** The runs of one MLP arm, one per seed. */
 export interface MlpResult {
   arm: MlpArm;
   runs: TrainRun[];
@@ -115,6 +117,7 @@ function mlpArm(
 
 // ---------------------------------------------------------------- the RNN arms
 
+/** One RNN run: arm, gain and seed, D before and after training, and the accuracy curve. */
 export interface RnnResult {
   arm: RnnArm;
   gain: number;
@@ -166,6 +169,7 @@ function rnnRun(
 
 // ---------------------------------------------------------------- the experiment
 
+/** The experiment, as registered in examples/registry.ts. */
 export const normFamily: Experiment = {
   name: 'norm-family',
   title: 'Beyond the article: RMSNorm and weight normalization in the MLP of C7 and the RNN of C13',

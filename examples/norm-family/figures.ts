@@ -5,6 +5,7 @@ import type { Figure } from '../lib/experiment.ts';
 import type { MlpResult, RnnResult, Size } from '../norm-family.ts';
 import { MLP_ARM_LABEL, type MlpArm, RNN_ARM_LABEL, type RnnArm } from './models.ts';
 
+/** What the figures are drawn from. */
 export interface FigureInputs {
   mlpResults: MlpResult[];
   sweep: Record<RnnArm, { x: number; y: number }[][]>;
@@ -16,6 +17,7 @@ export interface FigureInputs {
   regimes: readonly { name: string; gain: number }[];
 }
 
+/** The MLP accuracy curves, the RNN gain sweep at initialization and the RNN accuracy curves. */
 export function figures(o: FigureInputs): Figure[] {
   return [
     {

@@ -12,8 +12,10 @@ import { type RecurrentKind, SequenceClassifier, scaleRecurrent, type Unrolled }
 
 // ---------------------------------------------------------------- MLP (C7)
 
+/** The normalization of one MLP arm. */
 export type MlpArm = 'none' | 'batchnorm' | 'layernorm' | 'rmsnorm' | 'weightnorm';
 
+/** How the report names each MLP arm. */
 export const MLP_ARM_LABEL: Record<MlpArm, string> = {
   none: 'no normalization',
   batchnorm: 'BatchNorm',
@@ -53,8 +55,10 @@ export function armMlp(arm: MlpArm, sizes: readonly number[], activation: Activa
 
 // ---------------------------------------------------------------- RNN (C13)
 
+/** The recurrent network of one RNN arm. */
 export type RnnArm = RecurrentKind | 'rmsnorm' | 'weightnorm';
 
+/** How the report names each RNN arm. */
 export const RNN_ARM_LABEL: Record<RnnArm, string> = {
   plain: 'RNN',
   layernorm: 'LN-RNN',
@@ -106,17 +110,20 @@ export class RMSNormSequenceClassifier extends SequenceClassifier {
 }
 
 /**
- * The classifier of one arm with W_hh at `gain` (C13's scaling), from `seed`'s
- * draw: the plain, LN and RMSNorm cells draw identical weights. Weight norm is
- * applied after the scaling, so g starts at the scaled rows' norms and the
- * network starts as the plain one.
+ * The classifier of one arm, drawn from the global generator (call manualSeed
+ * first): the plain, LN and RMSNorm arms draw identical weights for a seed, and
+ * the weight-norm arm starts as the plain one (see prepareRnn).
  */
 export function armRnn(arm: RnnArm, hidden: number): SequenceClassifier {
   if (arm === 'rmsnorm') return new RMSNormSequenceClassifier(28, hidden, 10);
   return new SequenceClassifier(arm === 'layernorm' ? 'layernorm' : 'plain', 28, hidden, 10);
 }
 
-/** Scales W_hh to `gain` and, for the weight-norm arm, then reparametrizes W_ih and W_hh. */
+/**
+ * C13's scaling W_hh ~ N(0, gain²/H), then, for the weight-norm arm, the
+ * reparametrization of W_ih and W_hh: after the scaling, so g starts at the
+ * scaled rows' norms and the network computes what the plain one does.
+ */
 export function prepareRnn(model: SequenceClassifier, arm: RnnArm, gain: number): SequenceClassifier {
   scaleRecurrent(model, gain);
   if (arm === 'weightnorm') {

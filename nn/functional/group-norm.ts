@@ -13,6 +13,7 @@
 import { fmtShape, mul, ShapeError, type Tensor, ValueError, zeros } from '../../core/index.ts';
 import { batchNorm, layerNorm } from './normalization.ts';
 
+/** Options of `groupNorm`. */
 export interface GroupNormOptions {
   /** γ, shape [C]; null or absent for no scale. */
   weight?: Tensor | null;
@@ -56,6 +57,7 @@ export function groupNorm(input: Tensor, numGroups: number, opts: GroupNormOptio
   return affinePerChannel(out, weight, bias);
 }
 
+/** Options of `instanceNorm` (F.instance_norm's arguments after input). */
 export interface InstanceNormOptions {
   /** Running mean [C], updated in place when `useInputStats`; read when not. */
   runningMean?: Tensor | null;
