@@ -4,6 +4,7 @@ import { ones_, zeros_ } from './init.ts';
 import { Module } from './module.ts';
 import { pyBool, pyFloat } from './repr.ts';
 
+/** Options of `GroupNorm` (PyTorch's keyword arguments after numGroups and numChannels). */
 export interface GroupNormOptions {
   eps?: number;
   /** Learn a per-channel scale γ and shift β (true by default). */

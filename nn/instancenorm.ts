@@ -4,6 +4,7 @@ import { ones_, zeros_ } from './init.ts';
 import { Module } from './module.ts';
 import { pyBool, pyFloat } from './repr.ts';
 
+/** Options of `InstanceNorm1d` / `InstanceNorm2d` (PyTorch's keyword arguments after numFeatures). */
 export interface InstanceNormOptions {
   eps?: number;
   /** Weight of each new batch's statistics in the running averages (0.1). PyTorch has no cumulative form here. */
