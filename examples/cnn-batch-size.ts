@@ -87,12 +87,14 @@ const CRITERION =
   `${DEGRADE} points) and GN stays flat (its difference is below ${FLAT} points). Held if both, did not hold if ` +
   'neither, held partly if one. Tiny mode is "not tested".';
 
+/** Steps of a run at this batch size: the fixed sample count in batches, but at least minSteps. */
 export function stepsFor(size: Size, batch: number): number {
   return Math.max(Math.ceil(size.samples / batch), size.minSteps);
 }
 
 // ---------------------------------------------------------------- the experiment
 
+/** The C15 experiment (beyond the article): BN and GN test error against batch size. */
 export const cnnBatchSize: Experiment = {
   name: 'cnn-batch-size',
   title: 'Batch size in a small CNN: BatchNorm against GroupNorm (beyond the article)',

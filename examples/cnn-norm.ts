@@ -76,6 +76,7 @@ const SIZES: Record<Mode, Size> = {
   },
 };
 
+/** The five arms, in the order they are reported; BN is the reference of every time ratio. */
 export const ARMS: readonly CnnNorm[] = ['batchnorm', 'layernorm', 'groupnorm', 'instancenorm', 'none'];
 /** Adam's learning rate, the same for every arm. */
 export const LR = 3e-3;
@@ -117,6 +118,7 @@ interface ArmRecord {
   stepMs: number[];
 }
 
+/** The C14 convolutional experiment: accuracy and step time of the CNN under five normalizations. */
 export const cnnNorm: Experiment = {
   name: 'cnn-norm',
   title: 'Normalization in a small CNN: BatchNorm, LayerNorm, GroupNorm, InstanceNorm and none',

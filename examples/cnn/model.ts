@@ -32,6 +32,7 @@ import { accuracy, evalLogits } from '../common/norm-mlp.ts';
 /** The normalization after each convolution. */
 export type CnnNorm = 'batchnorm' | 'layernorm' | 'groupnorm' | 'instancenorm' | 'none';
 
+/** How each arm is named in tables and legends. */
 export const CNN_NORM_LABEL: Record<CnnNorm, string> = {
   batchnorm: 'BatchNorm2d',
   layernorm: 'LayerNorm [C, H, W]',
@@ -54,6 +55,7 @@ export interface CnnShape {
  */
 export const GROUPS_RULE =
   'G = min(32, C / 2) groups (at least 2 channels per group, so GN is not InstanceNorm)';
+/** GroupNorm's group count for `channels` channels, by GROUPS_RULE. */
 export function groupsFor(channels: number): number {
   return Math.min(32, Math.max(1, Math.floor(channels / 2)));
 }

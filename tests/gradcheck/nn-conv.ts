@@ -37,6 +37,7 @@ function moduleRows(
   });
 }
 
+/** The rows of the conv and pooling modules, and of BatchNorm2d after a convolution. */
 export const nnConvCases: GradcheckCase[] = [
   ...moduleRows(
     'Conv2d',
