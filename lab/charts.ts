@@ -184,15 +184,21 @@ export function boundary(
 ): void {
   const { ctx, w, h } = prepare(canvas);
   if (grid !== null) {
-    const cw = w / side;
-    const ch = h / side;
+    // One pixel per grid cell, scaled up with smoothing: soft edges and no seams between cells.
+    const cells = document.createElement('canvas');
+    cells.width = side;
+    cells.height = side;
+    const img = new ImageData(side, side);
     for (let i = 0; i < grid.cls.length; i++) {
       const [r, g, b] = rgb(CLASS_COLORS[grid.cls[i]!]!);
-      // prob runs from 1/classes (unsure) to 1 (sure); map to opacity 0.05..0.6.
+      // prob runs from 1/classes (unsure) to 1 (sure); map to opacity 0.05..0.6 over white.
       const sure = (grid.prob[i]! - 1 / classes) / (1 - 1 / classes);
-      ctx.fillStyle = `rgba(${r},${g},${b},${0.05 + 0.55 * Math.max(0, sure)})`;
-      ctx.fillRect((i % side) * cw, Math.floor(i / side) * ch, cw + 0.5, ch + 0.5);
+      const alpha = 0.05 + 0.55 * Math.max(0, sure);
+      img.data.set([r, g, b].map((v) => Math.round(255 + (v - 255) * alpha)).concat(255), 4 * i);
     }
+    cells.getContext('2d')!.putImageData(img, 0, 0);
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(cells, 0, 0, w, h);
   }
   const [x0, x1, y0, y1] = points.bounds;
   for (let i = 0; i < points.labels.length; i++) {

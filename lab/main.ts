@@ -187,6 +187,7 @@ $('play').addEventListener('click', () => {
   setRunning(!running);
 });
 $('step').addEventListener('click', () => send({ type: 'step', n: 1 }));
+for (const s of SIDES) $(`save-${s}`).addEventListener('click', () => send({ type: 'save', side: s }));
 $('reset').addEventListener('click', () => void reset());
 $('speed').addEventListener('change', (e) =>
   send({ type: 'speed', stepsPerTick: Number((e.target as HTMLSelectElement).value) }),
@@ -248,6 +249,16 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
     lastError = m.message;
     status(`error: ${m.message}`);
     setRunning(false);
+    return;
+  }
+  if (m.type === 'weights') {
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(
+      new Blob([m.bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }),
+    );
+    a.download = `normgrad-lab-${m.side}-step${m.step}.safetensors`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
     return;
   }
   if (m.type === 'ready') {

@@ -8,7 +8,8 @@ export type ToWorker =
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step'; n: number }
-  | { type: 'speed'; stepsPerTick: number };
+  | { type: 'speed'; stepsPerTick: number }
+  | { type: 'save'; side: 'a' | 'b' };
 
 /** Worker → page. */
 export type FromWorker =
@@ -23,4 +24,6 @@ export type FromWorker =
       measure: Measure;
     }
   | { type: 'update'; steps: StepRecord[]; measures: Measure[]; running: boolean }
+  /** The bytes of a safetensors file of one network's state dict (`module.serialize()`). */
+  | { type: 'weights'; side: 'a' | 'b'; step: number; bytes: Uint8Array }
   | { type: 'error'; message: string };

@@ -4,6 +4,7 @@
  * yields between ticks so pause, step and reset messages get through.
  */
 import { backendName } from './backend.ts';
+import { toQuery } from './config.ts';
 import { Lab, MEASURE_EVERY, type Measure, type StepRecord } from './engine.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 
@@ -98,6 +99,12 @@ scope.onmessage = (e) => {
         break;
       case 'speed':
         stepsPerTick = m.stepsPerTick;
+        break;
+      case 'save':
+        if (lab !== null) {
+          const bytes = lab[m.side].net.serialize({ metadata: { format: 'pt', lab: toQuery(lab.config) } });
+          post({ type: 'weights', side: m.side, step: lab.step, bytes });
+        }
         break;
     }
   } catch (err) {

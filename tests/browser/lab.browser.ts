@@ -5,7 +5,7 @@
  *
  *     npm run test:browser
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { nn } from '../../index.ts';
 import { buildLab } from '../../lab/build.ts';
 import { fromQuery, type LabConfig, toQuery } from '../../lab/config.ts';
 import { Lab } from '../../lab/engine.ts';
@@ -229,6 +230,30 @@ lab(
     console.log(
       `  node vs browser: ${identical} of 100 losses bit-identical, all within ${NODE_TOLERANCE} relative`,
     );
+    await page.close();
+  },
+);
+
+lab(
+  "'Download B's weights' saves a safetensors file of B's state dict, PyTorch's keys, as Node's run has them",
+  async (ctx) => {
+    const { page } = await open(ctx, '?seed=5&depth=2');
+    await train(page, 10);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save-b')]);
+    assert.is(download.suggestedFilename(), 'normgrad-lab-b-step10.safetensors');
+    const bytes = readFileSync((await download.path())!);
+    const { tensors, metadata } = nn.safetensors.deserialize(new Uint8Array(bytes));
+    const node = new Lab(fromQuery('?seed=5&depth=2'));
+    for (let i = 0; i < 10; i++) node.train();
+    const sd = node.b.net.stateDict();
+    assert.equal(Object.keys(tensors).sort(), Object.keys(sd).sort());
+    assert.ok('hidden.0.1.running_mean' in sd && 'out.weight' in sd);
+    for (const [k, t] of Object.entries(sd)) {
+      t.data.forEach((v, i) =>
+        assert.ok(Math.abs(v - tensors[k]!.data[i]!) <= NODE_TOLERANCE * (1 + Math.abs(v)), k),
+      );
+    }
+    assert.equal(fromQuery(metadata?.['lab'] ?? ''), fromQuery('?seed=5&depth=2'));
     await page.close();
   },
 );
