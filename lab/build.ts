@@ -22,10 +22,11 @@ export const MNIST_TEST = 500;
 /** Builds out/lab/ and returns its directory. */
 export async function buildLab(): Promise<string> {
   mkdirSync(OUT, { recursive: true });
+  // Classic scripts (IIFE), not modules: Chromium refuses module scripts from file://.
   const common = {
     bundle: true,
     platform: 'browser',
-    format: 'esm',
+    format: 'iife',
     target: 'es2022',
     write: false,
   } as const;
