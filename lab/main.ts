@@ -19,8 +19,9 @@ import {
   toQuery,
   WIDTHS,
 } from './config.ts';
-import { GRID, HIST_RANGE, type Measure, type NetMeasure, PERCENTILES } from './engine.ts';
+import type { Measure, NetMeasure } from './engine.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
+import { GRID, HIST_RANGE, PERCENTILES } from './spec.ts';
 
 declare const WORKER_SOURCE: string;
 

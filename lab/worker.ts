@@ -5,8 +5,9 @@
  */
 import { backendName } from './backend.ts';
 import { toQuery } from './config.ts';
-import { Lab, MEASURE_EVERY, type Measure, type StepRecord } from './engine.ts';
+import { Lab, type Measure, type StepRecord } from './engine.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
+import { MEASURE_EVERY } from './spec.ts';
 
 interface WorkerScope {
   onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
