@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildLab } from './build.ts';
 
@@ -30,7 +30,7 @@ export function serveLab(dir: string, port: number): Promise<{ server: Server; u
       'Cross-Origin-Embedder-Policy': 'require-corp',
       'Cache-Control': 'no-store',
     };
-    if (!file.startsWith(dir)) {
+    if (file !== join(dir, 'index.html') && !file.startsWith(join(dir, sep))) {
       res.writeHead(403, headers).end();
       return;
     }
