@@ -258,6 +258,17 @@ lab(
   },
 );
 
+lab('MNIST: the page loads the shipped digit subset and trains on it', async (ctx) => {
+  const { page, errors } = await open(ctx, '?data=mnist&depth=2&width=32&act=relu&batch=32&lr=0.1');
+  await train(page, 30);
+  const l = await losses(page);
+  assert.is(l.a.length, 30);
+  assert.ok(l.b.every(Number.isFinite));
+  assert.is(await page.isHidden('#boundary-a'), true);
+  assert.equal(errors, []);
+  await page.close();
+});
+
 lab('screenshots: BN on a deep sigmoid network, and BN with batches of 2', async (ctx) => {
   const shots: [string, string][] = [
     ['deep-sigmoid-bn.png', '?depth=6&act=sigmoid&a=none&b=bn&lr=0.3&batch=16&layer=5'],
