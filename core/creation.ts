@@ -193,7 +193,7 @@ export function bernoulli(
     if (!(v >= 0 && v <= 1)) throw new ValueError(`bernoulli: probabilities must be in [0, 1], got ${v}`);
   }
   const g = opts.generator ?? defaultGenerator;
-  const out = new Float64Array(probs.numel);
+  const out = new Float64Array(probs.numel());
   for (let i = 0; i < out.length; i++) out[i] = g.random() < probs.data[i]! ? 1 : 0;
   return new Tensor(out, probs.shape);
 }

@@ -158,7 +158,7 @@ const freshGrads = new WeakSet<Tensor>();
  * Only for results of kernels, never for a view or a tensor the closure keeps.
  */
 export function freshGrad(t: Tensor): Tensor {
-  if (t.numel >= FRESH_MIN) freshGrads.add(t);
+  if (t.numel() >= FRESH_MIN) freshGrads.add(t);
   return t;
 }
 /** Below this size a copy costs less than the bookkeeping. */
@@ -222,7 +222,7 @@ function checkRoot(fn: string, root: Tensor, grad: Tensor | null | undefined): T
     );
   }
   if (grad === undefined || grad === null) {
-    if (root.numel !== 1) {
+    if (root.numel() !== 1) {
       throw new GraphError(
         `${fn}: grad can be implicitly created only for scalar outputs; got an output of shape ${fmtShape(root.shape)}`,
       );

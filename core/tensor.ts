@@ -59,7 +59,12 @@ export class Tensor {
   get ndim(): number {
     return this.shape.length;
   }
-  get numel(): number {
+  /** The number of dimensions, as `x.dim()` (the same as `x.ndim`). */
+  dim(): number {
+    return this.shape.length;
+  }
+  /** The number of elements, as `x.numel()`. */
+  numel(): number {
     return this.data.length;
   }
   /** The shape, as `x.size()`, or the size of one dim (negative dims count from the end), as `x.size(1)`. */
@@ -73,9 +78,9 @@ export class Tensor {
     return this.shape[normalizeDim('size', dim, this.ndim)]!;
   }
   item(): number {
-    if (this.numel !== 1) {
+    if (this.numel() !== 1) {
       throw new ValueError(
-        `item: a Tensor with ${this.numel} elements cannot be converted to a number (shape ${fmtShape(this.shape)})`,
+        `item: a Tensor with ${this.numel()} elements cannot be converted to a number (shape ${fmtShape(this.shape)})`,
       );
     }
     return this.data[0]!;
@@ -88,7 +93,7 @@ export class Tensor {
       const inner = stride / size;
       return Array.from({ length: size }, (_, i) => build(dim + 1, offset + i * inner, inner));
     };
-    return build(0, 0, this.numel);
+    return build(0, 0, this.numel());
   }
   toString(): string {
     return formatTensor(this);

@@ -265,7 +265,7 @@ export abstract class Module {
   /** How many numbers the parameters hold (only those that require grad if `onlyTrainable`). */
   numParameters(onlyTrainable = false): number {
     let n = 0;
-    for (const p of this.parameters()) if (!onlyTrainable || p.requiresGrad) n += p.numel;
+    for (const p of this.parameters()) if (!onlyTrainable || p.requiresGrad) n += p.numel();
     return n;
   }
 

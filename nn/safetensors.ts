@@ -67,7 +67,7 @@ export function serialize(tensors: Record<string, Tensor>, opts: SerializeOption
         );
       }
     }
-    const end = offset + t.numel * SIZE[dt];
+    const end = offset + t.numel() * SIZE[dt];
     parts.push(
       `${JSON.stringify(name)}:${JSON.stringify({ dtype: dt, shape: t.shape, data_offsets: [offset, end] })}`,
     );

@@ -346,7 +346,7 @@ export function optionalStateTensor(raw: Record<string, StateValue>, key: string
 
 /** A fresh zero buffer shaped like p. */
 export function zerosBuffer(p: Tensor): Tensor {
-  return new Tensor(new Float64Array(p.numel), p.shape);
+  return new Tensor(new Float64Array(p.numel()), p.shape);
 }
 
 /** PyTorch's checks, shared by the optimizers: each returns a message or null. */

@@ -188,7 +188,7 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   const [c, x, y] = broadcastAll('where', cond, a, b) as [Tensor, Tensor, Tensor];
   const mask = c.detach();
   return fromOp('where', K.where(mask.data, x.data, y.data), x.shape, [x, y], (g, needs) => {
-    const zero = new Tensor(new Float64Array(g.numel), g.shape);
+    const zero = new Tensor(new Float64Array(g.numel()), g.shape);
     return [needs[0] ? where(mask, g, zero) : null, needs[1] ? where(mask, zero, g) : null];
   });
 }

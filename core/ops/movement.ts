@@ -39,15 +39,15 @@ function inferShape(op: string, a: Tensor, shape: Shape): number[] {
   checkShapeArg(op, out);
   const known = numelOf(out);
   if (free >= 0) {
-    if (known === 0 || a.numel % known !== 0) {
+    if (known === 0 || a.numel() % known !== 0) {
       throw new ShapeError(
-        `${op}: shape ${fmtShape(shape)} is invalid for input of size ${a.numel} (shape ${fmtShape(a.shape)})`,
+        `${op}: shape ${fmtShape(shape)} is invalid for input of size ${a.numel()} (shape ${fmtShape(a.shape)})`,
       );
     }
-    out[free] = a.numel / known;
-  } else if (known !== a.numel) {
+    out[free] = a.numel() / known;
+  } else if (known !== a.numel()) {
     throw new ShapeError(
-      `${op}: shape ${fmtShape(shape)} is invalid for input of size ${a.numel} (shape ${fmtShape(a.shape)})`,
+      `${op}: shape ${fmtShape(shape)} is invalid for input of size ${a.numel()} (shape ${fmtShape(a.shape)})`,
     );
   }
   return out;
@@ -200,7 +200,7 @@ export function indexSelect(a: Tensor, dim: number, index: Tensor | readonly num
   checkIndex('indexSelect', idx.data, size, d, a.shape);
   const outer = numelOf(a.shape.slice(0, d));
   const inner = numelOf(a.shape.slice(d + 1));
-  const shape = a.ndim === 0 ? [] : a.shape.map((s, i) => (i === d ? idx.numel : s));
+  const shape = a.ndim === 0 ? [] : a.shape.map((s, i) => (i === d ? idx.numel() : s));
   const data = K.indexSelect(a.data, outer, size, inner, idx.data);
   return fromOp('indexSelect', data, shape, [a], (g) => [indexAdd(g, d, idx, a.shape)]);
 }

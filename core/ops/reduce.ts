@@ -100,7 +100,7 @@ export function std(a: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
  */
 export function amax(a: Tensor, dim?: Dims, keepdim = false): Tensor {
   const dims = normalizeDims('amax', dim, a.ndim);
-  if (a.numel === 0)
+  if (a.numel() === 0)
     throw new ValueError(`amax: cannot reduce an empty tensor of shape ${fmtShape(a.shape)}`);
   const [kept, shape] = reducedShapes(a.shape, dims, keepdim);
   const data = reduceBlocks(a.data, a.shape, dims, (src, o, r, i) => K.maxAxis(src, o, r, i, 1).values);
@@ -119,10 +119,10 @@ export function amin(a: Tensor, dim?: Dims, keepdim = false): Tensor {
 /** Indices of the maximum (sign 1) or minimum (sign -1) along dim, or of the flattened tensor. */
 export function argmax(a: Tensor, dim: number | undefined, keepdim: boolean, sign: 1 | -1): Tensor {
   const name = sign === 1 ? 'argmax' : 'argmin';
-  if (a.numel === 0)
+  if (a.numel() === 0)
     throw new ValueError(`${name}: cannot reduce an empty tensor of shape ${fmtShape(a.shape)}`);
   if (dim === undefined) {
-    const { indices } = K.maxAxis(a.data, 1, a.numel, 1, sign);
+    const { indices } = K.maxAxis(a.data, 1, a.numel(), 1, sign);
     return new Tensor(indices, keepdim ? a.shape.map(() => 1) : []);
   }
   const d = normalizeDim(name, dim, a.ndim);

@@ -114,7 +114,7 @@ function classTargets(
         `${fmtShape(input.shape)}, got target of shape ${fmtShape(target.shape)}`,
     );
   }
-  const M = target.numel;
+  const M = target.numel();
   const index = new Float64Array(M);
   const rowWeight = new Float64Array(M);
   const keep = new Float64Array(M);
@@ -248,7 +248,7 @@ export function nllLoss(input: Tensor, target: Tensor, opts: ClassLossOptions = 
 const BCE_EPSILON = Math.fround(1e-12);
 
 function bceElementwise(p: Tensor, t: Tensor): Tensor {
-  const data = new Float64Array(p.numel);
+  const data = new Float64Array(p.numel());
   for (let i = 0; i < data.length; i++) {
     const x = p.data[i]!;
     const y = t.data[i]!;

@@ -115,7 +115,7 @@ export function batchNorm(
     if (!isAnomalyEnabled()) {
       const fused = nativeBatchNorm(input, weight, bias, eps);
       if (runningMean !== null && runningVar !== null) {
-        updateRunningStats(runningMean, runningVar, fused.mean, fused.var, input.numel / channels, momentum);
+        updateRunningStats(runningMean, runningVar, fused.mean, fused.var, input.numel() / channels, momentum);
       }
       return fused.out;
     }
@@ -138,7 +138,7 @@ export function batchNorm(
       runningVar,
       stats.mean.data,
       stats.var.data,
-      input.numel / channels,
+      input.numel() / channels,
       momentum,
     );
   }
@@ -168,7 +168,7 @@ function updateRunningStats(
  * and the variance is 0 (PyTorch refuses the same input in training).
  */
 export function checkValuesPerChannel(who: string, input: Tensor): void {
-  if (input.numel / (input.shape[1] ?? 1) <= 1) {
+  if (input.numel() / (input.shape[1] ?? 1) <= 1) {
     throw new ValueError(
       `${who}: Expected more than 1 value per channel when training, got input size ${fmtShape(input.shape)}`,
     );
