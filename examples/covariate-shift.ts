@@ -133,7 +133,8 @@ function gradientShift(model: Sequential, x: Tensor, y: Tensor): { rel: number; 
   };
   const g = gradOf();
   noGrad(() => {
-    for (const p of earlier) for (let k = 0; k < p.numel(); k++) p.data[k] = p.data[k]! - LR * p.grad!.data[k]!;
+    for (const p of earlier)
+      for (let k = 0; k < p.numel(); k++) p.data[k] = p.data[k]! - LR * p.grad!.data[k]!;
   });
   const g2 = gradOf();
   restore(saved);

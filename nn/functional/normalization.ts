@@ -115,7 +115,14 @@ export function batchNorm(
     if (!isAnomalyEnabled()) {
       const fused = nativeBatchNorm(input, weight, bias, eps);
       if (runningMean !== null && runningVar !== null) {
-        updateRunningStats(runningMean, runningVar, fused.mean, fused.var, input.numel() / channels, momentum);
+        updateRunningStats(
+          runningMean,
+          runningVar,
+          fused.mean,
+          fused.var,
+          input.numel() / channels,
+          momentum,
+        );
       }
       return fused.out;
     }
