@@ -35,7 +35,9 @@ export class Node {
     let versions: number[] | null = null;
     for (let i = 0; i < inputs.length; i++) {
       const v = versionOf(inputs[i]!.data);
-      if (v !== 0) (versions ??= new Array<number>(inputs.length).fill(0))[i] = v;
+      if (v === 0) continue;
+      versions ??= new Array<number>(inputs.length).fill(0);
+      versions[i] = v;
     }
     this.inputVersions = versions;
   }

@@ -40,7 +40,7 @@ export function inplace(
     );
   }
   const node = self.gradFn;
-  if (track && node !== null && node.inputs.some((x) => x.data === self.data)) {
+  if (track && node?.inputs.some((x) => x.data === self.data)) {
     // reshape/view share storage with their input; PyTorch would rewrite the base's history too.
     throw new GraphError(
       `${op}: the tensor of shape ${fmtShape(self.shape)} shares its storage with the input of ` +
