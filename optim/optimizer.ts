@@ -8,6 +8,7 @@
  * rule for one parameter over its typed arrays (PyTorch's `_single_tensor_*`).
  */
 import {
+  bumpVersion,
   enableGrad,
   fmtShape,
   noGrad,
@@ -208,6 +209,7 @@ export abstract class Optimizer<O extends BaseOptions, S extends StateRecord> {
         for (const p of group.params) {
           if (p.grad === null) continue;
           const next = this.updateParam(p, p.grad, this.state.get(p), group);
+          bumpVersion(p.data); // an in-place write, as PyTorch's p.add_(...): a graph that saved p is stale
           if (next !== undefined) this.state.set(p, next);
         }
       }
