@@ -2,7 +2,7 @@
  * Data sets as PyTorch's `torch.utils.data` sees them: something with a length
  * that returns sample `i` as a tuple of tensors.
  */
-import { fmtShape, ShapeError, Tensor, ValueError } from '../core/index.ts';
+import { checkTensor, fmtShape, ShapeError, Tensor, ValueError } from '../core/index.ts';
 
 /**
  * A map-style data set (`torch.utils.data.Dataset`): `length` samples, each a
@@ -27,6 +27,7 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> implements Dataset<T> 
   constructor(...tensors: T) {
     if (tensors.length === 0) throw new ValueError('TensorDataset: expected at least one tensor (got none)');
     for (const [k, t] of tensors.entries()) {
+      checkTensor('TensorDataset', `tensor ${k}`, t);
       if (t.ndim === 0) {
         throw new ShapeError(`TensorDataset: tensor ${k} is 0-d; every tensor needs a first (sample) dim`);
       }

@@ -20,7 +20,16 @@
  * and `proj_size` options are left out (the experiments need none of them) and
  * are not in the options type.
  */
-import { fmtShape, namedTuple, ShapeError, stack, type Tensor, ValueError, zeros } from '../core/index.ts';
+import {
+  checkTensor,
+  fmtShape,
+  namedTuple,
+  ShapeError,
+  stack,
+  type Tensor,
+  ValueError,
+  zeros,
+} from '../core/index.ts';
 import {
   type CellWeights,
   gruCell,
@@ -147,6 +156,7 @@ export abstract class _RNNBase extends Module {
 
   /** Checks the input and returns the time dim and the shape of one layer's state. */
   protected checkInput(input: Tensor): { timeDim: number; stateShape: number[] } {
+    checkTensor(`${this.name}.forward`, 'input', input);
     const seq = this.batchFirst ? `[N, T, ${this.inputSize}]` : `[T, N, ${this.inputSize}]`;
     if ((input.ndim !== 2 && input.ndim !== 3) || input.shape[input.ndim - 1] !== this.inputSize) {
       throw new ShapeError(

@@ -9,14 +9,22 @@
  */
 import {
   bumpVersion,
+  checkBoolean,
+  checkNumber,
+  checkOptions,
+  describeValue,
   enableGrad,
   fmtShape,
   noGrad,
   ShapeError,
   StateDictError,
+  suggest,
   Tensor,
   ValueError,
 } from '../core/index.ts';
+
+/** Options that are flags; every other option but betas is a number. */
+const BOOLEAN_OPTIONS = new Set(['nesterov', 'maximize', 'centered', 'amsgrad']);
 
 /** The option every optimizer has. */
 export interface BaseOptions {
@@ -89,10 +97,18 @@ export abstract class Optimizer<O extends BaseOptions, S extends StateRecord> {
   /** Per-parameter state, created on a parameter's first step (`optimizer.state[p]`). */
   readonly state = new Map<Tensor, S>();
 
-  protected constructor(name: string, params: Params<O>, defaults: Defaults<O>) {
+  /** `given` is the options object as the caller wrote it, checked for misspelt keys. */
+  protected constructor(name: string, params: Params<O>, defaults: Defaults<O>, given: object = {}) {
     this.name = name;
     this.defaults = defaults;
+    checkOptions(name, given, Object.keys(defaults));
     this.check(defaults as Partial<O>, '');
+    if (params === null || typeof (params as Partial<Iterable<unknown>>)?.[Symbol.iterator] !== 'function') {
+      throw new ValueError(
+        `${name}: params must be an iterable of Tensors or of parameter groups, got ${describeValue(params)}; ` +
+          'pass model.parameters()',
+      );
+    }
     const list = Array.from(params as Iterable<Tensor | ParamGroupInput<O>>);
     if (list.length === 0) throw new ValueError(`${name}: got an empty parameter list`);
     if (list[0] instanceof Tensor) this.addParamGroup({ params: list } as unknown as ParamGroupInput<O>);
@@ -117,6 +133,14 @@ export abstract class Optimizer<O extends BaseOptions, S extends StateRecord> {
   protected abstract parseState(raw: Record<string, StateValue>, where: string): S;
 
   private check(o: Partial<O>, where: string): void {
+    // Kinds first: '0.1' >= 0 is true in JavaScript, so a string lr would pass the range checks and stay a string.
+    for (const [key, value] of Object.entries(o)) {
+      if (value === undefined || key === 'params') continue;
+      if (BOOLEAN_OPTIONS.has(key)) checkBoolean(this.name, `${key}${where}`, value);
+      else if (key === 'betas' && Array.isArray(value))
+        value.forEach((b, i) => checkNumber(this.name, `betas[${i}]${where}`, b, { finite: false }));
+      else if (key !== 'betas') checkNumber(this.name, `${key}${where}`, value, { finite: false });
+    }
     const msg = this.checkOptions(o);
     if (msg !== null) throw new ValueError(`${this.name}: ${msg}${where}`);
   }
@@ -159,7 +183,11 @@ export abstract class Optimizer<O extends BaseOptions, S extends StateRecord> {
     for (const [key, value] of Object.entries(this.defaults)) options[key] = copyValue(value);
     for (const [key, value] of Object.entries(group)) {
       if (key === 'params' || value === undefined) continue;
-      if (!(key in this.defaults)) throw new ValueError(`${this.name}: unknown option '${key}' in ${where}`);
+      if (!(key in this.defaults)) {
+        throw new ValueError(
+          `${this.name}: unknown option '${key}' in ${where}${suggest(key, Object.keys(this.defaults))}`,
+        );
+      }
       options[key] = copyValue(value);
     }
     if (options.lr === undefined) {

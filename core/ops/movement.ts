@@ -21,7 +21,16 @@ import {
   stridesOf,
 } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
+import { checkTensor, describe } from '../validate.ts';
 import { sum } from './reduce.ts';
+
+/** cat and stack take an array of tensors, each checked by position. */
+function checkTensorList(op: string, tensors: unknown): void {
+  if (!Array.isArray(tensors)) {
+    throw new ValueError(`${op}: tensors must be an array of Tensors, got ${describe(tensors)}`);
+  }
+  tensors.forEach((t, i) => checkTensor(op, `tensors[${i}]`, t));
+}
 
 /** reshape: same data, new shape; one dim may be -1 (inferred).  da = reshape(g, a.shape). */
 export function reshape(a: Tensor, shape: Shape, op = 'reshape'): Tensor {
@@ -150,6 +159,7 @@ function pad(g: Tensor, dim: number, start: number, shape: Shape): Tensor {
 
 /** cat: joins tensors along an existing dim.  each input's grad is its narrow of g. */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  checkTensorList('cat', tensors);
   if (tensors.length === 0) throw new ValueError('cat: expected a non-empty list of tensors');
   const first = tensors[0]!;
   const d = normalizeDim('cat', dim, first.ndim);
@@ -336,6 +346,7 @@ export function chunk(a: Tensor, chunks: number, dim = 0): Tensor[] {
 
 /** stack: joins tensors of one shape along a new dim. */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  checkTensorList('stack', tensors);
   if (tensors.length === 0) throw new ValueError('stack: expected a non-empty list of tensors');
   const first = tensors[0]!;
   for (const [i, x] of tensors.entries()) {

@@ -17,6 +17,8 @@
  * below runs instead, so an error names the primitive op that went non-finite.
  */
 import {
+  checkOptions,
+  checkTensor,
   fmtShape,
   isAnomalyEnabled,
   mean,
@@ -82,6 +84,8 @@ export function batchNorm(
   runningVar: Tensor | null,
   opts: BatchNormOptions = {},
 ): Tensor {
+  checkTensor('batchNorm', 'input', input);
+  checkOptions('batchNorm', opts, ['weight', 'bias', 'training', 'momentum', 'eps']);
   const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = opts;
   if (input.ndim < 2) {
     throw new ShapeError(
@@ -206,6 +210,8 @@ export function layerNorm(
   normalizedShape: number | readonly number[],
   opts: LayerNormOptions = {},
 ): Tensor {
+  checkTensor('layerNorm', 'input', input);
+  checkOptions('layerNorm', opts, ['weight', 'bias', 'eps']);
   const { weight = null, bias = null, eps = 1e-5 } = opts;
   const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
   if (shape.length === 0)
