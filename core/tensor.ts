@@ -197,6 +197,7 @@ export class Tensor {
    * with `gradient` among them for a non-scalar output.
    */
   backward(gradient?: Tensor | null | BackwardCallOptions, opts?: BackwardOptions): void {
+    if (Array.isArray(gradient)) checkTensor('backward', 'gradient', gradient);
     if (gradient !== null && gradient !== undefined && !(gradient instanceof Tensor) && opts === undefined) {
       checkOptions('backward', gradient, ['gradient', 'retainGraph', 'createGraph']);
       const { gradient: g, ...rest } = gradient as BackwardCallOptions;

@@ -13,15 +13,19 @@ import { Tensor } from './tensor.ts';
 export function describe(v: unknown): string {
   if (v === null || v === undefined) return String(v);
   if (v instanceof Tensor) return `a Tensor of shape ${fmtShape(v.shape)}`;
-  if (Array.isArray(v)) return `an array ${clip(JSON.stringify(v) ?? '[...]')}`;
+  if (Array.isArray(v)) {
+    if (v.some((x) => x instanceof Tensor))
+      return `an array of ${v.length} item${v.length === 1 ? '' : 's'} holding Tensors`;
+    return `an array ${clip(JSON.stringify(v) ?? '[...]')}`;
+  }
   if (typeof v === 'string') return `string '${clip(v)}'`;
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint')
     return `${typeof v} ${String(v)}`;
   if (typeof v === 'function') return `a function${v.name === '' ? '' : ` ${v.name}`}`;
   if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
-  const keys = Object.keys(v as object);
-  const kind = Object.getPrototypeOf(v) === Object.prototype ? 'an object' : `a ${v.constructor.name}`;
-  return `${kind} { ${clip(keys.join(', '))} }`.replace('{  }', '{}');
+  if (Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null)
+    return `a ${v.constructor.name}`;
+  return `an object { ${clip(Object.keys(v as object).join(', '))} }`.replace('{  }', '{}');
 }
 
 const clip = (s: string) => (s.length > 40 ? `${s.slice(0, 37)}...` : s);
@@ -138,7 +142,11 @@ export function suggest(v: unknown, known: readonly string[]): string {
   let best = '';
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const k of known) {
-    const d = editDistance(v.toLowerCase(), k.toLowerCase());
+    // A prefix counts as close (eps for epsilon); otherwise the edit distance decides.
+    const prefix =
+      v.length >= 2 &&
+      (k.toLowerCase().startsWith(v.toLowerCase()) || v.toLowerCase().startsWith(k.toLowerCase()));
+    const d = prefix ? 1 : editDistance(v.toLowerCase(), k.toLowerCase());
     if (d < bestDistance) {
       best = k;
       bestDistance = d;

@@ -8,10 +8,11 @@
  * reduces a gradient to shape itself.
  */
 import { freshGrad, fromOp, savesOutput } from '../engine.ts';
+import { ValueError } from '../errors.ts';
 import * as K from '../kernels/elementwise.ts';
 import { broadcastShapes, sameShape } from '../shape.ts';
 import { Tensor, type TensorLike } from '../tensor.ts';
-import { checkTensorLike } from '../validate.ts';
+import { checkTensorLike, describe } from '../validate.ts';
 import { expand } from './movement.ts';
 
 /** Numbers become 0-d tensors; anything else that is not a tensor is an error naming op and arg. */
@@ -200,6 +201,14 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
 /** clamp(a, min, max): where(a < min, min, where(a > max, max, a)); the gradient is 0 where clamped. */
 export function clamp(a: TensorLike, min?: number | null, max?: number | null): Tensor {
   let x = lift(a, 'clamp');
+  for (const [arg, v] of [
+    ['min', min],
+    ['max', max],
+  ] as const) {
+    if (v !== undefined && v !== null && typeof v !== 'number') {
+      throw new ValueError(`clamp: ${arg} must be a number or null, got ${describe(v)}`);
+    }
+  }
   if (min !== undefined && min !== null) x = where(compare('lt', x, min), min, x);
   if (max !== undefined && max !== null) x = where(compare('gt', x, max), max, x);
   return x === a ? mul(x, 1) : x;
