@@ -11,7 +11,7 @@ import * as mm from './ops/matmul.ts';
 import * as mv from './ops/movement.ts';
 import * as rd from './ops/reduce.ts';
 import { formatTensor } from './print.ts';
-import { normalizeDim, type Shape } from './shape.ts';
+import { normalizeDim, type Shape, sameShape } from './shape.ts';
 import { checkOptions, checkTensor } from './validate.ts';
 
 export type TensorLike = Tensor | number;
@@ -96,6 +96,33 @@ export class Tensor {
       return Array.from({ length: size }, (_, i) => build(dim + 1, offset + i * inner, inner));
     };
     return build(0, 0, this.numel());
+  }
+  /** The nested values, as PyTorch's `x.tolist()` (the same as toArray). */
+  tolist(): NestedArray {
+    return this.toArray();
+  }
+  /** This tensor: storage here is always contiguous, so PyTorch's `x.contiguous()` has nothing to do. */
+  contiguous(): this {
+    return this;
+  }
+  /** Same shape and the same values, as `torch.equal` (NaN is not equal to itself). */
+  equal(other: Tensor): boolean {
+    checkTensor('equal', 'other', other);
+    return sameShape(this.shape, other.shape) && this.data.every((v, i) => v === other.data[i]);
+  }
+  /**
+   * Whether |this - other| <= atol + rtol |other| everywhere (other broadcast),
+   * as `torch.allclose` with its defaults rtol 1e-5, atol 1e-8.
+   */
+  allclose(other: TensorLike, opts: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean {
+    checkOptions('allclose', opts, ['rtol', 'atol', 'equalNan']);
+    const { rtol = 1e-5, atol = 1e-8, equalNan = false } = opts;
+    const [a, b] = ew.broadcastAll('allclose', this, other) as [Tensor, Tensor];
+    return a.data.every((x, i) => {
+      const y = b.data[i]!;
+      if (Number.isNaN(x) || Number.isNaN(y)) return equalNan && Number.isNaN(x) && Number.isNaN(y);
+      return x === y || Math.abs(x - y) <= atol + rtol * Math.abs(y);
+    });
   }
   toString(): string {
     return formatTensor(this);
