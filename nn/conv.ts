@@ -1,4 +1,4 @@
-import { fmtShape, ShapeError, type Tensor, ValueError, zeros } from '../core/index.ts';
+import { checkTensor, fmtShape, ShapeError, type Tensor, ValueError, zeros } from '../core/index.ts';
 import { conv1d, conv2d, pad } from './functional/conv.ts';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.ts';
 import { Module } from './module.ts';
@@ -141,6 +141,7 @@ export abstract class _ConvNd extends Module {
 
   /** Checks the input's rank and channels with the module's own name before the functional runs. */
   protected checkInput(input: Tensor): void {
+    checkTensor(`${this.constructor.name}.forward`, 'input', input);
     const dims = this.kernelSize.length;
     if (input.ndim !== dims + 1 && input.ndim !== dims + 2) {
       throw new ShapeError(

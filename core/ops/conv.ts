@@ -20,6 +20,7 @@ import { fromOp } from '../engine.ts';
 import { fmtShape, ShapeError, ValueError } from '../errors.ts';
 import { col2im, im2col, type Window2d, windowOut } from '../kernels/conv.ts';
 import type { Tensor } from '../tensor.ts';
+import { checkOptionalTensor, checkTensor } from '../validate.ts';
 import { add } from './elementwise.ts';
 import { matmul } from './matmul.ts';
 import { reshape, squeeze, unsqueeze } from './movement.ts';
@@ -106,6 +107,7 @@ function windowOpts(op: string, opts: UnfoldOptions) {
  * `torch.nn.functional.unfold`: output [N, C kh kw, L] with L = OH OW windows.
  */
 export function unfold(input: Tensor, kernelSize: Size2, opts: UnfoldOptions = {}): Tensor {
+  checkTensor('unfold', 'input', input);
   if (input.ndim !== 4) {
     throw new ShapeError(
       `unfold: expected 4D input [N, C, H, W], got input of shape ${fmtShape(input.shape)}`,
@@ -128,6 +130,7 @@ export function unfold(input: Tensor, kernelSize: Size2, opts: UnfoldOptions = {
  * unfold): input [N, C kh kw, L] gives [N, C, outputSize[0], outputSize[1]].
  */
 export function fold(input: Tensor, outputSize: Size2, kernelSize: Size2, opts: UnfoldOptions = {}): Tensor {
+  checkTensor('fold', 'input', input);
   const [h, w] = pair('fold', 'outputSize', outputSize, 1);
   const k = pair('fold', 'kernelSize', kernelSize, 1);
   const { s, p, d } = windowOpts('fold', opts);
@@ -220,6 +223,9 @@ function convolution(
   bias: Tensor | null,
   opts: ConvOptions<Size2>,
 ): Tensor {
+  checkTensor(op, 'input', input);
+  checkTensor(op, 'weight', weight);
+  checkOptionalTensor(op, 'bias', bias);
   if (input.ndim !== dims + 1 && input.ndim !== dims + 2) {
     throw new ShapeError(
       `${op}: expected ${dims + 1}D (unbatched) or ${dims + 2}D (batched) input, got input of shape ${fmtShape(input.shape)}`,

@@ -13,6 +13,7 @@
  */
 import { fmtShape, ShapeError, ValueError } from '../errors.ts';
 import { Tensor } from '../tensor.ts';
+import { checkTensor } from '../validate.ts';
 import { cat, indexSelect, narrow } from './movement.ts';
 
 /** How `pad` fills the new border. */
@@ -27,6 +28,8 @@ export function pad(
   mode: PaddingMode = 'constant',
   value = 0,
 ): Tensor {
+  checkTensor('pad', 'input', input);
+  if (!Array.isArray(pads)) throw new ValueError(`pad: pad must be an array of integers, got ${typeof pads}`);
   if (!MODES.includes(mode)) {
     throw new ValueError(`pad: mode must be one of ${MODES.map((m) => `'${m}'`).join(', ')}, got '${mode}'`);
   }

@@ -18,6 +18,7 @@
 import { fmtShape, ShapeError, ValueError } from '../errors.ts';
 import { maxPool2dIndices } from '../kernels/conv.ts';
 import { Tensor } from '../tensor.ts';
+import { checkTensor } from '../validate.ts';
 import { pair, type Size2, unfoldWindow, window2d } from './conv.ts';
 import { div } from './elementwise.ts';
 import { matmul } from './matmul.ts';
@@ -67,6 +68,7 @@ function poolSetup(
   dilation: Size2 | undefined,
   ceilMode: boolean,
 ) {
+  checkTensor(op, 'input', input);
   if (input.ndim !== 3 && input.ndim !== 4) {
     throw new ShapeError(
       `${op}: expected 3D (unbatched) or 4D (batched) input, got input of shape ${fmtShape(input.shape)}`,
@@ -175,6 +177,7 @@ export function adaptiveAvgPool2d(
   input: Tensor,
   outputSize: number | readonly [number | null, number | null],
 ): Tensor {
+  checkTensor('adaptiveAvgPool2d', 'input', input);
   if (input.ndim !== 3 && input.ndim !== 4) {
     throw new ShapeError(
       `adaptiveAvgPool2d: expected 3D (unbatched) or 4D (batched) input, got input of shape ${fmtShape(input.shape)}`,

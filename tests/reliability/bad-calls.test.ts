@@ -304,6 +304,8 @@ const TABLE: BadCall[] = [
   { topic: 'padding', call: 'pad too many dims', fn: () => nn.F.pad(zeros([3]), [1, 1, 1, 1]), kind: ShapeError, message: 'pad: pad [1, 1, 1, 1] covers 2 dims, but input of shape [3] has 1' },
   { topic: 'padding', call: 'pad reflect too large', fn: () => nn.F.pad(zeros([1, 2, 3]), [3, 0], 'reflect'), kind: ShapeError, message: "pad: 'reflect' padding (3, 0) of dim 2 must be >= 0 and less than that dim's size 3 (input of shape [1, 2, 3])" },
   { topic: 'padding', call: 'pad mode', fn: () => nn.F.pad(zeros([1, 2, 3]), [1, 0], 'wrap' as 'reflect'), kind: ValueError, message: "pad: mode must be one of 'constant', 'reflect', 'replicate', 'circular', got 'wrap'" },
+  { topic: 'conv', call: 'Conv2d.forward(array)', fn: () => new nn.Conv2d(1, 1, 3).forward([[1]] as unknown as ReturnType<typeof zeros>), kind: ValueError, message: 'Conv2d.forward: input must be a Tensor, got an array [[1]]; wrap it with tensor(...)' },
+  { topic: 'pooling', call: 'F.maxPool2d(array)', fn: () => nn.F.maxPool2d([[1]] as unknown as ReturnType<typeof zeros>, 2), kind: ValueError, message: 'maxPool2d: input must be a Tensor, got an array [[1]]; wrap it with tensor(...)' },
   { topic: 'padding', call: 'pad crop too much', fn: () => nn.F.pad(zeros([1, 2, 3]), [-2, -2]), kind: ShapeError, message: 'pad: cropping (-2, -2) of dim 2 removes more than its size 3 (input of shape [1, 2, 3])' },
   // the plain-JavaScript boundary and in-place ops (issue 14): what a JavaScript caller or a PyTorch habit passes
   { topic: 'js-array', call: 'linear.forward([[1, 2]])', fn: () => new nn.Linear(2, 1).forward(u([[1, 2]])), kind: ValueError, message: 'Linear.forward: input must be a Tensor, got an array [[1,2]]; wrap it with tensor(...)' },
