@@ -22,6 +22,8 @@ import {
   randperm,
   ShapeError,
   StateDictError,
+  setBackend,
+  setNumThreads,
   stack,
   tensor,
   ValueError,
@@ -218,6 +220,9 @@ const TABLE: BadCall[] = [
   { topic: 'tensor', call: 'shape', fn: () => tensor([1, 2, 3], { shape: [2, 2] }), kind: ValueError, message: 'tensor: 3 values do not fit shape [2, 2] (4 elements)' },
   { topic: 'tensor', call: 'zeros size', fn: () => zeros([2, -1]), kind: ValueError, message: 'zeros: shape [2, -1] has an invalid size -1; sizes are non-negative integers' },
   { topic: 'tensor', call: 'randperm', fn: () => randperm(-3), kind: ValueError, message: 'randperm: n must be a non-negative integer, got -3' },
+  { topic: 'hyperparameter', call: 'setBackend', fn: () => setBackend('gpu' as 'js'), kind: ValueError, message: "setBackend: name must be 'js' or 'wasm', got \"gpu\"" },
+  { topic: 'hyperparameter', call: 'setNumThreads', fn: () => setNumThreads(0), kind: ValueError, message: 'setNumThreads: n must be a positive integer, got 0' },
+  { topic: 'hyperparameter', call: 'setNumThreads frac', fn: () => setNumThreads(1.5), kind: ValueError, message: 'setNumThreads: n must be a positive integer, got 1.5' },
 ];
 
 test('every bad call throws its error class with a message naming the op or module, argument and values', () => {

@@ -60,9 +60,9 @@ function generated(all: Record<string, Assembled>): string {
   ];
   for (const [name, { shared, plain }] of Object.entries(all)) {
     lines.push(`/** ${name} module, importing a shared memory (worker threads), base64. */`);
-    lines.push(`export const ${name}_SHARED = '${Buffer.from(shared).toString('base64')}';`);
+    lines.push(`export const ${name}_SHARED =\n  '${Buffer.from(shared).toString('base64')}';`);
     lines.push(`/** ${name} module, importing a plain memory (no shared memory available), base64. */`);
-    lines.push(`export const ${name}_PLAIN = '${Buffer.from(plain).toString('base64')}';`);
+    lines.push(`export const ${name}_PLAIN =\n  '${Buffer.from(plain).toString('base64')}';`);
   }
   return `${lines.join('\n')}\n`;
 }
