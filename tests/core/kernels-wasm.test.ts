@@ -92,7 +92,7 @@ test('WebAssembly SIMD is available here, so the default backend is wasm', () =>
   assert.is(getBackend(), process.env['NORMGRAD_BACKEND'] ?? 'wasm');
 });
 
-// Below and above the JS small-product threshold, ragged against the 5 x 4 tile, several k blocks (KC = 256).
+// Below and above the JS small-product threshold, ragged against the 4 x 4 tile, several k blocks (KC = 256).
 const SIZES: [number, number, number][] = [
   [3, 5, 7],
   [17, 13, 19],
@@ -173,17 +173,17 @@ test('the plain-memory module (the browser fallback) computes the same tile sums
   const memory = new api.Memory({ initial: 1, maximum: MAX_PAGES });
   const { exports } = new api.Instance(new api.Module(fromBase64(GEMM_PLAIN)), { env: { memory } });
   const gemmBand = (exports as { gemmBand: (...args: number[]) => void }).gemmBand;
-  // A 5 x 4 tile with k = 3: packed A (5 x 3, row r = [r, r+1, r+2] interleaved), packed B (3 x 4).
+  // A 4 x 4 tile with k = 3: packed A (4 x 3, row r = [r, r+1, r+2] interleaved), packed B (3 x 4).
   const f = new Float64Array(memory.buffer);
   const [pa, pb, c, tile] = [64, 256, 512, 1024];
-  for (let p = 0; p < 3; p++) for (let r = 0; r < 5; r++) f[pa / 8 + p * 5 + r] = r + p;
+  for (let p = 0; p < 3; p++) for (let r = 0; r < 4; r++) f[pa / 8 + p * 4 + r] = r + p;
   for (let p = 0; p < 3; p++) for (let q = 0; q < 4; q++) f[pb / 8 + p * 4 + q] = q - p;
-  gemmBand(pa, pb, c, 5, 4, 3, 256, 4, 0, 4, tile); // rows 0..3 only: an edge tile
-  for (let i = 0; i < 5; i++) {
+  gemmBand(pa, pb, c, 4, 4, 3, 256, 4, 0, 3, tile); // rows 0..2 only: an edge tile
+  for (let i = 0; i < 4; i++) {
     for (let j = 0; j < 4; j++) {
       let s = 0;
       for (let p = 0; p < 3; p++) s += (i + p) * (j - p);
-      assert.is(f[c / 8 + i * 4 + j], i < 4 ? s : 0, `C[${i}, ${j}]`);
+      assert.is(f[c / 8 + i * 4 + j], i < 3 ? s : 0, `C[${i}, ${j}]`);
     }
   }
 });
@@ -194,7 +194,7 @@ test('a call past the memory limit is refused, so the JS kernel runs', () => {
   assert.ok(ensureBytes(rt, 1 << 20));
 });
 
-test('bands are whole 5-row strips, cover C once, and are as even as the strips allow', () => {
+test('bands are whole 4-row strips, cover C once, and are as even as the strips allow', () => {
   for (const m of [1, 5, 6, 99, 100, 128]) {
     for (const bands of [1, 2, 3, 8]) {
       const b = bandBounds(m, bands);
@@ -203,7 +203,7 @@ test('bands are whole 5-row strips, cover C once, and are as even as the strips 
       for (let t = 0; t < bands; t++) {
         assert.ok(b[2 * t]! <= b[2 * t + 1]!);
         if (t > 0) assert.is(b[2 * t], b[2 * t - 1]);
-        if (b[2 * t]! < m) assert.is(b[2 * t]! % 5, 0);
+        if (b[2 * t]! < m) assert.is(b[2 * t]! % 4, 0);
       }
     }
   }

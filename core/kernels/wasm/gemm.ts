@@ -2,7 +2,7 @@
  * GEMM on the WASM backend: C += op(A) op(B) with the same signature as the JS
  * `gemm` (core/kernels/matmul.ts), computed by gemm.wat in wasm memory.
  *
- * One call: copy the m x n block of C in, pack op(A) into 5-row strips and
+ * One call: copy the m x n block of C in, pack op(A) into 4-row strips and
  * op(B) into 4-column strips for every k block (reading the operands through
  * their strides, so transposes cost nothing and the packing is the only copy
  * of A and B), run the bands, copy C back. The copies are O(mn + mk + kn) for
@@ -14,9 +14,9 @@
 import { balanced, KC } from '../blocking.ts';
 import type { Operand } from '../matmul.ts';
 import { ensureBytes, type Runtime } from './runtime.ts';
-import { CONTROL_BYTES, runGemm, threadsAvailable } from './threads.ts';
+import { CONTROL_BYTES, runGemm, TILE_BYTES, threadsAvailable } from './threads.ts';
 
-const MR = 5;
+const MR = 4;
 const NR = 4;
 /** Below this many multiply-adds a second thread costs more (about 45 us to wake) than it saves. */
 export const THREAD_MIN_MACS = 1 << 21;
@@ -50,7 +50,7 @@ export function wasmGemm(
   const paAt = align16(cAt + m * n * 8);
   const pbAt = align16(paAt + mpad * k * 8);
   const tileAt = align16(pbAt + k * npad * 8);
-  if (!ensureBytes(rt, tileAt + bands * 160)) return false;
+  if (!ensureBytes(rt, tileAt + bands * TILE_BYTES)) return false;
   const f = rt.f64;
   const c0 = cAt / 8;
   if (ldc === n) f.set(c.subarray(cOff, cOff + m * n), c0);
@@ -92,7 +92,7 @@ function pack(
   width: number,
   kc: number,
 ): void {
-  if (lines === 4 && width === 4) {
+  if (lines === 4) {
     let s = start;
     const end = d0 + 4 * kc;
     for (let d = d0; d < end; d += 4) {
@@ -100,19 +100,6 @@ function pack(
       dst[d + 1] = src[s + lineStride]!;
       dst[d + 2] = src[s + 2 * lineStride]!;
       dst[d + 3] = src[s + 3 * lineStride]!;
-      s += step;
-    }
-    return;
-  }
-  if (lines === 5 && width === 5) {
-    let s = start;
-    const end = d0 + 5 * kc;
-    for (let d = d0; d < end; d += 5) {
-      dst[d] = src[s]!;
-      dst[d + 1] = src[s + lineStride]!;
-      dst[d + 2] = src[s + 2 * lineStride]!;
-      dst[d + 3] = src[s + 3 * lineStride]!;
-      dst[d + 4] = src[s + 4 * lineStride]!;
       s += step;
     }
     return;

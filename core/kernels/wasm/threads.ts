@@ -20,6 +20,8 @@ import type { Runtime } from './runtime.ts';
 
 /** Bytes at the start of the memory reserved for the control block. */
 export const CONTROL_BYTES = 1024;
+/** Scratch bytes per band for an edge tile's accumulators (4 x 4 doubles). */
+export const TILE_BYTES = 128;
 /** Most bands one job can have (the control block's room for band bounds). */
 export const MAX_BANDS = 64;
 
@@ -51,7 +53,7 @@ for (;;) {
   try {
     const a = ${ARGS};
     gemmBand(ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], ctl[a + 5], ctl[a + 6], ctl[a + 7],
-      ctl[${BANDS} + 2 * band], ctl[${BANDS} + 2 * band + 1], ctl[a + 8] + 160 * band);
+      ctl[${BANDS} + 2 * band], ctl[${BANDS} + 2 * band + 1], ctl[a + 8] + ${TILE_BYTES} * band);
   } catch (e) {
     Atomics.store(ctl, ${FAILED}, 1);
   }
@@ -95,16 +97,16 @@ function startWorkers(rt: Runtime, count: number): void {
 }
 
 /**
- * C's rows split into `bands` bands of whole 5-row strips (the kernel's tile
+ * C's rows split into `bands` bands of whole 4-row strips (the kernel's tile
  * height), as even as the strips allow, band t being rows [bounds[2t], bounds[2t + 1]).
  */
 export function bandBounds(m: number, bands: number): number[] {
-  const strips = Math.ceil(m / 5);
+  const strips = Math.ceil(m / 4);
   const out: number[] = [];
   for (let t = 0; t < bands; t++) {
     out.push(
-      Math.min(m, Math.floor((t * strips) / bands) * 5),
-      Math.min(m, Math.floor(((t + 1) * strips) / bands) * 5),
+      Math.min(m, Math.floor((t * strips) / bands) * 4),
+      Math.min(m, Math.floor(((t + 1) * strips) / bands) * 4),
     );
   }
   return out;
@@ -113,7 +115,7 @@ export function bandBounds(m: number, bands: number): number[] {
 /**
  * gemmBand over all of C's rows, split into `bands` bands: band 0 on this
  * thread, the others on workers. `args` are gemmBand's pa, pb, c, m, n, k, kb,
- * ldc, and tileBase (160 bytes of scratch per band from there).
+ * ldc, and tileBase (TILE_BYTES of scratch per band from there).
  */
 export function runGemm(rt: Runtime, bands: number, args: readonly number[]): void {
   const [pa, pb, c, m, n, k, kb, ldc, tileBase] = args as [
