@@ -34,9 +34,11 @@
  * be entered twice at once (a worker has its own module instance).
  *
  * The seam for faster backends: `gemm` and `gemmBatched` are pure functions of
- * flat arrays, sizes and strides that add into C. A WebAssembly SIMD kernel, or
- * a pool of workers each taking a band of rows of C, can replace them behind
- * the same signatures without touching the ops in core/ops.
+ * flat arrays, sizes and strides that add into C. On the WASM backend (the
+ * default where WebAssembly SIMD works, core/kernels/backend.ts) every product
+ * past the small-product threshold goes to wasm/gemm.ts, a WebAssembly SIMD
+ * kernel split over worker threads, with the same k blocks and the same order
+ * of additions, so both backends give the same bits.
  */
 
 import { getBackend, getNumThreads } from './backend.ts';
