@@ -10,6 +10,7 @@
  *   the browser fallback is the same kernel.
  * - The backend switches and their errors.
  */
+import { spawnSync } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
@@ -215,6 +216,30 @@ test('setBackend and setNumThreads switch and report, as torch.set_num_threads d
     assert.is(getNumThreads(), 3);
   });
   assert.ok(getNumThreads() >= 1);
+});
+
+test('NORMGRAD_BACKEND and NORMGRAD_NUM_THREADS set the starting values, and a bad value is a clear error', () => {
+  const run = (env: Record<string, string>) =>
+    spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        "const b = await import('./core/kernels/backend.ts'); console.log(b.getBackend() + ' ' + b.getNumThreads());",
+      ],
+      { env: { ...process.env, ...env }, encoding: 'utf8' },
+    );
+  assert.is(run({ NORMGRAD_BACKEND: 'js', NORMGRAD_NUM_THREADS: '3' }).stdout.trim(), 'js 3');
+  assert.match(
+    run({ NORMGRAD_BACKEND: 'gpu' }).stderr,
+    "NORMGRAD_BACKEND: expected 'js' or 'wasm', got 'gpu'",
+  );
+  assert.match(
+    run({ NORMGRAD_NUM_THREADS: '0' }).stderr,
+    "NORMGRAD_NUM_THREADS: expected a positive integer, got '0'",
+  );
 });
 
 test.run();
