@@ -25,6 +25,7 @@ export {
   gradcheck,
   gradgradcheck,
 } from './gradcheck.ts';
+export { type Backend, getBackend, getNumThreads, setBackend, setNumThreads } from './kernels/backend.ts';
 export {
   type ConvOptions,
   conv1d,
