@@ -22,6 +22,7 @@ export {
   gradcheck,
   gradgradcheck,
 } from './gradcheck.ts';
+export { emptyPool, pooledByteCount } from './kernels/alloc.ts';
 export {
   abs,
   add,

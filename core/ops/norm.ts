@@ -156,7 +156,9 @@ function composedBackward(
     rstd,
     sub(sub(dy, mean(dy, statDims, true)), mul(xhat, mean(mul(dy, xhat), statDims, true))),
   );
-  const dw = reshape(sum(mul(g, xhat), paramDims), paramShape);
-  const db = reshape(sum(g, paramDims), paramShape);
+  // No leading dims (a single LayerNorm row) means nothing to sum over; sum(t, []) would sum everything.
+  const over = (t: Tensor) => reshape(paramDims.length === 0 ? t : sum(t, paramDims), paramShape);
+  const dw = over(mul(g, xhat));
+  const db = over(g);
   return [dx, dw, db];
 }

@@ -20,6 +20,15 @@ export interface ValuesIndices {
   indices: Tensor;
 }
 
+/**
+ * The dims a reduction runs over, sorted and non-negative. An empty list means
+ * every dim, as `x.sum([])` in PyTorch 1.13 (a list with nothing in it is not
+ * "reduce nothing" there).
+ */
+function reductionDims(op: string, dim: Dims, ndim: number): number[] {
+  return normalizeDims(op, typeof dim === 'object' && dim.length === 0 ? undefined : dim, ndim);
+}
+
 /** The shape with reduced dims kept as 1, and the final shape. */
 function reducedShapes(shape: Shape, dims: readonly number[], keepdim: boolean): [number[], number[]] {
   const kept = shape.map((s, i) => (dims.includes(i) ? 1 : s));
@@ -56,7 +65,7 @@ function reduceBlocks(
 
 /** sum over dims.  da = g expanded back over the reduced dims. */
 export function sum(a: Tensor, dim?: Dims, keepdim = false): Tensor {
-  const dims = normalizeDims('sum', dim, a.ndim);
+  const dims = reductionDims('sum', dim, a.ndim);
   const [kept, shape] = reducedShapes(a.shape, dims, keepdim);
   const data = reduceBlocks(a.data, a.shape, dims, K.sumAxis);
   return fromOp('sum', data, shape, [a], (g) => {
@@ -67,7 +76,7 @@ export function sum(a: Tensor, dim?: Dims, keepdim = false): Tensor {
 
 /** mean = sum / N over the reduced dims (NaN for an empty reduction, as PyTorch). */
 export function mean(a: Tensor, dim?: Dims, keepdim = false): Tensor {
-  const dims = normalizeDims('mean', dim, a.ndim);
+  const dims = reductionDims('mean', dim, a.ndim);
   return div(sum(a, dims, keepdim), numelOf(dims.map((d) => a.shape[d]!)));
 }
 
@@ -83,7 +92,7 @@ export interface VarOptions {
  */
 export function variance(a: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
   const correction = opts.correction ?? 1;
-  const dims = normalizeDims('var', dim, a.ndim);
+  const dims = reductionDims('var', dim, a.ndim);
   const n = numelOf(dims.map((d) => a.shape[d]!));
   const centered = sub(a, mean(a, dims, true));
   return div(sum(mul(centered, centered), dims, opts.keepdim ?? false), Math.max(0, n - correction));
@@ -99,7 +108,7 @@ export function std(a: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
  * maximum, as PyTorch's amax.  da = g * [a == max] / count.
  */
 export function amax(a: Tensor, dim?: Dims, keepdim = false): Tensor {
-  const dims = normalizeDims('amax', dim, a.ndim);
+  const dims = reductionDims('amax', dim, a.ndim);
   if (a.numel === 0)
     throw new ValueError(`amax: cannot reduce an empty tensor of shape ${fmtShape(a.shape)}`);
   const [kept, shape] = reducedShapes(a.shape, dims, keepdim);
