@@ -23,6 +23,7 @@ export {
   gradgradcheck,
 } from './gradcheck.ts';
 export { emptyPool, pooledByteCount } from './kernels/alloc.ts';
+export { expand, reshape, sum } from './ops/base.ts';
 export {
   abs,
   add,
@@ -45,17 +46,16 @@ export {
   tanh,
   where,
 } from './ops/elementwise.ts';
-export { matmul } from './ops/matmul.ts';
+export { binaryCrossEntropy, softplus } from './ops/loss.ts';
+export { linear, matmul } from './ops/matmul.ts';
 export {
   cat,
   chunk,
-  expand,
   flatten,
   gather,
   indexSelect,
   narrow,
   permute,
-  reshape,
   select,
   slice,
   split,
@@ -64,9 +64,25 @@ export {
   transpose,
   unsqueeze,
 } from './ops/movement.ts';
-export { amax, amin, logSoftmax, logsumexp, mean, softmax, std, sum, variance as var } from './ops/reduce.ts';
+export {
+  batchNormComposed,
+  checkBatchNormInput,
+  checkLayerNormInput,
+  layerNormComposed,
+  type NativeBatchNorm,
+  nativeBatchNorm,
+  nativeLayerNorm,
+} from './ops/norm.ts';
+export { amax, amin, logsumexp, mean, std, variance as var } from './ops/reduce.ts';
+export {
+  checkClassTargets,
+  logSoftmax,
+  type SoftmaxCrossEntropyOptions,
+  softmax,
+  softmaxCrossEntropy,
+} from './ops/softmax.ts';
 export { defaultGenerator, Generator, manualSeed } from './random.ts';
-export type { Shape } from './shape.ts';
+export { broadcastShapes, type Shape, sameShape } from './shape.ts';
 export {
   type Dims,
   type NestedArray,

@@ -5,10 +5,12 @@
  */
 import { type BackwardOptions, type Node, backward as runBackward } from './engine.ts';
 import { fmtShape, GraphError, ValueError } from './errors.ts';
+import * as base from './ops/base.ts';
 import * as ew from './ops/elementwise.ts';
 import * as mm from './ops/matmul.ts';
 import * as mv from './ops/movement.ts';
 import * as rd from './ops/reduce.ts';
+import * as sm from './ops/softmax.ts';
 import { formatTensor } from './print.ts';
 import { normalizeDim, type Shape } from './shape.ts';
 
@@ -279,7 +281,7 @@ export class Tensor {
   // ------------------------------------------------------------ reductions
 
   sum(dim?: Dims, keepdim = false): Tensor {
-    return rd.sum(this, dim, keepdim);
+    return base.sum(this, dim, keepdim);
   }
   mean(dim?: Dims, keepdim = false): Tensor {
     return rd.mean(this, dim, keepdim);
@@ -318,10 +320,10 @@ export class Tensor {
     return rd.logsumexp(this, dim, keepdim);
   }
   softmax(dim: number): Tensor {
-    return rd.softmax(this, dim);
+    return sm.softmax(this, dim);
   }
   logSoftmax(dim: number): Tensor {
-    return rd.logSoftmax(this, dim);
+    return sm.logSoftmax(this, dim);
   }
 
   // ------------------------------------------------------------ matmul
@@ -333,10 +335,10 @@ export class Tensor {
   // ------------------------------------------------------------ movement
 
   reshape(...shape: ShapeArgs): Tensor {
-    return mv.reshape(this, shapeArgs(shape));
+    return base.reshape(this, shapeArgs(shape));
   }
   view(...shape: ShapeArgs): Tensor {
-    return mv.reshape(this, shapeArgs(shape), 'view');
+    return base.reshape(this, shapeArgs(shape), 'view');
   }
   flatten(startDim = 0, endDim = -1): Tensor {
     return mv.flatten(this, startDim, endDim);
@@ -364,10 +366,10 @@ export class Tensor {
     return mv.squeeze(this, dim);
   }
   expand(...shape: ShapeArgs): Tensor {
-    return mv.expand(this, shapeArgs(shape));
+    return base.expand(this, shapeArgs(shape));
   }
   expandAs(other: Tensor): Tensor {
-    return mv.expand(this, other.shape);
+    return base.expand(this, other.shape);
   }
   narrow(dim: number, start: number, length: number): Tensor {
     return mv.narrow(this, dim, start, length);

@@ -1,4 +1,4 @@
-import { fmtShape, ShapeError, type Tensor, ValueError, zeros } from '../core/index.ts';
+import { type Tensor, ValueError, zeros } from '../core/index.ts';
 import { linear } from './functional/linear.ts';
 import { kaimingUniform_, uniform_ } from './init.ts';
 import { Module } from './module.ts';
@@ -51,11 +51,6 @@ export class Linear extends Module {
   }
 
   forward(input: Tensor): Tensor {
-    if (input.ndim === 0 || input.shape[input.ndim - 1] !== this.inFeatures) {
-      throw new ShapeError(
-        `Linear: expected input with last dim ${this.inFeatures} (inFeatures), got input of shape ${fmtShape(input.shape)}`,
-      );
-    }
     return linear(input, this.weight, this.bias);
   }
 

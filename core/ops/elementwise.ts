@@ -11,7 +11,7 @@ import { freshGrad, fromOp } from '../engine.ts';
 import * as K from '../kernels/elementwise.ts';
 import { broadcastShapes, sameShape } from '../shape.ts';
 import { Tensor, type TensorLike } from '../tensor.ts';
-import { expand } from './movement.ts';
+import { expand } from './base.ts';
 
 /** Numbers become 0-d tensors. */
 export function lift(x: TensorLike): Tensor {

@@ -21,8 +21,8 @@ import { alloc, allocZeroed } from '../kernels/alloc.ts';
 import { gemmBatched, operand } from '../kernels/matmul.ts';
 import { broadcastShapes, numelOf, sameShape } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
-import { expand, reshape, squeeze, unsqueeze } from './movement.ts';
-import { sum } from './reduce.ts';
+import { expand, reshape, sum } from './base.ts';
+import { squeeze, unsqueeze } from './movement.ts';
 
 /**
  * mm: out[t] (+)= op(a[t]) @ op(b[t]) for t over the batch, where a and b are

@@ -10,68 +10,13 @@ import { fmtShape, ValueError } from '../errors.ts';
 import * as K from '../kernels/reduce.ts';
 import { normalizeDim, normalizeDims, numelOf, type Shape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
+import { type Dims, expand, reduceBlocks, reducedShapes, reductionDims, reshape, sum } from './base.ts';
 import { add, compare, div, exp, log, mul, neg, sqrt, sub } from './elementwise.ts';
-import { expand, gather, reshape, squeeze } from './movement.ts';
-
-export type Dims = number | readonly number[] | undefined;
+import { gather, squeeze } from './movement.ts';
 
 export interface ValuesIndices {
   values: Tensor;
   indices: Tensor;
-}
-
-/**
- * The dims a reduction runs over, sorted and non-negative. An empty list means
- * every dim, as `x.sum([])` in PyTorch 1.13 (a list with nothing in it is not
- * "reduce nothing" there).
- */
-function reductionDims(op: string, dim: Dims, ndim: number): number[] {
-  return normalizeDims(op, typeof dim === 'object' && dim.length === 0 ? undefined : dim, ndim);
-}
-
-/** The shape with reduced dims kept as 1, and the final shape. */
-function reducedShapes(shape: Shape, dims: readonly number[], keepdim: boolean): [number[], number[]] {
-  const kept = shape.map((s, i) => (dims.includes(i) ? 1 : s));
-  return [kept, keepdim ? kept : shape.filter((_, i) => !dims.includes(i))];
-}
-
-/**
- * Applies a one-axis kernel over a set of dims: adjacent dims merge into one
- * axis, separate blocks are reduced one after another from the last.
- */
-function reduceBlocks(
-  data: Float64Array,
-  shape: Shape,
-  dims: readonly number[],
-  kernel: (src: Float64Array, outer: number, r: number, inner: number) => Float64Array,
-): Float64Array {
-  let cur = data;
-  const s = [...shape];
-  let i = dims.length - 1;
-  while (i >= 0) {
-    let j = i;
-    while (j > 0 && dims[j - 1] === dims[j]! - 1) j--;
-    const lo = dims[j]!;
-    const hi = dims[i]!;
-    const outer = numelOf(s.slice(0, lo));
-    const r = numelOf(s.slice(lo, hi + 1));
-    const inner = numelOf(s.slice(hi + 1));
-    cur = kernel(cur, outer, r, inner);
-    for (let d = lo; d <= hi; d++) s[d] = 1;
-    i = j - 1;
-  }
-  return cur === data ? Float64Array.from(data) : cur;
-}
-
-/** sum over dims.  da = g expanded back over the reduced dims. */
-export function sum(a: Tensor, dim?: Dims, keepdim = false): Tensor {
-  const dims = reductionDims('sum', dim, a.ndim);
-  const [kept, shape] = reducedShapes(a.shape, dims, keepdim);
-  const data = reduceBlocks(a.data, a.shape, dims, K.sumAxis);
-  return fromOp('sum', data, shape, [a], (g) => {
-    const spread = expand(reshape(g, kept), a.shape);
-    return [spread.data === g.data ? spread : freshGrad(spread)]; // a sum over no dims passes g through
-  });
 }
 
 /** mean = sum / N over the reduced dims (NaN for an empty reduction, as PyTorch). */
@@ -167,5 +112,3 @@ export function logsumexp(a: Tensor, dim: Dims, keepdim = false): Tensor {
   const out = add(log(sum(exp(sub(a, m)), dims, true)), m);
   return keepdim ? out : squeeze(out, dims);
 }
-
-export { logSoftmax, softmax } from './softmax.ts';

@@ -17,9 +17,8 @@ import { fmtShape, ShapeError, ValueError } from '../errors.ts';
 import * as K from '../kernels/softmax.ts';
 import { normalizeDim, numelOf } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
+import { reshape, sum } from './base.ts';
 import { div, exp, mul, sub } from './elementwise.ts';
-import { reshape } from './movement.ts';
-import { sum } from './reduce.ts';
 
 /** x viewed as [outer, r, inner] around dim d (a 0-d tensor is one line of length 1). */
 function around(x: Tensor, d: number): [number, number, number] {
@@ -86,15 +85,7 @@ export function softmaxCrossEntropy(
   }
   const [n, c] = logits.shape as [number, number];
   const t = target.data;
-  let kept = 0;
-  for (let i = 0; i < n; i++) {
-    const v = t[i]!;
-    if (v === ignoreIndex) continue;
-    if (!Number.isInteger(v) || v < 0 || v >= c) {
-      throw new ValueError(`softmaxCrossEntropy: target ${v} at row ${i} is out of bounds for ${c} classes`);
-    }
-    kept++;
-  }
+  const kept = checkClassTargets('softmaxCrossEntropy', t, c, ignoreIndex);
   const { loss, lse } = K.crossEntropyForward(logits.data, t, n, c, ignoreIndex);
   let data = loss;
   if (reduction !== 'none') {
@@ -120,4 +111,33 @@ export function softmaxCrossEntropy(
       ),
     ];
   });
+}
+
+/**
+ * Class-index targets, checked once for every cross-entropy and NLL path:
+ * each is an integer in [0, classes) or equals ignoreIndex. Returns how many
+ * rows count (are not ignored).
+ */
+export function checkClassTargets(
+  op: string,
+  target: Float64Array,
+  classes: number,
+  ignoreIndex: number,
+): number {
+  let kept = 0;
+  for (let i = 0; i < target.length; i++) {
+    const y = target[i]!;
+    if (y === ignoreIndex) continue;
+    if (!Number.isInteger(y)) {
+      throw new ValueError(`${op}: target must hold integer class indices, got ${y} at index ${i}`);
+    }
+    if (y < 0 || y >= classes) {
+      throw new ValueError(
+        `${op}: target ${y} at index ${i} is out of bounds for ${classes} classes ` +
+          `(expected 0..${classes - 1}, or ignoreIndex ${ignoreIndex})`,
+      );
+    }
+    kept++;
+  }
+  return kept;
 }

@@ -188,19 +188,19 @@ test('fused norm errors name the op, the argument and the shapes', () => {
     assert.throws(fn, (e: Error) => e instanceof ShapeError && re.test(e.message), re.source);
   raises(
     () => nativeBatchNorm(T([3]), null, null, 1e-5),
-    /^nativeBatchNorm: expected input \[N, C, \*\], got shape \[3\]$/,
+    /^nativeBatchNorm: expected input with at least 2 dims \[N, C, \*\], got input of shape \[3\]$/,
   );
   raises(
     () => nativeBatchNorm(T([3, 4]), T([3]), null, 1e-5),
-    /^nativeBatchNorm: weight should have shape \[4\], got \[3\]$/,
+    /^nativeBatchNorm: weight should have shape \[4\] \(the channels of input \[3, 4\]\), got \[3\]$/,
   );
   raises(
     () => nativeLayerNorm(T([3, 4]), [5], null, null, 1e-5),
-    /^nativeLayerNorm: expected input with trailing shape \[5\], got shape \[3, 4\]$/,
+    /^nativeLayerNorm: expected input with trailing shape \[5\] \(normalizedShape\), got input of shape \[3, 4\]$/,
   );
   raises(
     () => nativeLayerNorm(T([3, 4]), [4], null, T([3]), 1e-5),
-    /^nativeLayerNorm: bias should have shape \[4\], got \[3\]$/,
+    /^nativeLayerNorm: bias should have shape \[4\] \(normalizedShape\), got \[3\]$/,
   );
 });
 
