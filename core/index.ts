@@ -47,7 +47,7 @@ export {
   where,
 } from './ops/elementwise.ts';
 export { binaryCrossEntropy, softplus } from './ops/loss.ts';
-export { linear, matmul } from './ops/matmul.ts';
+export { linear, linearComposed, matmul } from './ops/matmul.ts';
 export {
   cat,
   chunk,
@@ -77,9 +77,12 @@ export { amax, amin, logsumexp, mean, std, variance as var } from './ops/reduce.
 export {
   checkClassTargets,
   logSoftmax,
+  logSoftmaxComposed,
   type SoftmaxCrossEntropyOptions,
   softmax,
+  softmaxComposed,
   softmaxCrossEntropy,
+  softmaxCrossEntropyComposed,
 } from './ops/softmax.ts';
 export { defaultGenerator, Generator, manualSeed } from './random.ts';
 export { broadcastShapes, type Shape, sameShape } from './shape.ts';

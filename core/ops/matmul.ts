@@ -22,7 +22,8 @@ import { gemmBatched, operand } from '../kernels/matmul.ts';
 import { broadcastShapes, numelOf, sameShape } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
 import { expand, reshape, sum } from './base.ts';
-import { squeeze, unsqueeze } from './movement.ts';
+import { add } from './elementwise.ts';
+import { squeeze, transpose, unsqueeze } from './movement.ts';
 
 /**
  * mm: out[t] (+)= op(a[t]) @ op(b[t]) for t over the batch, where a and b are
@@ -152,4 +153,10 @@ function addmm(bias: Tensor, x: Tensor, weight: Tensor): Tensor {
     needs[1] ? freshGrad(mm(g, weight, false, false, null)) : null,
     needs[2] ? freshGrad(mm(g, x, true, false, null)) : null,
   ]);
+}
+
+/** linear from primitives, the definition the fused `linear` is tested against: x @ W^T + b. */
+export function linearComposed(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  const y = matmul(x, transpose(weight, 0, 1));
+  return bias === null ? y : add(y, bias);
 }

@@ -11,6 +11,10 @@
  *
  * Under `createGraph` each backward is written with ops on the output instead
  * (y has this op as its grad_fn, so the second derivative flows back into x).
+ *
+ * `softmaxComposed`, `logSoftmaxComposed` and `softmaxCrossEntropyComposed` are
+ * the one composed definition of each, from primitives; the fused ops are tested
+ * against them (tests/core/fused-vs-composed.test.ts).
  */
 import { freshGrad, fromOp, isGradEnabled } from '../engine.ts';
 import { fmtShape, ShapeError, ValueError } from '../errors.ts';
@@ -18,7 +22,9 @@ import * as K from '../kernels/softmax.ts';
 import { normalizeDim, numelOf } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 import { reshape, sum } from './base.ts';
-import { div, exp, mul, sub } from './elementwise.ts';
+import { gather } from './movement.ts';
+import { amax, logsumexp } from './reduce.ts';
+import { div, exp, mul, neg, sub } from './elementwise.ts';
 
 /** x viewed as [outer, r, inner] around dim d (a 0-d tensor is one line of length 1). */
 function around(x: Tensor, d: number): [number, number, number] {
@@ -140,4 +146,46 @@ export function checkClassTargets(
     kept++;
   }
   return kept;
+}
+
+/** softmax from primitives: e = exp(x - m) with m = max along dim (a constant), then e / Σ e. */
+export function softmaxComposed(a: Tensor, dim: number): Tensor {
+  const e = exp(sub(a, amax(a, dim, true).detach()));
+  return div(e, sum(e, dim, true));
+}
+
+/** logSoftmax from primitives: x - logsumexp(x) along dim. */
+export function logSoftmaxComposed(a: Tensor, dim: number): Tensor {
+  return sub(a, logsumexp(a, dim, true));
+}
+
+/**
+ * Cross entropy from primitives, with lp = logSoftmaxComposed(logits, 1) and
+ * k_i = [t_i != ignoreIndex]: class indices [N] give l_i = -lp[i, t_i] k_i and a
+ * mean over the rows kept; class probabilities [N, C] give l_i = -Σ_c t_ic lp[i, c]
+ * and a mean over N.
+ */
+export function softmaxCrossEntropyComposed(
+  logits: Tensor,
+  target: Tensor,
+  opts: SoftmaxCrossEntropyOptions = {},
+): Tensor {
+  const reduction = opts.reduction ?? 'mean';
+  const lp = logSoftmaxComposed(logits, 1);
+  if (target.ndim === 2) {
+    const loss = neg(sum(mul(lp, target), 1));
+    return reduction === 'none' ? loss : reduction === 'sum' ? sum(loss) : div(sum(loss), loss.numel);
+  }
+  const ignoreIndex = opts.ignoreIndex ?? -100;
+  const kept = checkClassTargets('softmaxCrossEntropyComposed', target.data, logits.shape[1]!, ignoreIndex);
+  const keep = new Tensor(
+    Float64Array.from(target.data, (v) => (v === ignoreIndex ? 0 : 1)),
+    [target.numel],
+  );
+  const index = new Tensor(
+    Float64Array.from(target.data, (v) => (v === ignoreIndex ? 0 : v)),
+    [target.numel, 1],
+  );
+  const loss = mul(neg(reshape(gather(lp, 1, index), [target.numel])), keep);
+  return reduction === 'none' ? loss : reduction === 'sum' ? sum(loss) : div(sum(loss), kept);
 }

@@ -380,4 +380,45 @@ export const opCases: GradcheckCase[] = [
     fn: (x) => ng.softplus(x!),
     gradgrad: true,
   },
+  {
+    name: 'softmaxComposed dim 1',
+    covers: 'softmaxComposed',
+    inputs: () => [u([3, 4])],
+    fn: (x) => ng.softmaxComposed(x!, 1),
+    gradgrad: true,
+  },
+  {
+    name: 'logSoftmaxComposed dim 0',
+    covers: 'logSoftmaxComposed',
+    inputs: () => [u([3, 4])],
+    fn: (x) => ng.logSoftmaxComposed(x!, 0),
+    gradgrad: true,
+  },
+  {
+    name: 'softmaxCrossEntropyComposed, index and probability targets',
+    covers: 'softmaxCrossEntropyComposed',
+    inputs: () => [u([3, 4])],
+    fn: (x) => [
+      ng.softmaxCrossEntropyComposed(x!, ng.tensor([3, -100, 0])),
+      ng.softmaxCrossEntropyComposed(
+        x!,
+        ng.softmax(
+          ng.tensor([
+            [1, 2, 0, 1],
+            [0, 0, 1, 3],
+            [2, 1, 1, 0],
+          ]),
+          1,
+        ),
+      ),
+    ],
+    gradgrad: true,
+  },
+  {
+    name: 'linearComposed [2,3] -> 4 with bias',
+    covers: 'linearComposed',
+    inputs: () => [u([2, 3]), u([4, 3]), u([4])],
+    fn: (x, w, b) => ng.linearComposed(x!, w!, b!),
+    gradgrad: true,
+  },
 ];
