@@ -69,7 +69,7 @@ test('the op files of core/ops import each other without a loop', () => {
   const graph = new Map(
     files.map((f) => [f, importsOf(join(root, f)).filter((t) => t.startsWith('core/ops/'))] as const),
   );
-  assert.ok(files.length >= 8, `found the op files: ${files}`);
+  assert.ok(files.length >= 6, `found the op files: ${files}`);
   assert.equal(findCycle(graph), null);
   assert.equal(graph.get('core/ops/base.ts'), [], 'base.ts, the floor, imports no other op file');
 });

@@ -6,6 +6,7 @@ import { Sequential } from '../../nn/container.ts';
 import { batchNorm } from '../../nn/functional/normalization.ts';
 import { Linear } from '../../nn/linear.ts';
 import { assertClose, type FixtureTensor, loadFixture, toTensor } from '../helpers/fixtures.ts';
+import { throwsWith } from '../helpers/throws.ts';
 import { randomInput } from './norm-helpers.ts';
 
 /** Mean and biased variance over dims, kept as size-1 dims: the statistics the assertions check. */
@@ -237,9 +238,6 @@ test('toString prints the configuration as PyTorch does', () => {
     'BatchNorm2d(4, eps=0.001, momentum=None, affine=False, track_running_stats=False)',
   );
 });
-
-const throwsWith = (fn: () => unknown, kind: typeof ShapeError | typeof ValueError, message: string) =>
-  assert.throws(fn, (e: unknown) => e instanceof kind && (e as Error).message === message);
 
 test('errors name the module, the argument and the shapes', () => {
   throwsWith(

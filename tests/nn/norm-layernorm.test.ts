@@ -4,6 +4,7 @@ import { ShapeError, type Tensor, tensor, ValueError } from '../../core/index.ts
 import { layerNorm } from '../../nn/functional/normalization.ts';
 import { LayerNorm } from '../../nn/layernorm.ts';
 import { assertClose, type FixtureTensor, loadFixture, toTensor } from '../helpers/fixtures.ts';
+import { throwsWith } from '../helpers/throws.ts';
 import { randomInput } from './norm-helpers.ts';
 
 /** Mean and biased variance over dims, kept as size-1 dims: the statistics the assertions check. */
@@ -118,9 +119,6 @@ test('defaults, reset and toString as PyTorch', () => {
     'LayerNorm((3,), eps=0.001, elementwise_affine=True, bias=False)',
   );
 });
-
-const throwsWith = (fn: () => unknown, kind: typeof ShapeError | typeof ValueError, message: string) =>
-  assert.throws(fn, (e: unknown) => e instanceof kind && (e as Error).message === message);
 
 test('errors name the module or op, the argument and both shapes', () => {
   throwsWith(
