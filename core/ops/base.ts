@@ -8,8 +8,9 @@
  * over the broadcast dims, and sum's is an expand, so all of them are
  * differentiable to any order.
  */
-import { freshGrad, fromOp } from '../engine.ts';
+import { fromOp } from '../engine.ts';
 import { fmtShape, ShapeError, ValueError } from '../errors.ts';
+import { freshGrad } from '../grad-buffers.ts';
 import * as KM from '../kernels/movement.ts';
 import * as KR from '../kernels/reduce.ts';
 import { checkShapeArg, normalizeDims, numelOf, type Shape, sameShape, stridesOf } from '../shape.ts';

@@ -7,7 +7,8 @@
  * the `expand` op, whose backward sums the gradient back, so no primitive here
  * reduces a gradient to shape itself.
  */
-import { freshGrad, fromOp } from '../engine.ts';
+import { fromOp } from '../engine.ts';
+import { freshGrad } from '../grad-buffers.ts';
 import * as K from '../kernels/elementwise.ts';
 import { broadcastShapes, sameShape } from '../shape.ts';
 import { Tensor, type TensorLike } from '../tensor.ts';

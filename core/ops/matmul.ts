@@ -15,8 +15,9 @@
  * so `[B, m, k] @ [k, n]` and its gradients need neither an expanded copy of
  * the weight nor a separate reduction.
  */
-import { freshGrad, fromOp } from '../engine.ts';
+import { fromOp } from '../engine.ts';
 import { fmtShape, ShapeError } from '../errors.ts';
+import { freshGrad } from '../grad-buffers.ts';
 import { alloc, allocZeroed } from '../kernels/alloc.ts';
 import { gemmBatched, operand } from '../kernels/matmul.ts';
 import { broadcastShapes, numelOf, sameShape } from '../shape.ts';

@@ -19,8 +19,9 @@
  * is on while the backward runs), the gradient above is built from ops instead,
  * so double backward works exactly as through the composed forward.
  */
-import { freshGrad, fromOp, isGradEnabled } from '../engine.ts';
+import { fromOp, isGradEnabled } from '../engine.ts';
 import { fmtShape, ShapeError, ValueError } from '../errors.ts';
+import { freshGrad } from '../grad-buffers.ts';
 import { channelNormBackward, channelNormForward } from '../kernels/batchnorm.ts';
 import { rowNormBackward, rowNormForward } from '../kernels/layernorm.ts';
 import { numelOf, sameShape } from '../shape.ts';

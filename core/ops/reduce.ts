@@ -5,8 +5,9 @@
  * have always found them).
  * Dims may be negative, a single dim or a list, or omitted for all dims.
  */
-import { freshGrad, fromOp, noGrad } from '../engine.ts';
+import { fromOp, noGrad } from '../engine.ts';
 import { fmtShape, ValueError } from '../errors.ts';
+import { freshGrad } from '../grad-buffers.ts';
 import * as K from '../kernels/reduce.ts';
 import { normalizeDim, normalizeDims, numelOf, type Shape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';

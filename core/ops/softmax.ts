@@ -16,15 +16,16 @@
  * the one composed definition of each, from primitives; the fused ops are tested
  * against them (tests/core/fused-vs-composed.test.ts).
  */
-import { freshGrad, fromOp, isGradEnabled } from '../engine.ts';
+import { fromOp, isGradEnabled } from '../engine.ts';
 import { fmtShape, ShapeError, ValueError } from '../errors.ts';
+import { freshGrad } from '../grad-buffers.ts';
 import * as K from '../kernels/softmax.ts';
 import { normalizeDim, numelOf } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 import { reshape, sum } from './base.ts';
+import { div, exp, mul, neg, sub } from './elementwise.ts';
 import { gather } from './movement.ts';
 import { amax, logsumexp } from './reduce.ts';
-import { div, exp, mul, neg, sub } from './elementwise.ts';
 
 /** x viewed as [outer, r, inner] around dim d (a 0-d tensor is one line of length 1). */
 function around(x: Tensor, d: number): [number, number, number] {
