@@ -1,9 +1,9 @@
 /**
- * Movement ops. Primitives: reshape, permute, expand, narrow (with its adjoint
- * `pad`), cat, indexSelect (with its adjoint indexAdd) and gather (with its
+ * Movement ops. Primitives: permute, narrow (with its adjoint `pad`), cat, indexSelect (with its adjoint indexAdd) and gather (with its
  * adjoint scatterAdd). Each adjoint pair is the other's backward, so movement is
  * differentiable to any order. Everything else (flatten, transpose, squeeze,
- * slice, split, stack, ...) is a composition.
+ * slice, split, stack, ...) is a composition. reshape and expand, which every
+ * op file needs, live in base.ts, the floor of the op layer.
  *
  * Tensors are always contiguous: a movement op copies. (Views can come later
  * without changing this API.)
@@ -11,17 +11,9 @@
 import { fromOp } from '../engine.ts';
 import { fmtShape, ShapeError, ValueError } from '../errors.ts';
 import * as K from '../kernels/movement.ts';
-import {
-  checkShapeArg,
-  normalizeDim,
-  normalizeDims,
-  numelOf,
-  type Shape,
-  sameShape,
-  stridesOf,
-} from '../shape.ts';
+import { normalizeDim, normalizeDims, numelOf, type Shape, sameShape, stridesOf } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
-import { expand, reshape, sumTo } from './base.ts';
+import { reshape } from './base.ts';
 
 /** permute: out.shape[i] = a.shape[dims[i]].  da = permute(g, inverse(dims)). */
 export function permute(a: Tensor, dims: Shape): Tensor {

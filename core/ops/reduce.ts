@@ -1,15 +1,14 @@
 /**
- * Reductions. Primitives: sum and amax (with amin as amax of -x). mean, var,
- * std, logsumexp and max/min with indices are compositions. softmax and
- * logSoftmax are fused ops in softmax.ts (re-exported here, where callers
- * have always found them).
- * Dims may be negative, a single dim or a list, or omitted for all dims.
+ * Reductions. Primitives: sum (in base.ts, the floor every op file imports) and
+ * amax (with amin as amax of -x). mean, var, std, logsumexp and max/min with
+ * indices are compositions; softmax and logSoftmax are fused ops in softmax.ts.
+ * Dims may be negative, a single dim or a list, or omitted for all dims; an
+ * empty list means all dims, as in PyTorch 1.13.
  */
 import { fromOp, noGrad } from '../engine.ts';
 import { fmtShape, ValueError } from '../errors.ts';
-import { freshGrad } from '../grad-buffers.ts';
 import * as K from '../kernels/reduce.ts';
-import { normalizeDim, normalizeDims, numelOf, type Shape } from '../shape.ts';
+import { normalizeDim, normalizeDims, numelOf } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 import { type Dims, expand, reduceBlocks, reducedShapes, reductionDims, reshape, sum } from './base.ts';
 import { add, compare, div, exp, log, mul, neg, sqrt, sub } from './elementwise.ts';
