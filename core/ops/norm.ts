@@ -30,6 +30,7 @@ import { reshape, sum } from './base.ts';
 import { add, mul, rsqrt, sub } from './elementwise.ts';
 import { mean } from './reduce.ts';
 
+/** What `nativeBatchNorm` returns: the output and the batch statistics it normalized with. */
 export interface NativeBatchNorm {
   out: Tensor;
   /** The batch mean per channel (not part of the graph; for running statistics). */

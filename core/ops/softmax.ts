@@ -67,6 +67,7 @@ export function logSoftmax(a: Tensor, dim: number): Tensor {
   return out;
 }
 
+/** Options of `softmaxCrossEntropy`, as `F.cross_entropy` without class weights or label smoothing. */
 export interface SoftmaxCrossEntropyOptions {
   reduction?: 'mean' | 'sum' | 'none';
   /** Rows whose target equals this add nothing to the loss nor to the mean's denominator (default -100). */
