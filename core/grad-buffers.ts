@@ -24,7 +24,7 @@ const FRESH_MIN = 256;
  * Only for results of kernels, never for a view or a tensor the closure keeps.
  */
 export function freshGrad(t: Tensor): Tensor {
-  if (t.numel >= FRESH_MIN) freshGrads.add(t);
+  if (t.numel() >= FRESH_MIN) freshGrads.add(t);
   return t;
 }
 

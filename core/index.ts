@@ -2,6 +2,7 @@ export * from './creation.ts';
 export {
   type BackwardOptions,
   backward,
+  bumpVersion,
   detectAnomaly,
   enableGrad,
   type GradOptions,
@@ -10,7 +11,9 @@ export {
   isGradEnabled,
   Node,
   noGrad,
+  savesOutput,
   setDetectAnomaly,
+  versionOf,
   withGradMode,
   withScope,
 } from './engine.ts';
@@ -46,6 +49,7 @@ export {
   tanh,
   where,
 } from './ops/elementwise.ts';
+export type { FillRandomOptions } from './ops/inplace.ts';
 export { binaryCrossEntropy, softplus } from './ops/loss.ts';
 export { linear, linearComposed, matmul } from './ops/matmul.ts';
 export {
@@ -87,10 +91,25 @@ export {
 export { defaultGenerator, Generator, manualSeed } from './random.ts';
 export { broadcastShapes, type Shape, sameShape } from './shape.ts';
 export {
+  type BackwardCallOptions,
   type Dims,
   type NestedArray,
   type RemovableHandle,
   Tensor,
+  type TensorJSON,
   type TensorLike,
   type VarOptions,
 } from './tensor.ts';
+export { namedTuple } from './tuple.ts';
+export {
+  checkBoolean,
+  checkChoice,
+  checkNumber,
+  checkOptionalTensor,
+  checkOptions,
+  checkTensor,
+  checkTensorLike,
+  describe as describeValue,
+  type NumberRule,
+  suggest,
+} from './validate.ts';

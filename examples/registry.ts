@@ -11,6 +11,7 @@ import { covariateShift } from './covariate-shift.ts';
 import { inputNormalization } from './input-normalization.ts';
 import { layernormRnn } from './layernorm-rnn.ts';
 import type { Experiment } from './lib/experiment.ts';
+import { normFamily } from './norm-family.ts';
 import { normSpeed } from './norm-speed.ts';
 import { saturatingActivations } from './saturating-activations.ts';
 
@@ -26,4 +27,5 @@ export const experiments: Experiment[] = [
   batchSize,
   layernormRnn,
   normSpeed,
+  normFamily,
 ];

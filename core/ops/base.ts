@@ -35,15 +35,15 @@ function inferShape(op: string, a: Tensor, shape: Shape): number[] {
   checkShapeArg(op, out);
   const known = numelOf(out);
   if (free >= 0) {
-    if (known === 0 || a.numel % known !== 0) {
+    if (known === 0 || a.numel() % known !== 0) {
       throw new ShapeError(
-        `${op}: shape ${fmtShape(shape)} is invalid for input of size ${a.numel} (shape ${fmtShape(a.shape)})`,
+        `${op}: shape ${fmtShape(shape)} is invalid for input of size ${a.numel()} (shape ${fmtShape(a.shape)})`,
       );
     }
-    out[free] = a.numel / known;
-  } else if (known !== a.numel) {
+    out[free] = a.numel() / known;
+  } else if (known !== a.numel()) {
     throw new ShapeError(
-      `${op}: shape ${fmtShape(shape)} is invalid for input of size ${a.numel} (shape ${fmtShape(a.shape)})`,
+      `${op}: shape ${fmtShape(shape)} is invalid for input of size ${a.numel()} (shape ${fmtShape(a.shape)})`,
     );
   }
   return out;
@@ -95,7 +95,7 @@ export function sumTo(g: Tensor, shape: Shape): Tensor {
  * "reduce nothing" there).
  */
 export function reductionDims(op: string, dim: Dims, ndim: number): number[] {
-  return normalizeDims(op, typeof dim === 'object' && dim.length === 0 ? undefined : dim, ndim);
+  return normalizeDims(op, Array.isArray(dim) && dim.length === 0 ? undefined : dim, ndim);
 }
 
 /** The shape with reduced dims kept as 1, and the final shape. */

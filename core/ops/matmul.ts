@@ -22,6 +22,7 @@ import { alloc, allocZeroed } from '../kernels/alloc.ts';
 import { gemmBatched, operand } from '../kernels/matmul.ts';
 import { broadcastShapes, numelOf, sameShape } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
+import { checkOptionalTensor, checkTensor } from '../validate.ts';
 import { expand, reshape, sum } from './base.ts';
 import { add } from './elementwise.ts';
 import { squeeze, transpose, unsqueeze } from './movement.ts';
@@ -61,6 +62,8 @@ export function mm(a: Tensor, b: Tensor, ta: boolean, tb: boolean, outBatch: num
 }
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  checkTensor('matmul', 'input', a);
+  checkTensor('matmul', 'other', b);
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError(
       `matmul: both arguments need at least 1 dimension, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
@@ -111,6 +114,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  *     dx = g W,   dW = g^T x (summed over all leading dims),   db = sum of g over rows
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  checkTensor('linear', 'input', x);
+  checkTensor('linear', 'weight', weight);
+  checkOptionalTensor('linear', 'bias', bias);
   if (weight.ndim !== 2) {
     throw new ShapeError(`linear: weight must be 2-D [out, in], got shape ${fmtShape(weight.shape)}`);
   }

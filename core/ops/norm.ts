@@ -82,7 +82,7 @@ export function nativeLayerNorm(
   checkLayerNormInput('nativeLayerNorm', x, normalizedShape, weight, bias);
   const lead = x.ndim - normalizedShape.length;
   const d = numelOf(normalizedShape);
-  const r = d === 0 ? 0 : x.numel / d;
+  const r = d === 0 ? 0 : x.numel() / d;
   const st = rowNormForward(x.data, r, d, weight?.data ?? null, bias?.data ?? null, eps);
   const statDims = normalizedShape.map((_, i) => lead + i);
   const leadDims = x.shape.slice(0, lead).map((_, i) => i);
@@ -193,7 +193,7 @@ export function checkBatchNormInput(
       );
     }
   }
-  if (batchStats && x.numel / c <= 1) {
+  if (batchStats && x.numel() / c <= 1) {
     throw new ValueError(
       `${op}: Expected more than 1 value per channel when training, got input size ${fmtShape(x.shape)}`,
     );

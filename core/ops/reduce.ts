@@ -5,19 +5,21 @@
  * Dims may be negative, a single dim or a list, or omitted for all dims; an
  * empty list means all dims, as in PyTorch 1.13.
  */
-import { fromOp, noGrad } from '../engine.ts';
+import { fromOp, noGrad, savesOutput } from '../engine.ts';
 import { fmtShape, ValueError } from '../errors.ts';
 import * as K from '../kernels/reduce.ts';
 import { normalizeDim, normalizeDims, numelOf } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
+import { namedTuple } from '../tuple.ts';
 import { type Dims, expand, reduceBlocks, reducedShapes, reductionDims, reshape, sum } from './base.ts';
 import { add, compare, div, exp, log, mul, neg, sqrt, sub } from './elementwise.ts';
 import { gather, squeeze } from './movement.ts';
 
-export interface ValuesIndices {
-  values: Tensor;
-  indices: Tensor;
-}
+/** What `max(dim)` and `min(dim)` return: `[values, indices]`, also as `.values` and `.indices`. */
+export type ValuesIndices = readonly [values: Tensor, indices: Tensor] & {
+  readonly values: Tensor;
+  readonly indices: Tensor;
+};
 
 /** mean = sum / N over the reduced dims (NaN for an empty reduction, as PyTorch). */
 export function mean(a: Tensor, dim?: Dims, keepdim = false): Tensor {
@@ -54,7 +56,7 @@ export function std(a: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
  */
 export function amax(a: Tensor, dim?: Dims, keepdim = false): Tensor {
   const dims = reductionDims('amax', dim, a.ndim);
-  if (a.numel === 0)
+  if (a.numel() === 0)
     throw new ValueError(`amax: cannot reduce an empty tensor of shape ${fmtShape(a.shape)}`);
   const [kept, shape] = reducedShapes(a.shape, dims, keepdim);
   const data = reduceBlocks(a.data, a.shape, dims, (src, o, r, i) => K.maxAxis(src, o, r, i, 1).values);
@@ -63,7 +65,7 @@ export function amax(a: Tensor, dim?: Dims, keepdim = false): Tensor {
     const count = noGrad(() => expand(sum(mask, dims, true), a.shape));
     return [div(mul(expand(reshape(g, kept), a.shape), mask), count)];
   });
-  return out;
+  return savesOutput(out);
 }
 
 export function amin(a: Tensor, dim?: Dims, keepdim = false): Tensor {
@@ -73,10 +75,10 @@ export function amin(a: Tensor, dim?: Dims, keepdim = false): Tensor {
 /** Indices of the maximum (sign 1) or minimum (sign -1) along dim, or of the flattened tensor. */
 export function argmax(a: Tensor, dim: number | undefined, keepdim: boolean, sign: 1 | -1): Tensor {
   const name = sign === 1 ? 'argmax' : 'argmin';
-  if (a.numel === 0)
+  if (a.numel() === 0)
     throw new ValueError(`${name}: cannot reduce an empty tensor of shape ${fmtShape(a.shape)}`);
   if (dim === undefined) {
-    const { indices } = K.maxAxis(a.data, 1, a.numel, 1, sign);
+    const { indices } = K.maxAxis(a.data, 1, a.numel(), 1, sign);
     return new Tensor(indices, keepdim ? a.shape.map(() => 1) : []);
   }
   const d = normalizeDim(name, dim, a.ndim);
@@ -95,7 +97,8 @@ export function maxDim(a: Tensor, dim: number, keepdim: boolean, sign: 1 | -1): 
   const d = normalizeDim(sign === 1 ? 'max' : 'min', dim, a.ndim);
   const idx = argmax(a, d, true, sign);
   const values = gather(a, d, idx);
-  return keepdim ? { values, indices: idx } : { values: squeeze(values, d), indices: squeeze(idx, d) };
+  const [v, i] = keepdim ? [values, idx] : [squeeze(values, d), squeeze(idx, d)];
+  return namedTuple([v, i] as const, { values: v, indices: i });
 }
 
 /** logsumexp = m + log(sum(exp(a - m))) with m = max (held constant), so large logits do not overflow. */

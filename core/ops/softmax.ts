@@ -16,7 +16,7 @@
  * the one composed definition of each, from primitives; the fused ops are tested
  * against them (tests/core/fused-vs-composed.test.ts).
  */
-import { fromOp, isGradEnabled } from '../engine.ts';
+import { fromOp, isGradEnabled, savesOutput } from '../engine.ts';
 import { fmtShape, ShapeError, ValueError } from '../errors.ts';
 import { freshGrad } from '../grad-buffers.ts';
 import * as K from '../kernels/softmax.ts';
@@ -47,7 +47,7 @@ export function softmax(a: Tensor, dim: number): Tensor {
       return [freshGrad(new Tensor(K.softmaxBackward(g.data, out.data, outer, r, inner, false), a.shape))];
     },
   );
-  return out;
+  return savesOutput(out);
 }
 
 /** logSoftmax along dim: x - logsumexp(x). */
@@ -64,7 +64,7 @@ export function logSoftmax(a: Tensor, dim: number): Tensor {
       return [freshGrad(new Tensor(K.softmaxBackward(g.data, out.data, outer, r, inner, true), a.shape))];
     },
   );
-  return out;
+  return savesOutput(out);
 }
 
 /** Options of `softmaxCrossEntropy`, as `F.cross_entropy` without class weights or label smoothing. */
@@ -176,18 +176,18 @@ export function softmaxCrossEntropyComposed(
   const lp = logSoftmaxComposed(logits, 1);
   if (target.ndim === 2) {
     const loss = neg(sum(mul(lp, target), 1));
-    return reduction === 'none' ? loss : reduction === 'sum' ? sum(loss) : div(sum(loss), loss.numel);
+    return reduction === 'none' ? loss : reduction === 'sum' ? sum(loss) : div(sum(loss), loss.numel());
   }
   const ignoreIndex = opts.ignoreIndex ?? -100;
   const kept = checkClassTargets('softmaxCrossEntropyComposed', target.data, logits.shape[1]!, ignoreIndex);
   const keep = new Tensor(
     Float64Array.from(target.data, (v) => (v === ignoreIndex ? 0 : 1)),
-    [target.numel],
+    [target.numel()],
   );
   const index = new Tensor(
     Float64Array.from(target.data, (v) => (v === ignoreIndex ? 0 : v)),
-    [target.numel, 1],
+    [target.numel(), 1],
   );
-  const loss = mul(neg(reshape(gather(lp, 1, index), [target.numel])), keep);
+  const loss = mul(neg(reshape(gather(lp, 1, index), [target.numel()])), keep);
   return reduction === 'none' ? loss : reduction === 'sum' ? sum(loss) : div(sum(loss), kept);
 }

@@ -7,6 +7,7 @@ import {
   binaryCrossEntropy as binaryCrossEntropyOp,
   broadcastShapes,
   checkClassTargets,
+  checkTensor,
   fmtShape,
   ShapeError,
   sameShape,
@@ -76,7 +77,14 @@ function checkBroadcastsTo(who: string, arg: string, t: Tensor, shape: readonly 
  * Mean squared error, as `F.mse_loss`: l_i = (x_i - y_i)^2, then reduced. Unlike
  * PyTorch (which warns and broadcasts), a target of another shape throws.
  */
+/** input and target must be tensors (a JavaScript array of labels is the likeliest slip). */
+function checkLossArgs(who: string, input: unknown, target: unknown): void {
+  checkTensor(who, 'input', input);
+  checkTensor(who, 'target', target);
+}
+
 export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  checkLossArgs('mseLoss', input, target);
   const reduction = checkReduction('mseLoss', opts.reduction ?? 'mean');
   checkSameShape('mseLoss', input, target);
   return reduce(input.sub(target).square(), reduction);
@@ -128,7 +136,7 @@ function classTargets(
   const C = input.ndim === 1 ? input.shape[0]! : input.shape[1]!;
   checkIndexTargetShape(who, input, target);
   checkClassTargets(who, target.data, C, ignoreIndex);
-  const M = target.numel;
+  const M = target.numel();
   const index = new Float64Array(M);
   const rowWeight = new Float64Array(M);
   const keep = new Float64Array(M);
@@ -200,6 +208,7 @@ function classLoss(
  * integer class indices as floats, shape [N] (or [], or [N, d1, ...]).
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  checkLossArgs('crossEntropy', input, target);
   checkInputRank('crossEntropy', input);
   const e = opts.labelSmoothing ?? 0;
   if (typeof e !== 'number' || !(e >= 0 && e <= 1)) {
@@ -230,6 +239,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
  * over the samples not ignored.
  */
 export function nllLoss(input: Tensor, target: Tensor, opts: ClassLossOptions = {}): Tensor {
+  checkLossArgs('nllLoss', input, target);
   checkInputRank('nllLoss', input);
   return classLoss('nllLoss', input, target, opts, 0, false);
 }
@@ -242,6 +252,7 @@ export function nllLoss(input: Tensor, target: Tensor, opts: ClassLossOptions = 
  * each log clamped at -100 so p in {0, 1} gives a finite loss (100).
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCEOptions = {}): Tensor {
+  checkLossArgs('binaryCrossEntropy', input, target);
   const reduction = checkReduction('binaryCrossEntropy', opts.reduction ?? 'mean');
   checkSameShape('binaryCrossEntropy', input, target);
   const bad = input.data.findIndex((v) => !(v >= 0 && v <= 1));
@@ -272,6 +283,7 @@ export function binaryCrossEntropyWithLogits(
   opts: BCEWithLogitsOptions = {},
 ): Tensor {
   const who = 'binaryCrossEntropyWithLogits';
+  checkLossArgs(who, input, target);
   const reduction = checkReduction(who, opts.reduction ?? 'mean');
   checkSameShape(who, input, target);
   const sp = softplus(input.neg());

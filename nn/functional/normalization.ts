@@ -19,6 +19,8 @@ import {
   batchNormComposed,
   checkBatchNormInput,
   checkLayerNormInput,
+  checkOptions,
+  checkTensor,
   nativeBatchNorm,
   nativeLayerNorm,
   type Tensor,
@@ -59,6 +61,8 @@ export function batchNorm(
   runningVar: Tensor | null,
   opts: BatchNormOptions = {},
 ): Tensor {
+  checkTensor('batchNorm', 'input', input);
+  checkOptions('batchNorm', opts, ['weight', 'bias', 'training', 'momentum', 'eps']);
   const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = opts;
   checkBatchNormInput('batchNorm', input, { runningMean, runningVar, weight, bias }, training);
   if ((runningMean === null) !== (runningVar === null)) {
@@ -75,7 +79,7 @@ export function batchNorm(
   const fused = nativeBatchNorm(input, weight, bias, eps);
   if (runningMean !== null && runningVar !== null) {
     // After the op, so a forward that throws (an anomaly caught by detectAnomaly) leaves the buffers as they were.
-    const n = input.numel / input.shape[1]!;
+    const n = input.numel() / input.shape[1]!;
     updateRunningStats(runningMean, runningVar, fused.mean, fused.var, n, momentum);
   }
   return fused.out;
@@ -123,6 +127,8 @@ export function layerNorm(
   normalizedShape: number | readonly number[],
   opts: LayerNormOptions = {},
 ): Tensor {
+  checkTensor('layerNorm', 'input', input);
+  checkOptions('layerNorm', opts, ['weight', 'bias', 'eps']);
   const { weight = null, bias = null, eps = 1e-5 } = opts;
   const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
   checkLayerNormInput('layerNorm', input, shape, weight, bias);

@@ -314,7 +314,7 @@ function assertAgree(a: Tensor, b: Tensor, what: string, rtol: number): void {
   assert.equal([...a.shape], [...b.shape], `${what}: shape`);
   let scale = 0;
   for (const v of b.data) scale = Math.max(scale, Math.abs(v));
-  for (let i = 0; i < b.numel; i++) {
+  for (let i = 0; i < b.numel(); i++) {
     const [x, y] = [a.data[i]!, b.data[i]!];
     assert.ok(Number.isFinite(x) && Number.isFinite(y), `${what}[${i}]: ${x} vs ${y} (non-finite)`);
     if (Math.abs(x - y) > rtol * scale) {

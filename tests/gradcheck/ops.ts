@@ -3,6 +3,7 @@
  * from kinks (abs, relu, clamp bounds, ties of maximum) and poles (log, div).
  */
 import * as ng from '../../core/index.ts';
+import { inplaceCases } from './inplace.ts';
 import { awayFromZero as az, index, positive as pos, uniform as u } from './inputs.ts';
 import type { GradcheckCase } from './types.ts';
 
@@ -421,4 +422,5 @@ export const opCases: GradcheckCase[] = [
     fn: (x, w, b) => ng.linearComposed(x!, w!, b!),
     gradgrad: true,
   },
+  ...inplaceCases,
 ];
