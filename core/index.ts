@@ -26,6 +26,7 @@ export {
   gradgradcheck,
 } from './gradcheck.ts';
 export { emptyPool, pooledByteCount } from './kernels/alloc.ts';
+export { type Backend, getBackend, getNumThreads, setBackend, setNumThreads } from './kernels/backend.ts';
 export { expand, reshape, sum } from './ops/base.ts';
 export {
   abs,

@@ -71,6 +71,10 @@ const NOT_OPS = new Set([
   'checkTensorLike',
   'describeValue',
   'suggest',
+  'getBackend',
+  'setBackend',
+  'getNumThreads',
+  'setNumThreads',
 ]);
 /** The differentiable in-place Tensor methods (rows in tests/gradcheck/inplace.ts). */
 const INPLACE = [

@@ -28,6 +28,8 @@ import {
   randperm,
   ShapeError,
   StateDictError,
+  setBackend,
+  setNumThreads,
   stack,
   tensor,
   ValueError,
@@ -354,6 +356,9 @@ const TABLE: BadCall[] = [
   { topic: 'in-place', call: 'add_ broadcast the wrong way', fn: () => zeros([3]).add_(a23()), kind: ShapeError, message: 'add_: output with shape [3] doesn\'t match the broadcast shape [2, 3]' },
   { topic: 'in-place', call: 'stale saved tensor', fn: () => { const x = leaf([2]); const y = x.exp(); y.mul_(2); y.sum().backward(); }, kind: GraphError, message: 'backward: one of the variables needed for gradient computation has been modified by an inplace operation: the output of \'exp\' (shape [2]) is at version 1; expected version 0 instead' },
   { topic: 'in-place', call: 'in place on a view', fn: () => leaf([4]).mul(1).reshape(2, 2).zero_(), kind: GraphError, message: 'fill_: the tensor of shape [2, 2] shares its storage with the input of \'reshape\' that made it, and in-place ops on such views are not recorded; call clone() first' },
+  { topic: 'hyperparameter', call: 'setBackend', fn: () => setBackend('gpu' as 'js'), kind: ValueError, message: "setBackend: name must be 'js' or 'wasm', got \"gpu\"" },
+  { topic: 'hyperparameter', call: 'setNumThreads', fn: () => setNumThreads(0), kind: ValueError, message: 'setNumThreads: n must be a positive integer, got 0' },
+  { topic: 'hyperparameter', call: 'setNumThreads frac', fn: () => setNumThreads(1.5), kind: ValueError, message: 'setNumThreads: n must be a positive integer, got 1.5' },
 ];
 
 test('every bad call throws its error class with a message naming the op or module, argument and values', () => {
