@@ -7,7 +7,7 @@
  * is released after backward unless `retainGraph` is set.
  */
 import { AnomalyError, fmtShape, GraphError, ShapeError } from './errors.ts';
-import { release } from './kernels/alloc.ts';
+import { PendingGrads } from './grad-buffers.ts';
 import { type Shape, sameShape } from './shape.ts';
 import { Tensor } from './tensor.ts';
 
@@ -214,22 +214,6 @@ export function fromOp(
 
 // ---------------------------------------------------------------- backward
 
-/** Gradients whose data a backward allocated itself (see freshGrad). */
-const freshGrads = new WeakSet<Tensor>();
-
-/**
- * Marks a gradient a backward closure has just computed into newly allocated memory
- * that nothing else refers to, and returns it. The engine may then sum later
- * contributions into it in place and let a leaf keep it as `.grad` without a copy.
- * Only for results of kernels, never for a view or a tensor the closure keeps.
- */
-export function freshGrad(t: Tensor): Tensor {
-  if (t.numel() >= FRESH_MIN) freshGrads.add(t);
-  return t;
-}
-/** Below this size a copy costs less than the bookkeeping. */
-const FRESH_MIN = 256;
-
 export interface BackwardOptions {
   retainGraph?: boolean;
   createGraph?: boolean;
@@ -317,88 +301,32 @@ function run(
   const createGraph = opts.createGraph ?? false;
   const retainGraph = opts.retainGraph ?? createGraph;
   const order = topoOrder(roots);
-  const grads = new Map<Tensor, Tensor>();
+  const pending = new PendingGrads(createGraph);
   const captured = new Map<Tensor, Tensor>();
-  // Sums this pass allocated itself and has not handed out yet: nothing else can see them, so
-  // further contributions are added in place (a weight used at 50 time steps makes one sum, not 49).
-  const owned = new Set<Tensor>();
-  const accumulate = (t: Tensor, g: Tensor, fresh: boolean) => {
-    const prev = grads.get(t);
-    if (prev === undefined) {
-      grads.set(t, g);
-      if (fresh && !createGraph) owned.add(g);
-    } else if (createGraph) grads.set(t, prev.add(g));
-    else if (owned.has(prev)) {
-      const d = prev.data;
-      const s = g.data;
-      for (let i = 0; i < d.length; i++) d[i] = d[i]! + s[i]!;
-    } else {
-      const sum = prev.add(g);
-      owned.add(sum);
-      grads.set(t, sum);
-    }
-  };
   withGradMode(createGraph, () => {
-    for (const [i, r] of roots.entries()) accumulate(r, rootGrads[i]!, false);
+    for (const [i, r] of roots.entries()) pending.add(r, rootGrads[i]!);
     for (let k = order.length - 1; k >= 0; k--) {
       const t = order[k]!;
-      let g = grads.get(t);
-      if (g === undefined) continue;
-      grads.delete(t);
-      // From here on g may be shared, so it is no longer summed into; a leaf may keep it as its
-      // .grad without a copy unless a hook could have kept a reference.
-      const adopt = owned.delete(g) && !t._hasHooks;
-      g = t._runHooks(g);
-      // Whether g is still ours alone once this node's backward has read it (see the release below).
-      let disposable = adopt;
+      const taken = pending.take(t);
+      if (taken === undefined) continue;
+      // A leaf may keep a buffer of the pass's own as .grad without a copy, unless a hook saw it.
+      const ours = taken.ours && !t._hasHooks;
+      const g = t._runHooks(taken.grad);
+      let kept = false;
       if (capture !== null) {
         if (capture.has(t)) {
           captured.set(t, g);
-          disposable = false;
+          kept = true;
         }
       } else if (t.isLeaf || t.retainsGrad) {
-        t._accumulateGrad(g, createGraph, adopt);
-        disposable = false;
+        t._accumulateGrad(g, createGraph, ours);
+        kept = true;
       }
       const node = t.gradFn;
       if (node === null || node.backward === null) continue;
       checkVersions(node);
-      const needs = needsOf(node.inputs);
-      const outer = inBackward;
-      inBackward = true;
-      let inGrads: readonly (Tensor | null)[];
-      try {
-        inGrads = node.backward(g, needs);
-      } finally {
-        inBackward = outer;
-      }
-      for (let i = 0; i < node.inputs.length; i++) {
-        const x = node.inputs[i]!;
-        const gi = inGrads[i];
-        if (!x.requiresGrad || gi === null || gi === undefined) continue;
-        if (!sameShape(gi.shape, x.shape)) {
-          throw new GraphError(
-            `${node.name} backward: gradient for input ${i} has shape ${fmtShape(gi.shape)} ` +
-              `but the input has shape ${fmtShape(x.shape)}`,
-          );
-        }
-        if (anomalyEnabled) {
-          const bad = firstNonFinite(gi.data);
-          if (bad >= 0) {
-            throw new AnomalyError(
-              `${node.name} backward: gradient for input ${i} (shape ${fmtShape(gi.shape)}) has ` +
-                `${gi.data[bad]} at flat index ${bad}${where(node.scope)}`,
-            );
-          }
-        }
-        // A gradient the backward marked as newly made, and handed to this input only, is ours.
-        const fresh = freshGrads.has(gi) && inGrads.indexOf(gi) === i && inGrads.lastIndexOf(gi) === i;
-        accumulate(x, gi, fresh);
-        if (gi.data === g.data) disposable = false; // passed through (add, reshape): still in use
-      }
-      // g was made by this pass (a sum, or a kernel's fresh output), given to nobody, and the
-      // backward has read it: its buffer can hold the next large result instead of new memory.
-      if (disposable) release(g.data);
+      const inGrads = backwardOf(node, g);
+      pending.settle(node.inputs, inGrads, g, ours && !kept);
     }
   });
   if (!retainGraph) {
@@ -412,6 +340,42 @@ function run(
     }
   }
   return captured;
+}
+
+/**
+ * Runs a node's backward on g and checks what it returns: every gradient has its
+ * input's shape (the op is named when not), and under anomaly detection is finite.
+ */
+function backwardOf(node: Node, g: Tensor): readonly (Tensor | null)[] {
+  const outer = inBackward;
+  inBackward = true;
+  let inGrads: readonly (Tensor | null)[];
+  try {
+    inGrads = node.backward!(g, needsOf(node.inputs));
+  } finally {
+    inBackward = outer;
+  }
+  for (let i = 0; i < node.inputs.length; i++) {
+    const x = node.inputs[i]!;
+    const gi = inGrads[i];
+    if (!x.requiresGrad || gi === null || gi === undefined) continue;
+    if (!sameShape(gi.shape, x.shape)) {
+      throw new GraphError(
+        `${node.name} backward: gradient for input ${i} has shape ${fmtShape(gi.shape)} ` +
+          `but the input has shape ${fmtShape(x.shape)}`,
+      );
+    }
+    if (anomalyEnabled) {
+      const bad = firstNonFinite(gi.data);
+      if (bad >= 0) {
+        throw new AnomalyError(
+          `${node.name} backward: gradient for input ${i} (shape ${fmtShape(gi.shape)}) has ` +
+            `${gi.data[bad]} at flat index ${bad}${where(node.scope)}`,
+        );
+      }
+    }
+  }
+  return inGrads;
 }
 
 // Shared, frozen `needs` arrays for the one- and two-input ops that make up nearly every

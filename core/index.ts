@@ -25,7 +25,9 @@ export {
   gradcheck,
   gradgradcheck,
 } from './gradcheck.ts';
+export { emptyPool, pooledByteCount } from './kernels/alloc.ts';
 export { type Backend, getBackend, getNumThreads, setBackend, setNumThreads } from './kernels/backend.ts';
+export { expand, reshape, sum } from './ops/base.ts';
 export {
   type ConvOptions,
   conv1d,
@@ -58,17 +60,16 @@ export {
   where,
 } from './ops/elementwise.ts';
 export type { FillRandomOptions } from './ops/inplace.ts';
-export { matmul } from './ops/matmul.ts';
+export { binaryCrossEntropy, softplus } from './ops/loss.ts';
+export { linear, linearComposed, matmul } from './ops/matmul.ts';
 export {
   cat,
   chunk,
-  expand,
   flatten,
   gather,
   indexSelect,
   narrow,
   permute,
-  reshape,
   select,
   slice,
   split,
@@ -77,6 +78,15 @@ export {
   transpose,
   unsqueeze,
 } from './ops/movement.ts';
+export {
+  batchNormComposed,
+  checkBatchNormInput,
+  checkLayerNormInput,
+  layerNormComposed,
+  type NativeBatchNorm,
+  nativeBatchNorm,
+  nativeLayerNorm,
+} from './ops/norm.ts';
 export { type PaddingMode, pad } from './ops/padding.ts';
 export {
   type AvgPool2dOptions,
@@ -86,9 +96,19 @@ export {
   maxPool2d,
   maxPool2dWithIndices,
 } from './ops/pool.ts';
-export { amax, amin, logSoftmax, logsumexp, mean, softmax, std, sum, variance as var } from './ops/reduce.ts';
+export { amax, amin, logsumexp, mean, std, variance as var } from './ops/reduce.ts';
+export {
+  checkClassTargets,
+  logSoftmax,
+  logSoftmaxComposed,
+  type SoftmaxCrossEntropyOptions,
+  softmax,
+  softmaxComposed,
+  softmaxCrossEntropy,
+  softmaxCrossEntropyComposed,
+} from './ops/softmax.ts';
 export { defaultGenerator, Generator, manualSeed } from './random.ts';
-export type { Shape } from './shape.ts';
+export { broadcastShapes, type Shape, sameShape } from './shape.ts';
 export {
   type BackwardCallOptions,
   type Dims,

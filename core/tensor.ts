@@ -5,11 +5,13 @@
  */
 import { type BackwardOptions, type Node, backward as runBackward, versionOf } from './engine.ts';
 import { fmtShape, GraphError, ValueError } from './errors.ts';
+import * as base from './ops/base.ts';
 import * as ew from './ops/elementwise.ts';
 import * as ip from './ops/inplace.ts';
 import * as mm from './ops/matmul.ts';
 import * as mv from './ops/movement.ts';
 import * as rd from './ops/reduce.ts';
+import * as sm from './ops/softmax.ts';
 import { formatTensor } from './print.ts';
 import { normalizeDim, type Shape, sameShape } from './shape.ts';
 import { checkOptions, checkTensor } from './validate.ts';
@@ -432,7 +434,7 @@ export class Tensor {
   // ------------------------------------------------------------ reductions
 
   sum(dim?: Dims, keepdim = false): Tensor {
-    return rd.sum(this, dim, keepdim);
+    return base.sum(this, dim, keepdim);
   }
   mean(dim?: Dims, keepdim = false): Tensor {
     return rd.mean(this, dim, keepdim);
@@ -471,10 +473,10 @@ export class Tensor {
     return rd.logsumexp(this, dim, keepdim);
   }
   softmax(dim: number): Tensor {
-    return rd.softmax(this, dim);
+    return sm.softmax(this, dim);
   }
   logSoftmax(dim: number): Tensor {
-    return rd.logSoftmax(this, dim);
+    return sm.logSoftmax(this, dim);
   }
 
   // ------------------------------------------------------------ matmul
@@ -486,10 +488,10 @@ export class Tensor {
   // ------------------------------------------------------------ movement
 
   reshape(...shape: ShapeArgs): Tensor {
-    return mv.reshape(this, shapeArgs(shape));
+    return base.reshape(this, shapeArgs(shape));
   }
   view(...shape: ShapeArgs): Tensor {
-    return mv.reshape(this, shapeArgs(shape), 'view');
+    return base.reshape(this, shapeArgs(shape), 'view');
   }
   flatten(startDim = 0, endDim = -1): Tensor {
     return mv.flatten(this, startDim, endDim);
@@ -517,10 +519,10 @@ export class Tensor {
     return mv.squeeze(this, dim);
   }
   expand(...shape: ShapeArgs): Tensor {
-    return mv.expand(this, shapeArgs(shape));
+    return base.expand(this, shapeArgs(shape));
   }
   expandAs(other: Tensor): Tensor {
-    return mv.expand(this, other.shape);
+    return base.expand(this, other.shape);
   }
   narrow(dim: number, start: number, length: number): Tensor {
     return mv.narrow(this, dim, start, length);

@@ -1,5 +1,5 @@
 import { checkTensor, fmtShape, ShapeError, type Tensor, tensor, ValueError, zeros } from '../core/index.ts';
-import { batchNorm, checkValuesPerChannel } from './functional/normalization.ts';
+import { batchNorm } from './functional/normalization.ts';
 import { ones_, zeros_ } from './init.ts';
 import { Module } from './module.ts';
 import { pyBool, pyFloat } from './repr.ts';
@@ -102,7 +102,6 @@ export abstract class _BatchNorm extends Module {
       );
     }
     const useBatchStats = this.training || this.runningMean === null;
-    if (useBatchStats) checkValuesPerChannel(this.name, input);
     const counting = this.training && this.numBatchesTracked !== null;
     const seen = counting ? this.numBatchesTracked!.data[0]! + 1 : 0;
     const factor = this.momentum ?? (counting ? 1 / seen : 0);

@@ -1,5 +1,5 @@
 import { checkTensor, ones, type Tensor, ValueError, zeros } from '../core/index.ts';
-import { checkNormalizedShape, layerNorm } from './functional/normalization.ts';
+import { layerNorm } from './functional/normalization.ts';
 import { ones_, zeros_ } from './init.ts';
 import { Module } from './module.ts';
 import { pyBool, pyFloat } from './repr.ts';
@@ -59,7 +59,6 @@ export class LayerNorm extends Module {
 
   override forward(input: Tensor): Tensor {
     checkTensor(`${this.name}.forward`, 'input', input);
-    checkNormalizedShape(this.name, input, this.normalizedShape);
     return layerNorm(input, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.eps });
   }
 

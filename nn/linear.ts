@@ -3,8 +3,6 @@ import {
   checkOptions,
   checkTensor,
   describeValue,
-  fmtShape,
-  ShapeError,
   type Tensor,
   ValueError,
   zeros,
@@ -66,11 +64,6 @@ export class Linear extends Module {
 
   forward(input: Tensor): Tensor {
     checkTensor(`${this.name}.forward`, 'input', input);
-    if (input.ndim === 0 || input.shape[input.ndim - 1] !== this.inFeatures) {
-      throw new ShapeError(
-        `Linear: expected input with last dim ${this.inFeatures} (inFeatures), got input of shape ${fmtShape(input.shape)}`,
-      );
-    }
     return linear(input, this.weight, this.bias);
   }
 

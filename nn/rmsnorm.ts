@@ -1,5 +1,4 @@
 import { ones, type Tensor, ValueError } from '../core/index.ts';
-import { checkNormalizedShape } from './functional/normalization.ts';
 import { rmsNorm } from './functional/rms-norm.ts';
 import { ones_ } from './init.ts';
 import { Module } from './module.ts';
@@ -57,7 +56,6 @@ export class RMSNorm extends Module {
   }
 
   override forward(input: Tensor): Tensor {
-    checkNormalizedShape(this.name, input, this.normalizedShape);
     return rmsNorm(input, this.normalizedShape, { weight: this.weight, eps: this.eps });
   }
 

@@ -5,8 +5,8 @@
  * allocator (mmap on Linux), and the first write to each 4 KB page faults. In
  * the BatchNorm benchmark (bench W5, [1024, 512] arrays) the page faults cost
  * about as much as the arithmetic. So the engine hands back the gradient
- * buffers it knows are dead once a node's backward has used them (see `run`
- * in engine.ts: only buffers it allocated itself or that a backward marked
+ * buffers it knows are dead once a node's backward has used them (see
+ * core/grad-buffers.ts: only buffers it allocated itself or that a backward marked
  * fresh, that nothing else was given), and kernels take their outputs here.
  * The next forward and backward then write into memory that is already mapped.
  *

@@ -21,9 +21,10 @@ import { fmtShape, ShapeError, ValueError } from '../errors.ts';
 import { col2im, im2col, type Window2d, windowOut } from '../kernels/conv.ts';
 import type { Tensor } from '../tensor.ts';
 import { checkOptionalTensor, checkTensor } from '../validate.ts';
+import { reshape } from './base.ts';
 import { add } from './elementwise.ts';
 import { matmul } from './matmul.ts';
-import { reshape, squeeze, unsqueeze } from './movement.ts';
+import { squeeze, unsqueeze } from './movement.ts';
 import { pad } from './padding.ts';
 
 /** A size for each of two spatial dims, or one number for both. */

@@ -7,13 +7,14 @@
  * the `expand` op, whose backward sums the gradient back, so no primitive here
  * reduces a gradient to shape itself.
  */
-import { freshGrad, fromOp, savesOutput } from '../engine.ts';
+import { fromOp, savesOutput } from '../engine.ts';
 import { ValueError } from '../errors.ts';
+import { freshGrad } from '../grad-buffers.ts';
 import * as K from '../kernels/elementwise.ts';
 import { broadcastShapes, sameShape } from '../shape.ts';
 import { Tensor, type TensorLike } from '../tensor.ts';
 import { checkTensorLike, describe } from '../validate.ts';
-import { expand } from './movement.ts';
+import { expand } from './base.ts';
 
 /** Numbers become 0-d tensors; anything else that is not a tensor is an error naming op and arg. */
 export function lift(x: TensorLike, op = 'lift', arg = 'input'): Tensor {
@@ -72,22 +73,30 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 }
 
 /**
- * pow: out = a^b.  da = g * b * a^(b-1); db = g * out * ln(a) (a tensor exponent
- * needs a > 0 where its gradient is wanted).
+ * pow: out = a^b.  da = g * b * a^(b-1), and 0 where b = 0 (a^0 is the constant 1,
+ * even at a = 0 where b * a^(b-1) would be 0 * inf); db = g * out * ln(a), and 0
+ * where a = 0 and b >= 0 (the limit of a^b ln a as a -> 0+). Both masks are
+ * PyTorch's (`pow_backward_self`, `pow_backward_exponent`); a negative base gives
+ * NaN for db, as in PyTorch, since ln a is undefined there.
  */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   if (typeof b === 'number' && a instanceof Tensor) {
     if (b === 1) return mul(a, 1);
     return fromOp('pow', K.powScalar(a.data, b), a.shape, [a], (g) => [
-      b === 2 ? mul(g, mul(a, 2)) : mul(g, mul(pow(a, b - 1), b)),
+      b === 0 ? zerosOf(g) : b === 2 ? mul(g, mul(a, 2)) : mul(g, mul(pow(a, b - 1), b)),
     ]);
   }
   const [x, y] = broadcastAll('pow', a, b) as [Tensor, Tensor];
   const out: Tensor = fromOp('pow', K.pow(x.data, y.data), x.shape, [x, y], (g, needs) => [
-    needs[0] ? mul(g, mul(y, pow(x, sub(y, 1)))) : null,
-    needs[1] ? mul(g, mul(out, log(x))) : null,
+    needs[0] ? where(compare('eq', y, 0), 0, mul(g, mul(y, pow(x, sub(y, 1))))) : null,
+    needs[1] ? mul(g, where(mul(compare('eq', x, 0), compare('ge', y, 0)), 0, mul(out, log(x)))) : null,
   ]);
   return savesOutput(out);
+}
+
+/** A constant zero gradient shaped like g. */
+function zerosOf(g: Tensor): Tensor {
+  return new Tensor(new Float64Array(g.numel()), g.shape);
 }
 
 /** neg: out = -a.  da = -g. */

@@ -15,15 +15,17 @@
  * so `[B, m, k] @ [k, n]` and its gradients need neither an expanded copy of
  * the weight nor a separate reduction.
  */
-import { freshGrad, fromOp } from '../engine.ts';
+import { fromOp } from '../engine.ts';
 import { fmtShape, ShapeError } from '../errors.ts';
+import { freshGrad } from '../grad-buffers.ts';
 import { alloc, allocZeroed } from '../kernels/alloc.ts';
 import { gemmBatched, operand } from '../kernels/matmul.ts';
 import { broadcastShapes, numelOf, sameShape } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
-import { checkTensor } from '../validate.ts';
-import { expand, reshape, squeeze, unsqueeze } from './movement.ts';
-import { sum } from './reduce.ts';
+import { checkOptionalTensor, checkTensor } from '../validate.ts';
+import { expand, reshape, sum } from './base.ts';
+import { add } from './elementwise.ts';
+import { squeeze, transpose, unsqueeze } from './movement.ts';
 
 /**
  * mm: out[t] (+)= op(a[t]) @ op(b[t]) for t over the batch, where a and b are
@@ -112,6 +114,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  *     dx = g W,   dW = g^T x (summed over all leading dims),   db = sum of g over rows
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  checkTensor('linear', 'input', x);
+  checkTensor('linear', 'weight', weight);
+  checkOptionalTensor('linear', 'bias', bias);
   if (weight.ndim !== 2) {
     throw new ShapeError(`linear: weight must be 2-D [out, in], got shape ${fmtShape(weight.shape)}`);
   }
@@ -155,4 +160,10 @@ function addmm(bias: Tensor, x: Tensor, weight: Tensor): Tensor {
     needs[1] ? freshGrad(mm(g, weight, false, false, null)) : null,
     needs[2] ? freshGrad(mm(g, x, true, false, null)) : null,
   ]);
+}
+
+/** linear from primitives, the definition the fused `linear` is tested against: x @ W^T + b. */
+export function linearComposed(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  const y = matmul(x, transpose(weight, 0, 1));
+  return bias === null ? y : add(y, bias);
 }

@@ -1,9 +1,9 @@
 /**
- * Movement ops. Primitives: reshape, permute, expand, narrow (with its adjoint
- * `pad`), cat, indexSelect (with its adjoint indexAdd) and gather (with its
+ * Movement ops. Primitives: permute, narrow (with its adjoint `pad`), cat, indexSelect (with its adjoint indexAdd) and gather (with its
  * adjoint scatterAdd). Each adjoint pair is the other's backward, so movement is
  * differentiable to any order. Everything else (flatten, transpose, squeeze,
- * slice, split, stack, ...) is a composition.
+ * slice, split, stack, ...) is a composition. reshape and expand, which every
+ * op file needs, live in base.ts, the floor of the op layer.
  *
  * Tensors are always contiguous: a movement op copies. (Views can come later
  * without changing this API.)
@@ -11,18 +11,10 @@
 import { fromOp } from '../engine.ts';
 import { fmtShape, ShapeError, ValueError } from '../errors.ts';
 import * as K from '../kernels/movement.ts';
-import {
-  checkShapeArg,
-  normalizeDim,
-  normalizeDims,
-  numelOf,
-  type Shape,
-  sameShape,
-  stridesOf,
-} from '../shape.ts';
+import { normalizeDim, normalizeDims, numelOf, type Shape, sameShape, stridesOf } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 import { checkTensor, describe } from '../validate.ts';
-import { sum } from './reduce.ts';
+import { reshape } from './base.ts';
 
 /** cat and stack take an array of tensors, each checked by position. */
 function checkTensorList(op: string, tensors: unknown): void {
@@ -30,36 +22,6 @@ function checkTensorList(op: string, tensors: unknown): void {
     throw new ValueError(`${op}: tensors must be an array of Tensors, got ${describe(tensors)}`);
   }
   tensors.forEach((t, i) => checkTensor(op, `tensors[${i}]`, t));
-}
-
-/** reshape: same data, new shape; one dim may be -1 (inferred).  da = reshape(g, a.shape). */
-export function reshape(a: Tensor, shape: Shape, op = 'reshape'): Tensor {
-  const resolved = inferShape(op, a, shape);
-  if (sameShape(resolved, a.shape)) return a;
-  return fromOp('reshape', a.data, resolved, [a], (g) => [reshape(g, a.shape)]);
-}
-
-function inferShape(op: string, a: Tensor, shape: Shape): number[] {
-  const out = [...shape];
-  const free = out.indexOf(-1);
-  if (free !== out.lastIndexOf(-1))
-    throw new ValueError(`${op}: only one dimension can be inferred in ${fmtShape(shape)}`);
-  if (free >= 0) out[free] = 1;
-  checkShapeArg(op, out);
-  const known = numelOf(out);
-  if (free >= 0) {
-    if (known === 0 || a.numel() % known !== 0) {
-      throw new ShapeError(
-        `${op}: shape ${fmtShape(shape)} is invalid for input of size ${a.numel()} (shape ${fmtShape(a.shape)})`,
-      );
-    }
-    out[free] = a.numel() / known;
-  } else if (known !== a.numel()) {
-    throw new ShapeError(
-      `${op}: shape ${fmtShape(shape)} is invalid for input of size ${a.numel()} (shape ${fmtShape(a.shape)})`,
-    );
-  }
-  return out;
 }
 
 /** permute: out.shape[i] = a.shape[dims[i]].  da = permute(g, inverse(dims)). */
@@ -85,44 +47,6 @@ export function permute(a: Tensor, dims: Shape): Tensor {
     shape,
   );
   return fromOp('permute', data, shape, [a], (g) => [permute(g, inverse)]);
-}
-
-/**
- * expand: broadcast size-1 dims (and new leading dims) to `shape`; -1 keeps a dim.
- * da = g summed over the broadcast dims (sumTo).
- */
-export function expand(a: Tensor, shape: Shape): Tensor {
-  const lead = shape.length - a.ndim;
-  if (lead < 0) {
-    throw new ShapeError(
-      `expand: the number of sizes provided (${shape.length}) must be greater or equal to the number of dimensions ` +
-        `in the tensor (${a.ndim}); got ${fmtShape(shape)} for input of shape ${fmtShape(a.shape)}`,
-    );
-  }
-  const target = shape.map((s, i) => (s === -1 && i >= lead ? a.shape[i - lead]! : s));
-  checkShapeArg('expand', target);
-  const src = stridesOf(a.shape);
-  const strides = target.map((s, i) => {
-    if (i < lead) return 0;
-    const own = a.shape[i - lead]!;
-    if (own === s) return src[i - lead]!;
-    if (own === 1) return 0;
-    throw new ShapeError(
-      `expand: the expanded size of the tensor (${s}) must match the existing size (${own}) at non-singleton ` +
-        `dimension ${i}; target ${fmtShape(shape)}, input ${fmtShape(a.shape)}`,
-    );
-  });
-  if (sameShape(target, a.shape)) return a;
-  return fromOp('expand', K.stridedRead(a.data, 0, strides, target), target, [a], (g) => [sumTo(g, a.shape)]);
-}
-
-/** Sums g over the dims that broadcasting added or stretched, giving a tensor of `shape`. */
-export function sumTo(g: Tensor, shape: Shape): Tensor {
-  if (sameShape(g.shape, shape)) return g;
-  const lead = g.ndim - shape.length;
-  const dims: number[] = [];
-  for (let i = 0; i < g.ndim; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) dims.push(i);
-  return reshape(sum(g, dims, true), shape);
 }
 
 /** narrow: the slice [start, start + length) of `dim`.  da = pad(g) with zeros back to a's shape. */

@@ -10,23 +10,27 @@
  *
  * Why fused (measured, bench W5): the composed form allocates and walks a full
  * [N, C] array for every step; the kernels make two passes forward and two
- * backward. The math is the same as the composition in nn/functional (mean,
- * then the mean of squared deviations), so they agree to rounding.
+ * backward. `batchNormComposed` and `layerNormComposed` below are the one
+ * composed definition of the same math (mean, then the mean of squared
+ * deviations); BatchNorm in eval mode runs it, and tests/core/fused-vs-composed
+ * checks each fused op against it, outputs and gradients.
  *
  * When the backward itself must be differentiable (`createGraph`, i.e. grad mode
  * is on while the backward runs), the gradient above is built from ops instead,
  * so double backward works exactly as through the composed forward.
  */
-import { freshGrad, fromOp, isGradEnabled } from '../engine.ts';
-import { fmtShape, ShapeError } from '../errors.ts';
+import { fromOp, isGradEnabled } from '../engine.ts';
+import { fmtShape, ShapeError, ValueError } from '../errors.ts';
+import { freshGrad } from '../grad-buffers.ts';
 import { channelNormBackward, channelNormForward } from '../kernels/batchnorm.ts';
 import { rowNormBackward, rowNormForward } from '../kernels/layernorm.ts';
 import { numelOf, sameShape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
+import { reshape, sum } from './base.ts';
 import { add, mul, rsqrt, sub } from './elementwise.ts';
-import { reshape } from './movement.ts';
-import { mean, sum } from './reduce.ts';
+import { mean } from './reduce.ts';
 
+/** What `nativeBatchNorm` returns: the output and the batch statistics it normalized with. */
 export interface NativeBatchNorm {
   out: Tensor;
   /** The batch mean per channel (not part of the graph; for running statistics). */
@@ -45,14 +49,10 @@ export function nativeBatchNorm(
   bias: Tensor | null,
   eps: number,
 ): NativeBatchNorm {
-  if (x.ndim < 2) {
-    throw new ShapeError(`nativeBatchNorm: expected input [N, C, *], got shape ${fmtShape(x.shape)}`);
-  }
+  checkBatchNormInput('nativeBatchNorm', x, { weight, bias }, true);
   const n = x.shape[0]!;
   const c = x.shape[1]!;
   const s = numelOf(x.shape.slice(2));
-  checkParam('nativeBatchNorm', 'weight', weight, [c]);
-  checkParam('nativeBatchNorm', 'bias', bias, [c]);
   const st = channelNormForward(x.data, n, c, s, weight?.data ?? null, bias?.data ?? null, eps);
   const statDims = x.shape.map((_, i) => i).filter((i) => i !== 1);
   const perChannel = (t: Tensor) => reshape(t, [1, c, ...x.shape.slice(2).map(() => 1)]);
@@ -79,14 +79,8 @@ export function nativeLayerNorm(
   bias: Tensor | null,
   eps: number,
 ): Tensor {
+  checkLayerNormInput('nativeLayerNorm', x, normalizedShape, weight, bias);
   const lead = x.ndim - normalizedShape.length;
-  if (lead < 0 || !sameShape(x.shape.slice(lead), normalizedShape)) {
-    throw new ShapeError(
-      `nativeLayerNorm: expected input with trailing shape ${fmtShape(normalizedShape)}, got shape ${fmtShape(x.shape)}`,
-    );
-  }
-  checkParam('nativeLayerNorm', 'weight', weight, normalizedShape);
-  checkParam('nativeLayerNorm', 'bias', bias, normalizedShape);
   const d = numelOf(normalizedShape);
   const r = d === 0 ? 0 : x.numel() / d;
   const st = rowNormForward(x.data, r, d, weight?.data ?? null, bias?.data ?? null, eps);
@@ -104,9 +98,134 @@ export function nativeLayerNorm(
   });
 }
 
-function checkParam(op: string, arg: string, t: Tensor | null, shape: readonly number[]): void {
-  if (t !== null && !sameShape(t.shape, shape)) {
-    throw new ShapeError(`${op}: ${arg} should have shape ${fmtShape(shape)}, got ${fmtShape(t.shape)}`);
+/**
+ * BatchNorm's composed definition, from primitives: for x [N, C, *] and per channel c,
+ *
+ *     y = (x - μ_c) / sqrt(σ²_c + ε) · γ_c + β_c
+ *
+ * with μ and the biased σ² over N and * (training), or the given running
+ * statistics (eval: constants for autograd). The fused `nativeBatchNorm` computes
+ * the training form; eval mode runs this.
+ */
+export function batchNormComposed(
+  x: Tensor,
+  weight: Tensor | null,
+  bias: Tensor | null,
+  eps: number,
+  running: { mean: Tensor; var: Tensor } | null = null,
+): Tensor {
+  checkBatchNormInput('batchNorm', x, { weight, bias, ...runningArgs(running) }, running === null);
+  // [C] -> [1, C, 1, ...] so per-channel values broadcast over N and the spatial dims.
+  const perChannel = (t: Tensor) => reshape(t, [1, x.shape[1]!, ...x.shape.slice(2).map(() => 1)]);
+  const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
+  const [mu, v] = running === null ? moments(x, dims) : [perChannel(running.mean), perChannel(running.var)];
+  return affine(normalize(x, mu, v, eps), weight, bias, perChannel);
+}
+
+/**
+ * LayerNorm's composed definition, from primitives: over the trailing dims D of x
+ * that equal normalizedShape, per leading index,
+ *
+ *     y = (x - μ) / sqrt(σ² + ε) · γ + β,   μ, σ² (biased) over D;  γ, β of shape D
+ */
+export function layerNormComposed(
+  x: Tensor,
+  normalizedShape: readonly number[],
+  weight: Tensor | null,
+  bias: Tensor | null,
+  eps: number,
+): Tensor {
+  checkLayerNormInput('layerNorm', x, normalizedShape, weight, bias);
+  const dims = normalizedShape.map((_, i) => x.ndim - normalizedShape.length + i);
+  const [mu, v] = moments(x, dims);
+  return affine(normalize(x, mu, v, eps), weight, bias, (t) => t);
+}
+
+/** μ and the biased σ² = mean((x - μ)²) of x over dims, kept as size-1 dims so they broadcast back. */
+function moments(x: Tensor, dims: readonly number[]): [Tensor, Tensor] {
+  const mu = mean(x, dims, true);
+  const centered = sub(x, mu);
+  return [mu, mean(mul(centered, centered), dims, true)];
+}
+
+/** x̂ = (x - μ) / sqrt(σ² + ε). */
+function normalize(x: Tensor, mu: Tensor, v: Tensor, eps: number): Tensor {
+  return mul(sub(x, mu), rsqrt(add(v, eps)));
+}
+
+/** γ x̂ + β, each skipped when absent; `shape` lays γ and β out against x̂. */
+function affine(
+  xhat: Tensor,
+  weight: Tensor | null,
+  bias: Tensor | null,
+  shape: (t: Tensor) => Tensor,
+): Tensor {
+  const scaled = weight === null ? xhat : mul(xhat, shape(weight));
+  return bias === null ? scaled : add(scaled, shape(bias));
+}
+
+function runningArgs(running: { mean: Tensor; var: Tensor } | null): Record<string, Tensor | null> {
+  return running === null ? {} : { runningMean: running.mean, runningVar: running.var };
+}
+
+/**
+ * BatchNorm's input checks, written once for the fused op, the composition, the
+ * functional form and the modules: x is [N, C, *], every per-channel tensor is
+ * [C], and batch statistics need more than one value per channel (with one, x - μ
+ * is 0 and so is the variance; PyTorch refuses the same input in training).
+ */
+export function checkBatchNormInput(
+  op: string,
+  x: Tensor,
+  perChannel: Readonly<Record<string, Tensor | null>>,
+  batchStats: boolean,
+): void {
+  if (x.ndim < 2) {
+    throw new ShapeError(
+      `${op}: expected input with at least 2 dims [N, C, *], got input of shape ${fmtShape(x.shape)}`,
+    );
+  }
+  const c = x.shape[1]!;
+  for (const [arg, t] of Object.entries(perChannel)) {
+    if (t !== null && (t.ndim !== 1 || t.shape[0] !== c)) {
+      throw new ShapeError(
+        `${op}: ${arg} should have shape [${c}] (the channels of input ${fmtShape(x.shape)}), got ${fmtShape(t.shape)}`,
+      );
+    }
+  }
+  if (batchStats && x.numel() / c <= 1) {
+    throw new ValueError(
+      `${op}: Expected more than 1 value per channel when training, got input size ${fmtShape(x.shape)}`,
+    );
+  }
+}
+
+/** LayerNorm's input checks, written once: x ends in normalizedShape, and γ, β have that shape. */
+export function checkLayerNormInput(
+  op: string,
+  x: Tensor,
+  normalizedShape: readonly number[],
+  weight: Tensor | null,
+  bias: Tensor | null,
+): void {
+  if (normalizedShape.length === 0) {
+    throw new ValueError(`${op}: normalizedShape must name at least one dim, got []`);
+  }
+  const lead = x.ndim - normalizedShape.length;
+  if (lead < 0 || !sameShape(x.shape.slice(lead), normalizedShape)) {
+    throw new ShapeError(
+      `${op}: expected input with trailing shape ${fmtShape(normalizedShape)} (normalizedShape), got input of shape ${fmtShape(x.shape)}`,
+    );
+  }
+  for (const [arg, t] of [
+    ['weight', weight],
+    ['bias', bias],
+  ] as const) {
+    if (t !== null && !sameShape(t.shape, normalizedShape)) {
+      throw new ShapeError(
+        `${op}: ${arg} should have shape ${fmtShape(normalizedShape)} (normalizedShape), got ${fmtShape(t.shape)}`,
+      );
+    }
   }
 }
 
@@ -156,7 +275,9 @@ function composedBackward(
     rstd,
     sub(sub(dy, mean(dy, statDims, true)), mul(xhat, mean(mul(dy, xhat), statDims, true))),
   );
-  const dw = reshape(sum(mul(g, xhat), paramDims), paramShape);
-  const db = reshape(sum(g, paramDims), paramShape);
+  // No leading dims (a single LayerNorm row) means nothing to sum over; sum(t, []) would sum everything.
+  const over = (t: Tensor) => reshape(paramDims.length === 0 ? t : sum(t, paramDims), paramShape);
+  const dw = over(mul(g, xhat));
+  const db = over(g);
   return [dx, dw, db];
 }

@@ -19,11 +19,11 @@ import { fmtShape, ShapeError, ValueError } from '../errors.ts';
 import { maxPool2dIndices } from '../kernels/conv.ts';
 import { Tensor } from '../tensor.ts';
 import { checkTensor } from '../validate.ts';
+import { reshape, sum } from './base.ts';
 import { pair, type Size2, unfoldWindow, window2d } from './conv.ts';
 import { div } from './elementwise.ts';
 import { matmul } from './matmul.ts';
-import { gather, reshape, squeeze, unsqueeze } from './movement.ts';
-import { sum } from './reduce.ts';
+import { gather, squeeze, unsqueeze } from './movement.ts';
 
 /** Options of `maxPool2d`, as `torch.nn.functional.max_pool2d`. */
 export interface MaxPool2dOptions {

@@ -1,20 +1,19 @@
 /**
- * Reductions. Primitives: sum and amax (with amin as amax of -x). mean, var,
- * std, logsumexp and max/min with indices are compositions. softmax and
- * logSoftmax are fused ops in softmax.ts (re-exported here, where callers
- * have always found them).
- * Dims may be negative, a single dim or a list, or omitted for all dims.
+ * Reductions. Primitives: sum (in base.ts, the floor every op file imports) and
+ * amax (with amin as amax of -x). mean, var, std, logsumexp and max/min with
+ * indices are compositions; softmax and logSoftmax are fused ops in softmax.ts.
+ * Dims may be negative, a single dim or a list, or omitted for all dims; an
+ * empty list means all dims, as in PyTorch 1.13.
  */
-import { freshGrad, fromOp, noGrad, savesOutput } from '../engine.ts';
+import { fromOp, noGrad, savesOutput } from '../engine.ts';
 import { fmtShape, ValueError } from '../errors.ts';
 import * as K from '../kernels/reduce.ts';
-import { normalizeDim, normalizeDims, numelOf, type Shape } from '../shape.ts';
+import { normalizeDim, normalizeDims, numelOf } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 import { namedTuple } from '../tuple.ts';
+import { type Dims, expand, reduceBlocks, reducedShapes, reductionDims, reshape, sum } from './base.ts';
 import { add, compare, div, exp, log, mul, neg, sqrt, sub } from './elementwise.ts';
-import { expand, gather, reshape, squeeze } from './movement.ts';
-
-export type Dims = number | readonly number[] | undefined;
+import { gather, squeeze } from './movement.ts';
 
 /** What `max(dim)` and `min(dim)` return: `[values, indices]`, also as `.values` and `.indices`. */
 export type ValuesIndices = readonly [values: Tensor, indices: Tensor] & {
@@ -22,54 +21,9 @@ export type ValuesIndices = readonly [values: Tensor, indices: Tensor] & {
   readonly indices: Tensor;
 };
 
-/** The shape with reduced dims kept as 1, and the final shape. */
-function reducedShapes(shape: Shape, dims: readonly number[], keepdim: boolean): [number[], number[]] {
-  const kept = shape.map((s, i) => (dims.includes(i) ? 1 : s));
-  return [kept, keepdim ? kept : shape.filter((_, i) => !dims.includes(i))];
-}
-
-/**
- * Applies a one-axis kernel over a set of dims: adjacent dims merge into one
- * axis, separate blocks are reduced one after another from the last.
- */
-function reduceBlocks(
-  data: Float64Array,
-  shape: Shape,
-  dims: readonly number[],
-  kernel: (src: Float64Array, outer: number, r: number, inner: number) => Float64Array,
-): Float64Array {
-  let cur = data;
-  const s = [...shape];
-  let i = dims.length - 1;
-  while (i >= 0) {
-    let j = i;
-    while (j > 0 && dims[j - 1] === dims[j]! - 1) j--;
-    const lo = dims[j]!;
-    const hi = dims[i]!;
-    const outer = numelOf(s.slice(0, lo));
-    const r = numelOf(s.slice(lo, hi + 1));
-    const inner = numelOf(s.slice(hi + 1));
-    cur = kernel(cur, outer, r, inner);
-    for (let d = lo; d <= hi; d++) s[d] = 1;
-    i = j - 1;
-  }
-  return cur === data ? Float64Array.from(data) : cur;
-}
-
-/** sum over dims.  da = g expanded back over the reduced dims. */
-export function sum(a: Tensor, dim?: Dims, keepdim = false): Tensor {
-  const dims = normalizeDims('sum', dim, a.ndim);
-  const [kept, shape] = reducedShapes(a.shape, dims, keepdim);
-  const data = reduceBlocks(a.data, a.shape, dims, K.sumAxis);
-  return fromOp('sum', data, shape, [a], (g) => {
-    const spread = expand(reshape(g, kept), a.shape);
-    return [spread.data === g.data ? spread : freshGrad(spread)]; // a sum over no dims passes g through
-  });
-}
-
 /** mean = sum / N over the reduced dims (NaN for an empty reduction, as PyTorch). */
 export function mean(a: Tensor, dim?: Dims, keepdim = false): Tensor {
-  const dims = normalizeDims('mean', dim, a.ndim);
+  const dims = reductionDims('mean', dim, a.ndim);
   return div(sum(a, dims, keepdim), numelOf(dims.map((d) => a.shape[d]!)));
 }
 
@@ -85,7 +39,7 @@ export interface VarOptions {
  */
 export function variance(a: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
   const correction = opts.correction ?? 1;
-  const dims = normalizeDims('var', dim, a.ndim);
+  const dims = reductionDims('var', dim, a.ndim);
   const n = numelOf(dims.map((d) => a.shape[d]!));
   const centered = sub(a, mean(a, dims, true));
   return div(sum(mul(centered, centered), dims, opts.keepdim ?? false), Math.max(0, n - correction));
@@ -101,7 +55,7 @@ export function std(a: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
  * maximum, as PyTorch's amax.  da = g * [a == max] / count.
  */
 export function amax(a: Tensor, dim?: Dims, keepdim = false): Tensor {
-  const dims = normalizeDims('amax', dim, a.ndim);
+  const dims = reductionDims('amax', dim, a.ndim);
   if (a.numel() === 0)
     throw new ValueError(`amax: cannot reduce an empty tensor of shape ${fmtShape(a.shape)}`);
   const [kept, shape] = reducedShapes(a.shape, dims, keepdim);
@@ -161,5 +115,3 @@ export function logsumexp(a: Tensor, dim: Dims, keepdim = false): Tensor {
   const out = add(log(sum(exp(sub(a, m)), dims, true)), m);
   return keepdim ? out : squeeze(out, dims);
 }
-
-export { logSoftmax, softmax } from './softmax.ts';

@@ -11,15 +11,21 @@
  *
  * Under `createGraph` each backward is written with ops on the output instead
  * (y has this op as its grad_fn, so the second derivative flows back into x).
+ *
+ * `softmaxComposed`, `logSoftmaxComposed` and `softmaxCrossEntropyComposed` are
+ * the one composed definition of each, from primitives; the fused ops are tested
+ * against them (tests/core/fused-vs-composed.test.ts).
  */
-import { freshGrad, fromOp, isGradEnabled, savesOutput } from '../engine.ts';
+import { fromOp, isGradEnabled, savesOutput } from '../engine.ts';
 import { fmtShape, ShapeError, ValueError } from '../errors.ts';
+import { freshGrad } from '../grad-buffers.ts';
 import * as K from '../kernels/softmax.ts';
 import { normalizeDim, numelOf } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
-import { div, exp, mul, sub } from './elementwise.ts';
-import { reshape } from './movement.ts';
-import { sum } from './reduce.ts';
+import { reshape, sum } from './base.ts';
+import { div, exp, mul, neg, sub } from './elementwise.ts';
+import { gather } from './movement.ts';
+import { amax, logsumexp } from './reduce.ts';
 
 /** x viewed as [outer, r, inner] around dim d (a 0-d tensor is one line of length 1). */
 function around(x: Tensor, d: number): [number, number, number] {
@@ -61,6 +67,7 @@ export function logSoftmax(a: Tensor, dim: number): Tensor {
   return savesOutput(out);
 }
 
+/** Options of `softmaxCrossEntropy`, as `F.cross_entropy` without class weights or label smoothing. */
 export interface SoftmaxCrossEntropyOptions {
   reduction?: 'mean' | 'sum' | 'none';
   /** Rows whose target equals this add nothing to the loss nor to the mean's denominator (default -100). */
@@ -86,15 +93,7 @@ export function softmaxCrossEntropy(
   }
   const [n, c] = logits.shape as [number, number];
   const t = target.data;
-  let kept = 0;
-  for (let i = 0; i < n; i++) {
-    const v = t[i]!;
-    if (v === ignoreIndex) continue;
-    if (!Number.isInteger(v) || v < 0 || v >= c) {
-      throw new ValueError(`softmaxCrossEntropy: target ${v} at row ${i} is out of bounds for ${c} classes`);
-    }
-    kept++;
-  }
+  const kept = checkClassTargets('softmaxCrossEntropy', t, c, ignoreIndex);
   const { loss, lse } = K.crossEntropyForward(logits.data, t, n, c, ignoreIndex);
   let data = loss;
   if (reduction !== 'none') {
@@ -120,4 +119,75 @@ export function softmaxCrossEntropy(
       ),
     ];
   });
+}
+
+/**
+ * Class-index targets, checked once for every cross-entropy and NLL path:
+ * each is an integer in [0, classes) or equals ignoreIndex. Returns how many
+ * rows count (are not ignored).
+ */
+export function checkClassTargets(
+  op: string,
+  target: Float64Array,
+  classes: number,
+  ignoreIndex: number,
+): number {
+  let kept = 0;
+  for (let i = 0; i < target.length; i++) {
+    const y = target[i]!;
+    if (y === ignoreIndex) continue;
+    if (!Number.isInteger(y)) {
+      throw new ValueError(`${op}: target must hold integer class indices, got ${y} at index ${i}`);
+    }
+    if (y < 0 || y >= classes) {
+      throw new ValueError(
+        `${op}: target ${y} at index ${i} is out of bounds for ${classes} classes ` +
+          `(expected 0..${classes - 1}, or ignoreIndex ${ignoreIndex})`,
+      );
+    }
+    kept++;
+  }
+  return kept;
+}
+
+/** softmax from primitives: e = exp(x - m) with m = max along dim (a constant), then e / Σ e. */
+export function softmaxComposed(a: Tensor, dim: number): Tensor {
+  const e = exp(sub(a, amax(a, dim, true).detach()));
+  return div(e, sum(e, dim, true));
+}
+
+/** logSoftmax from primitives: x - logsumexp(x) along dim. */
+export function logSoftmaxComposed(a: Tensor, dim: number): Tensor {
+  return sub(a, logsumexp(a, dim, true));
+}
+
+/**
+ * Cross entropy from primitives, with lp = logSoftmaxComposed(logits, 1) and
+ * k_i = [t_i != ignoreIndex]: class indices [N] give l_i = -lp[i, t_i] k_i and a
+ * mean over the rows kept; class probabilities [N, C] give l_i = -Σ_c t_ic lp[i, c]
+ * and a mean over N.
+ */
+export function softmaxCrossEntropyComposed(
+  logits: Tensor,
+  target: Tensor,
+  opts: SoftmaxCrossEntropyOptions = {},
+): Tensor {
+  const reduction = opts.reduction ?? 'mean';
+  const lp = logSoftmaxComposed(logits, 1);
+  if (target.ndim === 2) {
+    const loss = neg(sum(mul(lp, target), 1));
+    return reduction === 'none' ? loss : reduction === 'sum' ? sum(loss) : div(sum(loss), loss.numel());
+  }
+  const ignoreIndex = opts.ignoreIndex ?? -100;
+  const kept = checkClassTargets('softmaxCrossEntropyComposed', target.data, logits.shape[1]!, ignoreIndex);
+  const keep = new Tensor(
+    Float64Array.from(target.data, (v) => (v === ignoreIndex ? 0 : 1)),
+    [target.numel()],
+  );
+  const index = new Tensor(
+    Float64Array.from(target.data, (v) => (v === ignoreIndex ? 0 : v)),
+    [target.numel(), 1],
+  );
+  const loss = mul(neg(reshape(gather(lp, 1, index), [target.numel()])), keep);
+  return reduction === 'none' ? loss : reduction === 'sum' ? sum(loss) : div(sum(loss), kept);
 }

@@ -3,18 +3,19 @@
  * Each takes `reduction: 'mean' | 'sum' | 'none'` ('mean' by default).
  */
 
-import { fromOp } from '../../core/engine.ts';
 import {
+  binaryCrossEntropy as binaryCrossEntropyOp,
+  broadcastShapes,
+  checkClassTargets,
   checkTensor,
   fmtShape,
-  isAnomalyEnabled,
   ShapeError,
-  sigmoid,
+  sameShape,
+  softmaxCrossEntropy,
+  softplus,
   Tensor,
   ValueError,
 } from '../../core/index.ts';
-import { softmaxCrossEntropy } from '../../core/ops/softmax.ts';
-import { broadcastShapes, sameShape } from '../../core/shape.ts';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -110,6 +111,17 @@ function indexTargetShape(input: Tensor): number[] {
   return input.ndim === 1 ? [] : [input.shape[0]!, ...input.shape.slice(2)];
 }
 
+/** Throws unless a class-index target has the shape this input needs (one index per sample). */
+function checkIndexTargetShape(who: string, input: Tensor, target: Tensor): void {
+  const want = indexTargetShape(input);
+  if (!sameShape(target.shape, want)) {
+    throw new ShapeError(
+      `${who}: expected target of shape ${fmtShape(want)} (one class index per sample) for input of shape ` +
+        `${fmtShape(input.shape)}, got target of shape ${fmtShape(target.shape)}`,
+    );
+  }
+}
+
 /**
  * Validates class-index targets and returns the per-row gather index (ignored
  * rows point at class 0) and the per-row weight w[y_i] (0 for ignored rows).
@@ -122,13 +134,8 @@ function classTargets(
   ignoreIndex: number,
 ): { index: Tensor; rowWeight: Tensor; keep: Tensor } {
   const C = input.ndim === 1 ? input.shape[0]! : input.shape[1]!;
-  const want = indexTargetShape(input);
-  if (!sameShape(target.shape, want)) {
-    throw new ShapeError(
-      `${who}: expected target of shape ${fmtShape(want)} (one class index per sample) for input of shape ` +
-        `${fmtShape(input.shape)}, got target of shape ${fmtShape(target.shape)}`,
-    );
-  }
+  checkIndexTargetShape(who, input, target);
+  checkClassTargets(who, target.data, C, ignoreIndex);
   const M = target.numel();
   const index = new Float64Array(M);
   const rowWeight = new Float64Array(M);
@@ -136,15 +143,6 @@ function classTargets(
   for (let i = 0; i < M; i++) {
     const y = target.data[i]!;
     if (y === ignoreIndex) continue;
-    if (!Number.isInteger(y)) {
-      throw new ValueError(`${who}: target must hold integer class indices, got ${y} at index ${i}`);
-    }
-    if (y < 0 || y >= C) {
-      throw new ValueError(
-        `${who}: target ${y} at index ${i} is out of bounds for ${C} classes ` +
-          `(expected 0..${C - 1}, or ignoreIndex ${ignoreIndex})`,
-      );
-    }
     index[i] = y;
     keep[i] = 1;
     rowWeight[i] = weight === null ? 1 : weight.data[y]!;
@@ -217,19 +215,13 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     throw new ValueError(`crossEntropy: labelSmoothing must be between 0.0 and 1.0, got ${e}`);
   }
   const probabilities = sameShape(target.shape, input.shape);
-  if (
-    input.ndim === 2 &&
-    !probabilities &&
-    e === 0 &&
-    (opts.weight ?? null) === null &&
-    !isAnomalyEnabled()
-  ) {
-    // The common case as one fused op (core/ops/softmax.ts): the same loss without the
-    // logSoftmax / gather / mean chain. Anomaly mode keeps the composition, so an error names its op.
+  if (input.ndim === 2 && !probabilities && e === 0 && (opts.weight ?? null) === null) {
+    // The common case as one fused op (core/ops/softmax.ts): the
+    // same loss without the logSoftmax / gather / mean chain, tested against that composition.
     const reduction = checkReduction('crossEntropy', opts.reduction ?? 'mean');
-    const ignoreIndex = opts.ignoreIndex ?? -100;
-    classTargets('crossEntropy', input, target, null, ignoreIndex); // the checks and messages of this module
-    return softmaxCrossEntropy(input, target, { reduction, ignoreIndex });
+    checkIndexTargetShape('crossEntropy', input, target);
+    checkClassTargets('crossEntropy', target.data, input.shape[1]!, opts.ignoreIndex ?? -100);
+    return softmaxCrossEntropy(input, target, { reduction, ignoreIndex: opts.ignoreIndex ?? -100 });
   }
   return classLoss(
     'crossEntropy',
@@ -255,29 +247,6 @@ export function nllLoss(input: Tensor, target: Tensor, opts: ClassLossOptions = 
 // ---------------------------------------------------------------- binary losses
 
 /**
- * Elementwise binary cross entropy with PyTorch's clamped logs (a fused op, since
- * composing log and clamp would give 0 * inf = NaN gradients at p in {0, 1}):
- *
- *     l = -(t max(log p, -100) + (1 - t) max(log(1 - p), -100))
- *     dl/dp = (p - t) / max(p (1 - p), 1e-12)    (1e-12 rounded to float32, as PyTorch's kernel)
- *     dl/dt = max(log(1 - p), -100) - max(log p, -100)
- */
-const BCE_EPSILON = Math.fround(1e-12);
-
-function bceElementwise(p: Tensor, t: Tensor): Tensor {
-  const data = new Float64Array(p.numel());
-  for (let i = 0; i < data.length; i++) {
-    const x = p.data[i]!;
-    const y = t.data[i]!;
-    data[i] = -(y * Math.max(Math.log(x), -100) + (1 - y) * Math.max(Math.log(1 - x), -100));
-  }
-  return fromOp('binaryCrossEntropy', data, p.shape, [p, t], (g, needs) => [
-    needs[0] ? g.mul(p.sub(t)).div(p.mul(p.neg().add(1)).clamp(BCE_EPSILON)) : null,
-    needs[1] ? g.mul(p.neg().add(1).log().clamp(-100).sub(p.log().clamp(-100))) : null,
-  ]);
-}
-
-/**
  * Binary cross entropy between probabilities and targets of the same shape, as
  * `F.binary_cross_entropy`: l_i = -w_i (t_i log p_i + (1 - t_i) log(1 - p_i)),
  * each log clamped at -100 so p in {0, 1} gives a finite loss (100).
@@ -292,22 +261,12 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCEOptio
       `binaryCrossEntropy: all elements of input should be between 0 and 1, got ${input.data[bad]} at index ${bad}`,
     );
   }
-  let loss = bceElementwise(input, target);
+  let loss = binaryCrossEntropyOp(input, target);
   if (opts.weight) {
     checkBroadcastsTo('binaryCrossEntropy', 'weight', opts.weight, input.shape);
     loss = loss.mul(opts.weight);
   }
   return reduce(loss, reduction);
-}
-
-/**
- * softplus(x) = log(1 + e^x), computed as max(x, 0) + log1p(e^-|x|) so it neither
- * overflows nor loses the small tail; d/dx = sigmoid(x). No threshold, unlike
- * `F.softplus`, so the losses below match PyTorch's to the last bits.
- */
-function softplus(x: Tensor): Tensor {
-  const data = x.data.map((v) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))));
-  return fromOp('softplus', data, x.shape, [x], (g) => [g.mul(sigmoid(x))]);
 }
 
 /**

@@ -7,48 +7,25 @@
  *
  * where μ and σ² are the mean and the **biased** variance (divisor N, not N - 1).
  * BatchNorm takes them per channel over the batch (every dim but dim 1), LayerNorm
- * per sample over the trailing `normalizedShape` dims. Both are composed from core
- * ops, so the gradient through μ and σ² (which depend on x) comes for free.
+ * per sample over the trailing `normalizedShape` dims.
  *
- * For speed, training-mode BatchNorm and LayerNorm run the same math as one fused
- * op (`nativeBatchNorm` / `nativeLayerNorm` in core/ops/norm.ts: two passes over
- * the data each way instead of a dozen ops, checked against this composition in
- * tests/core/kernels-norm.test.ts). Under anomaly detection the composition
- * below runs instead, so an error names the primitive op that went non-finite.
+ * Training-mode BatchNorm and LayerNorm run as one fused op each
+ * (`nativeBatchNorm` / `nativeLayerNorm`, core/ops/norm.ts: two passes over the
+ * data each way instead of a dozen ops); eval-mode BatchNorm runs the composed
+ * definition beside them (`batchNormComposed`), which the fused ops are tested
+ * against. Anomaly detection checks these same ops, it never swaps them.
  */
 import {
+  batchNormComposed,
+  checkBatchNormInput,
+  checkLayerNormInput,
   checkOptions,
   checkTensor,
-  fmtShape,
-  isAnomalyEnabled,
-  mean,
-  mul,
-  rsqrt,
-  ShapeError,
-  sub,
+  nativeBatchNorm,
+  nativeLayerNorm,
   type Tensor,
   ValueError,
 } from '../../core/index.ts';
-import { nativeBatchNorm, nativeLayerNorm } from '../../core/ops/norm.ts';
-
-export interface Moments {
-  /** Mean over the reduced dims, kept as size-1 dims. */
-  mean: Tensor;
-  /** Biased variance, mean((x - μ)²), over the same dims, kept as size-1 dims. */
-  var: Tensor;
-}
-
-/** μ and the biased σ² of x over `dims` (kept as size-1 dims so they broadcast back). */
-export function moments(x: Tensor, dims: readonly number[]): Moments {
-  const mu = mean(x, dims, true);
-  const centered = sub(x, mu);
-  return { mean: mu, var: mean(mul(centered, centered), dims, true) };
-}
-
-/** The shared normalize step x̂ = (x - μ) / sqrt(σ² + ε); μ and σ² broadcast against x. */
-export function normalize(x: Tensor, mu: Tensor, variance: Tensor, eps: number): Tensor {
-  return mul(sub(x, mu), rsqrt(variance.add(eps)));
-}
 
 export interface BatchNormOptions {
   /** γ, shape [C]; null or absent for no scale. */
@@ -87,73 +64,25 @@ export function batchNorm(
   checkTensor('batchNorm', 'input', input);
   checkOptions('batchNorm', opts, ['weight', 'bias', 'training', 'momentum', 'eps']);
   const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = opts;
-  if (input.ndim < 2) {
-    throw new ShapeError(
-      `batchNorm: expected input with at least 2 dims [N, C, *], got input of shape ${fmtShape(input.shape)}`,
-    );
-  }
-  const channels = input.shape[1]!;
-  for (const [arg, t] of [
-    ['runningMean', runningMean],
-    ['runningVar', runningVar],
-    ['weight', weight],
-    ['bias', bias],
-  ] as const) {
-    if (t !== null && (t.ndim !== 1 || t.shape[0] !== channels)) {
-      throw new ShapeError(
-        `batchNorm: ${arg} should have shape [${channels}] (the channels of input ${fmtShape(input.shape)}), got ${fmtShape(t.shape)}`,
-      );
-    }
-  }
+  checkBatchNormInput('batchNorm', input, { runningMean, runningVar, weight, bias }, training);
   if ((runningMean === null) !== (runningVar === null)) {
     throw new ValueError('batchNorm: runningMean and runningVar must both be given or both be null');
   }
-  // [C] -> [1, C, 1, ...] so per-channel values broadcast over N and the spatial dims.
-  const perChannel = (t: Tensor) => t.reshape([1, channels, ...input.shape.slice(2).map(() => 1)]);
-  const dims = input.shape.map((_, i) => i).filter((i) => i !== 1);
-
-  let out: Tensor;
-  let stats: Moments | null = null;
-  if (training) {
-    checkValuesPerChannel('batchNorm', input);
-    if (!isAnomalyEnabled()) {
-      const fused = nativeBatchNorm(input, weight, bias, eps);
-      if (runningMean !== null && runningVar !== null) {
-        updateRunningStats(
-          runningMean,
-          runningVar,
-          fused.mean,
-          fused.var,
-          input.numel() / channels,
-          momentum,
-        );
-      }
-      return fused.out;
-    }
-    stats = moments(input, dims);
-    out = normalize(input, stats.mean, stats.var, eps);
-  } else {
+  if (!training) {
     if (runningMean === null || runningVar === null) {
       throw new ValueError(
         'batchNorm: runningMean and runningVar are needed when training is false (there are no batch statistics to fall back on)',
       );
     }
-    out = normalize(input, perChannel(runningMean), perChannel(runningVar), eps);
+    return batchNormComposed(input, weight, bias, eps, { mean: runningMean, var: runningVar });
   }
-  if (weight !== null) out = mul(out, perChannel(weight));
-  if (bias !== null) out = out.add(perChannel(bias));
-  if (stats !== null && runningMean !== null && runningVar !== null) {
-    // Done last, so a forward that throws (an anomaly caught by detectAnomaly) leaves the buffers as they were.
-    updateRunningStats(
-      runningMean,
-      runningVar,
-      stats.mean.data,
-      stats.var.data,
-      input.numel() / channels,
-      momentum,
-    );
+  const fused = nativeBatchNorm(input, weight, bias, eps);
+  if (runningMean !== null && runningVar !== null) {
+    // After the op, so a forward that throws (an anomaly caught by detectAnomaly) leaves the buffers as they were.
+    const n = input.numel() / input.shape[1]!;
+    updateRunningStats(runningMean, runningVar, fused.mean, fused.var, n, momentum);
   }
-  return out;
+  return fused.out;
 }
 
 /**
@@ -171,18 +100,6 @@ function updateRunningStats(
   for (let c = 0; c < batchMean.length; c++) {
     runningMean.data[c] = (1 - momentum) * runningMean.data[c]! + momentum * batchMean[c]!;
     runningVar.data[c] = (1 - momentum) * runningVar.data[c]! + momentum * ((batchVar[c]! * n) / (n - 1));
-  }
-}
-
-/**
- * Batch statistics need at least two values per channel: with one, x - μ is 0
- * and the variance is 0 (PyTorch refuses the same input in training).
- */
-export function checkValuesPerChannel(who: string, input: Tensor): void {
-  if (input.numel() / (input.shape[1] ?? 1) <= 1) {
-    throw new ValueError(
-      `${who}: Expected more than 1 value per channel when training, got input size ${fmtShape(input.shape)}`,
-    );
   }
 }
 
@@ -214,34 +131,6 @@ export function layerNorm(
   checkOptions('layerNorm', opts, ['weight', 'bias', 'eps']);
   const { weight = null, bias = null, eps = 1e-5 } = opts;
   const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
-  if (shape.length === 0)
-    throw new ValueError('layerNorm: normalizedShape must name at least one dim, got []');
-  checkNormalizedShape('layerNorm', input, shape);
-  for (const [arg, t] of [
-    ['weight', weight],
-    ['bias', bias],
-  ] as const) {
-    if (t !== null && fmtShape(t.shape) !== fmtShape(shape)) {
-      throw new ShapeError(
-        `layerNorm: ${arg} should have shape ${fmtShape(shape)} (normalizedShape), got ${fmtShape(t.shape)}`,
-      );
-    }
-  }
-  if (!isAnomalyEnabled()) return nativeLayerNorm(input, shape, weight, bias, eps);
-  const dims = shape.map((_, i) => input.ndim - shape.length + i);
-  const stats = moments(input, dims);
-  let out = normalize(input, stats.mean, stats.var, eps);
-  if (weight !== null) out = mul(out, weight);
-  if (bias !== null) out = out.add(bias);
-  return out;
-}
-
-/** Throws unless the trailing dims of input equal normalizedShape. */
-export function checkNormalizedShape(who: string, input: Tensor, normalizedShape: readonly number[]): void {
-  const trailing = input.shape.slice(input.ndim - normalizedShape.length);
-  if (input.ndim < normalizedShape.length || fmtShape(trailing) !== fmtShape(normalizedShape)) {
-    throw new ShapeError(
-      `${who}: expected input with trailing shape ${fmtShape(normalizedShape)} (normalizedShape), got input of shape ${fmtShape(input.shape)}`,
-    );
-  }
+  checkLayerNormInput('layerNorm', input, shape, weight, bias);
+  return nativeLayerNorm(input, shape, weight, bias, eps);
 }

@@ -1,5 +1,13 @@
-import { fmtShape, mean, mul, rsqrt, ShapeError, type Tensor, ValueError } from '../../core/index.ts';
-import { checkNormalizedShape } from './normalization.ts';
+import {
+  checkLayerNormInput,
+  fmtShape,
+  mean,
+  mul,
+  rsqrt,
+  ShapeError,
+  type Tensor,
+  ValueError,
+} from '../../core/index.ts';
 
 /** torch.finfo(dtype).eps: the gap between 1 and the next representable number. */
 const FINFO_EPS: Record<Tensor['dtype'], number> = { float64: Number.EPSILON };
@@ -33,7 +41,7 @@ export function rmsNorm(
 ): Tensor {
   const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
   if (shape.length === 0) throw new ValueError('rmsNorm: normalizedShape must name at least one dim, got []');
-  checkNormalizedShape('rmsNorm', input, shape);
+  checkLayerNormInput('rmsNorm', input, shape, null, null);
   const weight = opts.weight ?? null;
   if (weight !== null && fmtShape(weight.shape) !== fmtShape(shape)) {
     throw new ShapeError(

@@ -25,6 +25,7 @@ const calls: Record<string, (xs: Tensor[], a: Args) => Tensor | [Tensor, Tensor]
   div: ([x, y]) => x!.div(y!),
   pow: ([x, y]) => x!.pow(y!),
   pow_scalar: ([x], a) => x!.pow(a.exponent),
+  pow_base: ([e], a) => ng.pow(a.base, e!),
   exp: ([x]) => x!.exp(),
   log: ([x]) => x!.log(),
   sqrt: ([x]) => x!.sqrt(),
@@ -39,6 +40,7 @@ const calls: Record<string, (xs: Tensor[], a: Args) => Tensor | [Tensor, Tensor]
   maximum: ([x, y]) => x!.maximum(y!),
   minimum: ([x, y]) => x!.minimum(y!),
   where: ([c, x, y]) => ng.where(c!, x!, y!),
+  where_sqrt: ([x]) => ng.where(x!.gt(0), x!.sqrt(), x!.mul(0)),
   sum: ([x], a) => x!.sum(dims(a), a.keepdim),
   mean: ([x], a) => x!.mean(dims(a), a.keepdim),
   var: ([x], a) => x!.var(dims(a), { correction: a.correction, keepdim: a.keepdim }),
@@ -51,6 +53,8 @@ const calls: Record<string, (xs: Tensor[], a: Args) => Tensor | [Tensor, Tensor]
     const r = x!.min(a.dim, a.keepdim);
     return [r.values, r.indices];
   },
+  amax: ([x], a) => x!.amax(dims(a), a.keepdim),
+  amin: ([x], a) => x!.amin(dims(a), a.keepdim),
   max_all: ([x]) => x!.max(),
   min_all: ([x]) => x!.min(),
   logsumexp: ([x], a) => x!.logsumexp(a.dim, a.keepdim),

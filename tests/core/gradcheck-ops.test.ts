@@ -51,6 +51,13 @@ const NOT_OPS = new Set([
   'defaultGenerator',
   'Tensor',
   'sign',
+  'emptyPool',
+  'pooledByteCount',
+  'checkBatchNormInput',
+  'checkLayerNormInput',
+  'checkClassTargets',
+  'broadcastShapes',
+  'sameShape',
   // version counters and the plain-JavaScript boundary's checks
   'bumpVersion',
   'versionOf',

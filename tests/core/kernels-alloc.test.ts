@@ -5,8 +5,10 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import * as core from '../../core/index.ts';
 import { grad, randn } from '../../core/index.ts';
 import { alloc, allocZeroed, emptyPool, pooledByteCount, release } from '../../core/kernels/alloc.ts';
+import * as normgrad from '../../index.ts';
 
 const BIG = 1 << 16; // the smallest pooled length
 
@@ -95,6 +97,13 @@ test('a gradient passed on as a view (reshape) is not recycled while it waits', 
   p.matmul(w).mul(3).tanh().sum().backward();
   const err = maxError(viaViews, (i) => p.grad!.data[i]!);
   assert.ok(err < 1e-12, `the gradient through reshape differs by ${err}`);
+});
+
+test('emptyPool and pooledByteCount are part of the public API (core and the package root)', () => {
+  assert.is(core.emptyPool, emptyPool);
+  assert.is(core.pooledByteCount, pooledByteCount);
+  assert.is(normgrad.emptyPool, emptyPool);
+  assert.is(normgrad.pooledByteCount, pooledByteCount);
 });
 
 test.run();

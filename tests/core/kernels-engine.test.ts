@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { freshGrad } from '../../core/engine.ts';
+import { freshGrad } from '../../core/grad-buffers.ts';
 import { grad, Node, randn, Tensor, tensor } from '../../core/index.ts';
 
 const leaf = (values: number[]) => tensor(values, { requiresGrad: true });

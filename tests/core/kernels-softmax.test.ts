@@ -152,11 +152,12 @@ test('softmaxCrossEntropy errors name the op and the offending shapes or target'
     () => softmaxCrossEntropy(T([2, 4]), tensor([1, 4])),
     (e: Error) =>
       e instanceof ValueError &&
-      e.message === 'softmaxCrossEntropy: target 4 at row 1 is out of bounds for 4 classes',
+      e.message ===
+        'softmaxCrossEntropy: target 4 at index 1 is out of bounds for 4 classes (expected 0..3, or ignoreIndex -100)',
   );
   assert.throws(
     () => softmaxCrossEntropy(T([2, 4]), tensor([0.5, 1])),
-    /target 0.5 at row 0 is out of bounds/,
+    /target must hold integer class indices, got 0.5 at index 0/,
   );
 });
 

@@ -2,17 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { arange, Generator, manualSeed, ShapeError, Tensor, tensor, ValueError } from '../../core/index.ts';
 import { collate, DataLoader, type Dataset, TensorDataset } from '../../data/index.ts';
-
-function throwsWith(fn: () => unknown, kind: typeof ValueError | typeof ShapeError, message: string): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, kind);
-    assert.is((e as Error).message, message);
-    return;
-  }
-  assert.unreachable(`expected ${kind.name}: ${message}`);
-}
+import { throwsWith } from '../helpers/throws.ts';
 
 /** x row i is [i, 100 + i, 200 + i] (so a row names its sample), y[i] = i. */
 function numbered(n: number): TensorDataset<[Tensor, Tensor]> {

@@ -6,6 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Tensor, ValueError } from '../../core/index.ts';
 import { mnist, mnistRows } from '../../data/index.ts';
+import { throwsWith } from '../helpers/throws.ts';
 
 /** The mnist package's own API, as an independent reader of the same digits. */
 interface MnistDigit {
@@ -14,17 +15,6 @@ interface MnistDigit {
   get(i: number): number[];
 }
 const pkg = createRequire(import.meta.url)('mnist') as MnistDigit[];
-
-function throwsWith(fn: () => unknown, message: string): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, ValueError);
-    assert.is((e as Error).message, message);
-    return;
-  }
-  assert.unreachable(`expected ValueError: ${message}`);
-}
 
 /** One key per image, its 784 float64 values as bytes. */
 function imageKeys(x: Tensor): string[] {
@@ -113,11 +103,12 @@ test('mnist: the split is fixed by the seed; another seed draws another one', ()
 test('mnist: too many images, negative or fractional counts throw', () => {
   throwsWith(
     () => mnist({ train: 9000, test: 2000 }),
+    ValueError,
     'mnist: train + test must be at most 10000, the number of digits in the mnist package ' +
       '(got train 9000 + test 2000 = 11000)',
   );
-  throwsWith(() => mnist({ train: -1 }), 'mnist: train must be a non-negative integer (got -1)');
-  throwsWith(() => mnist({ test: 2.5 }), 'mnist: test must be a non-negative integer (got 2.5)');
+  throwsWith(() => mnist({ train: -1 }), ValueError, 'mnist: train must be a non-negative integer (got -1)');
+  throwsWith(() => mnist({ test: 2.5 }), ValueError, 'mnist: test must be a non-negative integer (got 2.5)');
 });
 
 test('mnistRows: each image as 28 time steps of 28 pixels, the same split as mnist', () => {

@@ -12,6 +12,7 @@ import {
   StandardScaler,
   type StandardScalerJSON,
 } from '../../data/index.ts';
+import { throwsWith } from '../helpers/throws.ts';
 
 const gen = new Generator(11);
 /** n samples of features with very different ranges and offsets: column j is offset_j + scale_j * N(0, 1). */
@@ -30,16 +31,6 @@ function close(a: number, b: number, what: string, tol = 1e-12): void {
 function closeAll(a: ArrayLike<number>, b: ArrayLike<number>, what: string, tol = 1e-12): void {
   assert.is(a.length, b.length, `${what}: length`);
   for (let i = 0; i < a.length; i++) close(a[i]!, b[i]!, `${what}[${i}]`, tol);
-}
-function throwsWith(fn: () => unknown, kind: typeof ValueError | typeof ShapeError, message: string): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, kind);
-    assert.is((e as Error).message, message);
-    return;
-  }
-  assert.unreachable(`expected ${kind.name}: ${message}`);
 }
 
 // ------------------------------------------------------------------ MinMaxScaler

@@ -2,17 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Tensor, ValueError } from '../../core/index.ts';
 import { addingProblem, badlyScaledRegression, gaussianBlobs, spirals, twoMoons } from '../../data/index.ts';
-
-function throwsWith(fn: () => unknown, message: string): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, ValueError);
-    assert.is((e as Error).message, message);
-    return;
-  }
-  assert.unreachable(`expected ValueError: ${message}`);
-}
+import { throwsWith } from '../helpers/throws.ts';
 
 const col = (x: Tensor, j: number) =>
   Array.from({ length: x.shape[0]! }, (_, i) => x.data[i * x.shape[1]! + j]!);
@@ -85,22 +75,27 @@ test('badlyScaledRegression: deterministic under a seed, different across seeds;
   assert.not.ok(same(badlyScaledRegression({ seed: 1 }), badlyScaledRegression({ seed: 2 })));
   throwsWith(
     () => badlyScaledRegression({ scales: [1, -5] }),
+    ValueError,
     'badlyScaledRegression: scales must be a non-empty list of positive numbers (got [1, -5])',
   );
   throwsWith(
     () => badlyScaledRegression({ n: 0 }),
+    ValueError,
     'badlyScaledRegression: n must be an integer >= 1 (got 0)',
   );
   throwsWith(
     () => badlyScaledRegression({ n: 3, outliers: 4 }),
+    ValueError,
     'badlyScaledRegression: outliers (4) cannot exceed n (3)',
   );
   throwsWith(
     () => badlyScaledRegression({ outlierScale: 1 }),
+    ValueError,
     'badlyScaledRegression: outlierScale must be a finite number >= 2 (got 1)',
   );
   throwsWith(
     () => badlyScaledRegression({ noise: -1 }),
+    ValueError,
     'badlyScaledRegression: noise must be a finite number >= 0 (got -1)',
   );
 });
@@ -135,7 +130,7 @@ test('twoMoons: noise moves points off the curves by about its std; deterministi
   assert.ok(radialSd > 0.07 && radialSd < 0.13, `radial spread ${radialSd}`);
   assert.ok(same(twoMoons({ seed: 4 }), twoMoons({ seed: 4 })));
   assert.not.ok(same(twoMoons({ seed: 4 }), twoMoons({ seed: 5 })));
-  throwsWith(() => twoMoons({ n: 1 }), 'twoMoons: n must be an integer >= 2 (got 1)');
+  throwsWith(() => twoMoons({ n: 1 }), ValueError, 'twoMoons: n must be an integer >= 2 (got 1)');
 });
 
 test('spirals: n split evenly among the classes; without noise, angle = 4c + 4r on each arm', () => {
@@ -156,8 +151,8 @@ test('spirals: n split evenly among the classes; without noise, angle = 4c + 4r 
   }
   assert.ok(same(spirals({ seed: 1 }), spirals({ seed: 1 })));
   assert.not.ok(same(spirals({ seed: 1 }), spirals({ seed: 2 })));
-  throwsWith(() => spirals({ classes: 1 }), 'spirals: classes must be an integer >= 2 (got 1)');
-  throwsWith(() => spirals({ n: 2, classes: 3 }), 'spirals: n must be an integer >= 3 (got 2)');
+  throwsWith(() => spirals({ classes: 1 }), ValueError, 'spirals: classes must be an integer >= 2 (got 1)');
+  throwsWith(() => spirals({ n: 2, classes: 3 }), ValueError, 'spirals: n must be an integer >= 3 (got 2)');
 });
 
 test('gaussianBlobs: centers in the box, each class around its center with the stated std', () => {
@@ -205,15 +200,22 @@ test('gaussianBlobs: given centers are used as they are; bad options throw', () 
   }
   throwsWith(
     () => gaussianBlobs({ centers: [[1, 2], [3]] }),
+    ValueError,
     'gaussianBlobs: centers must be a non-empty list of equally long lists of finite numbers (got [[1,2],[3]])',
   );
   throwsWith(
     () => gaussianBlobs({ centerBox: [1, 1] }),
+    ValueError,
     'gaussianBlobs: centerBox must be finite with min < max (got [1, 1])',
   );
-  throwsWith(() => gaussianBlobs({ n: 2, centers: 3 }), 'gaussianBlobs: n must be an integer >= 3 (got 2)');
+  throwsWith(
+    () => gaussianBlobs({ n: 2, centers: 3 }),
+    ValueError,
+    'gaussianBlobs: n must be an integer >= 3 (got 2)',
+  );
   throwsWith(
     () => gaussianBlobs({ std: Number.NaN }),
+    ValueError,
     'gaussianBlobs: std must be a finite number >= 0 (got NaN)',
   );
 });
@@ -253,8 +255,12 @@ test('addingProblem: deterministic under a seed, the shortest length is 2, bad o
   const { x } = addingProblem({ n: 3, length: 2 });
   for (let i = 0; i < 3; i++) assert.equal([x.data[4 * i + 1], x.data[4 * i + 3]], [1, 1]);
   assert.equal(addingProblem().x.shape, [1000, 50, 2]);
-  throwsWith(() => addingProblem({ length: 1 }), 'addingProblem: length must be an integer >= 2 (got 1)');
-  throwsWith(() => addingProblem({ n: 0 }), 'addingProblem: n must be an integer >= 1 (got 0)');
+  throwsWith(
+    () => addingProblem({ length: 1 }),
+    ValueError,
+    'addingProblem: length must be an integer >= 2 (got 1)',
+  );
+  throwsWith(() => addingProblem({ n: 0 }), ValueError, 'addingProblem: n must be an integer >= 1 (got 0)');
 });
 
 test.run();

@@ -9,7 +9,7 @@
  */
 import { stack, type Tensor } from '../../core/index.ts';
 import { BatchNorm1d, BatchNorm2d } from '../../nn/batchnorm.ts';
-import { batchNorm, layerNorm, moments, normalize } from '../../nn/functional/normalization.ts';
+import { batchNorm, layerNorm } from '../../nn/functional/normalization.ts';
 import {
   gruCell,
   layerNormGruCell,
@@ -224,24 +224,6 @@ export const nnNormRnnCases: GradcheckCase[] = [
     fn: (x, g, b) => layerNorm(x!, 4, { weight: g!, bias: b! }),
     gradgrad: true,
   },
-  {
-    name: 'moments over dims [0, 2] (mean and biased var)',
-    covers: 'moments',
-    inputs: () => [u([3, 2, 4])],
-    fn: (x) => {
-      const m = moments(x!, [0, 2]);
-      return [m.mean, m.var];
-    },
-    gradgrad: true,
-  },
-  {
-    name: 'normalize with given mean and var',
-    covers: 'normalize',
-    inputs: () => [u([3, 4]), u([1, 4]), pos([1, 4])],
-    fn: (x, m, v) => normalize(x!, m!, v!, 1e-5),
-    gradgrad: true,
-  },
-
   // ------------------------------------------------------------ cells, over 3 steps
   ...bothModes('RNNCell tanh', 'RNNCell', () => new RNNCell(2, 3), cellData, unrollCell),
   ...bothModes(

@@ -69,12 +69,12 @@ test('Linear and F.linear name the shapes that do not fit', () => {
     [
       () => layer.forward(zeros([4, 6])),
       ShapeError,
-      'Linear: expected input with last dim 5 (inFeatures), got input of shape [4, 6]',
+      'linear: input of shape [4, 6] must have 5 features in its last dim to match weight of shape [3, 5]',
     ],
     [
       () => layer.forward(tensor(1)),
       ShapeError,
-      'Linear: expected input with last dim 5 (inFeatures), got input of shape []',
+      'linear: input of shape [] must have 5 features in its last dim to match weight of shape [3, 5]',
     ],
     [() => new nn.Linear(2.5, 3), ValueError, 'Linear: inFeatures must be a non-negative integer, got 2.5'],
     [() => new nn.Linear(2, -1), ValueError, 'Linear: outFeatures must be a non-negative integer, got -1'],

@@ -3,13 +3,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randn, ShapeError, type Tensor, tensor, ValueError, zeros } from '../../core/index.ts';
 import * as nn from '../../nn/index.ts';
+import { throwsWith } from '../helpers/throws.ts';
 
 const F = nn.functional;
 const close = (a: number, b: number, tol = 1e-12) => Math.abs(a - b) <= tol * (1 + Math.abs(b));
-
-function throwsWith(fn: () => unknown, kind: new (m: string) => Error, message: string): void {
-  assert.throws(fn, (e: unknown) => e instanceof kind && (e as Error).message === message, message);
-}
 
 test('crossEntropy checks its labels and names the loss and the values', () => {
   const logits = zeros([5, 4]);

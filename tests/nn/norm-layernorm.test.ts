@@ -1,10 +1,17 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ShapeError, tensor, ValueError } from '../../core/index.ts';
-import { layerNorm, moments } from '../../nn/functional/normalization.ts';
+import { ShapeError, type Tensor, tensor, ValueError } from '../../core/index.ts';
+import { layerNorm } from '../../nn/functional/normalization.ts';
 import { LayerNorm } from '../../nn/layernorm.ts';
 import { assertClose, type FixtureTensor, loadFixture, toTensor } from '../helpers/fixtures.ts';
+import { throwsWith } from '../helpers/throws.ts';
 import { randomInput } from './norm-helpers.ts';
+
+/** Mean and biased variance over dims, kept as size-1 dims: the statistics the assertions check. */
+const moments = (x: Tensor, dims: readonly number[]) => ({
+  mean: x.mean(dims, true),
+  var: x.var(dims, { correction: 0, keepdim: true }),
+});
 
 interface LnCase {
   name: string;
@@ -113,19 +120,16 @@ test('defaults, reset and toString as PyTorch', () => {
   );
 });
 
-const throwsWith = (fn: () => unknown, kind: typeof ShapeError | typeof ValueError, message: string) =>
-  assert.throws(fn, (e: unknown) => e instanceof kind && (e as Error).message === message);
-
 test('errors name the module or op, the argument and both shapes', () => {
   throwsWith(
     () => new LayerNorm([4, 5]).forward(randomInput([3, 5, 4], 26)),
     ShapeError,
-    'LayerNorm: expected input with trailing shape [4, 5] (normalizedShape), got input of shape [3, 5, 4]',
+    'layerNorm: expected input with trailing shape [4, 5] (normalizedShape), got input of shape [3, 5, 4]',
   );
   throwsWith(
     () => new LayerNorm([2, 3]).forward(tensor([1, 2, 3])),
     ShapeError,
-    'LayerNorm: expected input with trailing shape [2, 3] (normalizedShape), got input of shape [3]',
+    'layerNorm: expected input with trailing shape [2, 3] (normalizedShape), got input of shape [3]',
   );
   throwsWith(
     () => new LayerNorm([]),

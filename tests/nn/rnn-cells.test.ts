@@ -11,6 +11,7 @@ import {
   RNNCell,
 } from '../../nn/rnn-cells.ts';
 import { assertClose, type FixtureTensor, loadFixture, toTensor } from '../helpers/fixtures.ts';
+import { throwsWith } from '../helpers/throws.ts';
 import { randomInput } from './norm-helpers.ts';
 
 /** A cell unrolled over xs in PyTorch's fixtures: nn.json (params as fields) or norm_rnn.json (params by name). */
@@ -244,9 +245,6 @@ test('toString prints the configuration as PyTorch does', () => {
     'LayerNormRNNCell(\n  3, 4, nonlinearity=relu\n  (ln): LayerNorm((4,), eps=0.001, elementwise_affine=True, bias=False)\n)',
   );
 });
-
-const throwsWith = (fn: () => unknown, kind: typeof ShapeError | typeof ValueError, message: string) =>
-  assert.throws(fn, (e: unknown) => e instanceof kind && (e as Error).message === message);
 
 test('errors name the cell, the argument and the shapes', () => {
   throwsWith(

@@ -4,6 +4,7 @@ import { ShapeError, stack, type Tensor, ValueError, zeros } from '../../core/in
 import { type _RNNBase, GRU, LSTM, RNN } from '../../nn/rnn.ts';
 import { GRUCell, LayerNormLSTMCell } from '../../nn/rnn-cells.ts';
 import { assertClose, type FixtureTensor, loadFixture, toTensor } from '../helpers/fixtures.ts';
+import { throwsWith } from '../helpers/throws.ts';
 import { randomInput } from './norm-helpers.ts';
 
 interface SeqCase {
@@ -169,9 +170,6 @@ test('toString prints the configuration as PyTorch does', () => {
     'RNN(\n  3, 4\n  (ln_l0): LayerNorm((4,), eps=1e-05, elementwise_affine=True, bias=False)\n)',
   );
 });
-
-const throwsWith = (fn: () => unknown, kind: typeof ShapeError | typeof ValueError, message: string) =>
-  assert.throws(fn, (e: unknown) => e instanceof kind && (e as Error).message === message);
 
 test('errors name the module, the argument and the shapes', () => {
   throwsWith(

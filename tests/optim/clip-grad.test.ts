@@ -6,22 +6,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Tensor, tensor, ValueError } from '../../core/index.ts';
 import { clipGradNorm_, clipGradValue_ } from '../../optim/index.ts';
+import { throwsWith } from '../helpers/throws.ts';
 
 function withGrad(grad: number[]): Tensor {
   const p = new Tensor(new Float64Array(grad.length), [grad.length], true);
   p.grad = tensor(grad);
   return p;
-}
-
-function throwsWith(fn: () => unknown, message: string): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, ValueError);
-    assert.is((e as Error).message, message);
-    return;
-  }
-  assert.unreachable(`expected a ValueError: ${message}`);
 }
 
 test('clipGradNorm_ takes one tensor or any iterable, and "inf" as Infinity', () => {
@@ -49,7 +39,7 @@ test('a non-finite total norm throws with errorIfNonfinite, else scales as PyTor
   const message =
     'clipGradNorm_: the total norm of order 2 of the gradients is non-finite (Infinity), so it cannot be clipped; set errorIfNonfinite: false to scale the gradients by it anyway';
   const a = withGrad([1, Number.POSITIVE_INFINITY]);
-  throwsWith(() => clipGradNorm_([a], 1, 2, { errorIfNonfinite: true }), message);
+  throwsWith(() => clipGradNorm_([a], 1, 2, { errorIfNonfinite: true }), ValueError, message);
   assert.equal(Array.from(a.grad!.data), [1, Number.POSITIVE_INFINITY], 'unchanged when it throws');
   // coef = 1 / (inf + 1e-6) = 0: finite entries become 0, infinite ones inf * 0 = NaN
   assert.is(clipGradNorm_([a], 1), Number.POSITIVE_INFINITY);
@@ -75,19 +65,22 @@ test('invalid clipping arguments throw ValueError naming the argument and value'
   const a = withGrad([1]);
   throwsWith(
     () => clipGradNorm_(a, 1, 0),
+    ValueError,
     'clipGradNorm_: normType must be a positive number or Infinity (got 0)',
   );
   throwsWith(
     () => clipGradNorm_(a, 1, -2),
+    ValueError,
     'clipGradNorm_: normType must be a positive number or Infinity (got -2)',
   );
   throwsWith(
     () => clipGradNorm_(a, 1, 'fro' as 'inf'),
+    ValueError,
     'clipGradNorm_: normType must be a positive number or Infinity (got fro)',
   );
-  throwsWith(() => clipGradNorm_(a, -1), 'clipGradNorm_: maxNorm must be >= 0 (got -1)');
-  throwsWith(() => clipGradNorm_(a, Number.NaN), 'clipGradNorm_: maxNorm must be >= 0 (got NaN)');
-  throwsWith(() => clipGradValue_(a, -0.5), 'clipGradValue_: clipValue must be >= 0 (got -0.5)');
+  throwsWith(() => clipGradNorm_(a, -1), ValueError, 'clipGradNorm_: maxNorm must be >= 0 (got -1)');
+  throwsWith(() => clipGradNorm_(a, Number.NaN), ValueError, 'clipGradNorm_: maxNorm must be >= 0 (got NaN)');
+  throwsWith(() => clipGradValue_(a, -0.5), ValueError, 'clipGradValue_: clipValue must be >= 0 (got -0.5)');
 });
 
 test.run();

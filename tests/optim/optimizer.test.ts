@@ -18,22 +18,12 @@ import {
 import * as ng from '../../index.ts';
 import { Adam, AdamW, type Optimizer, type OptimizerStateDict, RMSprop, SGD } from '../../optim/index.ts';
 import type { BaseOptions, StateRecord } from '../../optim/optimizer.ts';
+import { throwsWith } from '../helpers/throws.ts';
 
 type AnyOpt = Optimizer<BaseOptions, StateRecord>;
 
 function leaf(values: number[], shape = [values.length]): Tensor {
   return tensor(values, { shape, requiresGrad: true });
-}
-
-function throwsWith(fn: () => unknown, kind: new (...args: never[]) => Error, message: string): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, kind, `expected a ${kind.name}, got ${e}`);
-    assert.is((e as Error).message, message);
-    return;
-  }
-  assert.unreachable(`expected a ${kind.name}: ${message}`);
 }
 
 test('the package root exports optim', () => {

@@ -15,23 +15,13 @@ import {
   SGD,
   StepLR,
 } from '../../optim/index.ts';
+import { throwsWith } from '../helpers/throws.ts';
 
 function sgd(lrs = [0.1, 0.05]): SGD {
   return new SGD(
     lrs.map((lr) => ({ params: [new Tensor(new Float64Array(1), [1], true)], lr })),
     { lr: 1 },
   );
-}
-
-function throwsWith(fn: () => unknown, kind: new (...args: never[]) => Error, message: string): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, kind, `expected a ${kind.name}, got ${e}`);
-    assert.is((e as Error).message, message);
-    return;
-  }
-  assert.unreachable(`expected a ${kind.name}: ${message}`);
 }
 
 test('a scheduler records initialLr in each group once, and steps to epoch 0 on construction', () => {
