@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { ValueError } from '../core/index.ts';
 import { parseArgs, USAGE } from './lib/args.ts';
 import { CLAIMS } from './lib/claims.ts';
+import { loadCommitted } from './lib/committed.ts';
 import { describeRun, isMain, type RunOptions, type RunResult, runExperiment } from './lib/experiment.ts';
 import { reportHtml } from './lib/report.ts';
 import { formatTable, keyNumbers } from './lib/table.ts';
@@ -36,7 +37,10 @@ export async function runAll(
   }
   const wallTimeSeconds = (performance.now() - start) / 1000;
   const report = resolve(opts.out, 'report.html');
-  writeFileSync(report, reportHtml(runs, { mode: opts.mode, seed: opts.seed, wallTimeSeconds }));
+  writeFileSync(
+    report,
+    reportHtml(runs, { mode: opts.mode, seed: opts.seed, wallTimeSeconds }, loadCommitted()),
+  );
   return { runs, report };
 }
 

@@ -180,6 +180,8 @@ export interface TrainOptions {
   stopAtAccuracy?: number;
   /** Called after every step with the step number (1-based) and the mini-batch loss. */
   onStep?(step: number, loss: number): void;
+  /** Called before every step with the number of steps taken so far (e.g. to set modules' modes). */
+  beforeStep?(step: number): void;
 }
 
 export interface TrainRun {
@@ -230,6 +232,7 @@ export function train(o: TrainOptions): TrainRun {
   let ms = 0;
   while (step < o.steps && !run.diverged && !reached) {
     for (const [xb, yb] of loader) {
+      o.beforeStep?.(step);
       const t0 = performance.now();
       opt.zeroGrad();
       const loss = F.crossEntropy(o.model.forward(xb) as Tensor, yb);
