@@ -15,7 +15,7 @@ import {
   title,
   WIDTH,
 } from './base.ts';
-import type { LineChartOptions } from './line.ts';
+import { LINE_LEGEND, type LineChartOptions } from './line.ts';
 
 export interface BandSeries {
   arm: string;
@@ -83,13 +83,14 @@ export function bandChart(o: BandChartOptions): TopLevelSpec {
             values.flatMap((v) => [v.lo, v.hi]),
           ),
           y2: { field: 'hi' },
-          color,
+          // The legend comes from the lines: the pale band colours are hard to match.
+          color: { ...color, legend: null },
         },
       },
       {
         data: { values },
         mark: { type: 'line', strokeWidth: 2 },
-        encoding: { x, y: { field: 'mean', type: 'quantitative' }, color },
+        encoding: { x, y: { field: 'mean', type: 'quantitative' }, color: { ...color, legend: LINE_LEGEND } },
       },
       ...ruleLayers(o.rules),
     ],
