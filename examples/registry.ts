@@ -12,6 +12,7 @@ import { inputNormalization } from './input-normalization.ts';
 import { layernormRnn } from './layernorm-rnn.ts';
 import type { Experiment } from './lib/experiment.ts';
 import { normSpeed } from './norm-speed.ts';
+import { rnnLongSequences } from './rnn-long-sequences.ts';
 import { saturatingActivations } from './saturating-activations.ts';
 
 // biome-ignore format: one experiment per line, so additions never touch each other's lines
@@ -25,5 +26,6 @@ export const experiments: Experiment[] = [
   bnRegularization,
   batchSize,
   layernormRnn,
+  rnnLongSequences,
   normSpeed,
 ];

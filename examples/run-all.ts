@@ -10,7 +10,7 @@ import { parseArgs, USAGE } from './lib/args.ts';
 import { CLAIMS } from './lib/claims.ts';
 import { loadCommitted } from './lib/committed.ts';
 import { describeRun, isMain, type RunOptions, type RunResult, runExperiment } from './lib/experiment.ts';
-import { reportHtml } from './lib/report.ts';
+import { reportHtml, verdictLabel } from './lib/report.ts';
 import { formatTable, keyNumbers } from './lib/table.ts';
 import { experiments } from './registry.ts';
 
@@ -53,7 +53,7 @@ export function claimsTable(runs: readonly RunResult[]): string {
     );
     if (hits.length === 0) rows.push([c.id, 'not tested', '(no experiment in this run)', '-', '-']);
     for (const { v, r } of hits) {
-      rows.push([c.id, v.verdict, keyNumbers(v, 3), r.results.experiment, `${r.results.wallTimeSeconds} s`]);
+      rows.push([verdictLabel(v, hits.map((h) => h.v)), v.verdict, keyNumbers(v, 3), r.results.experiment, `${r.results.wallTimeSeconds} s`]);
     }
   }
   return formatTable(['claim', 'verdict', 'key numbers', 'experiment', 'wall time'], rows);
