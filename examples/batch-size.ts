@@ -297,7 +297,7 @@ Differences from the paper: a much smaller network (H instead of 1000) and data 
           'For each trained network, the share of test digits whose predicted class changes when the network is ' +
           'run in train mode (each batch of the training batch size normalized by its own mean and variance) ' +
           'instead of eval mode (running averages). LN and no normalization compute the same function in both ' +
-          'modes (0 %); for BN the batch statistics of small batches are noisy estimates of the running ones.',
+          'modes (0 %: their lines lie on top of each other, told apart by their dash patterns); for BN the batch statistics of small batches are noisy estimates of the running ones.',
         claims: ['C11'],
         spec: withTicks(
           bandChart({
@@ -309,6 +309,7 @@ Differences from the paper: a much smaller network (H instead of 1000) and data 
               runs: perSeed(k, (r) => 100 * r.gap.disagreement),
             })),
             armTitle: 'normalization',
+            dashPerArm: true,
           }),
           'x',
           size.batchSizes,

@@ -53,7 +53,16 @@ export function claimsTable(runs: readonly RunResult[]): string {
     );
     if (hits.length === 0) rows.push([c.id, 'not tested', '(no experiment in this run)', '-', '-']);
     for (const { v, r } of hits) {
-      rows.push([verdictLabel(v, hits.map((h) => h.v)), v.verdict, keyNumbers(v, 3), r.results.experiment, `${r.results.wallTimeSeconds} s`]);
+      rows.push([
+        verdictLabel(
+          v,
+          hits.map((h) => h.v),
+        ),
+        v.verdict,
+        keyNumbers(v, 3),
+        r.results.experiment,
+        `${r.results.wallTimeSeconds} s`,
+      ]);
     }
   }
   return formatTable(['claim', 'verdict', 'key numbers', 'experiment', 'wall time'], rows);

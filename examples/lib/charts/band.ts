@@ -27,6 +27,8 @@ export interface BandChartOptions extends Omit<LineChartOptions, 'series' | 'poi
   series: readonly BandSeries[];
   /** The band: min to max over seeds, or mean ± one standard deviation. */
   band?: 'minmax' | 'sd';
+  /** A dash pattern per arm as well as a colour, so lines that coincide (e.g. two at 0) both stay visible. */
+  dashPerArm?: boolean;
 }
 
 /** Mean over seeds and a band (min/max or ±sd) for each x. */
@@ -90,7 +92,12 @@ export function bandChart(o: BandChartOptions): TopLevelSpec {
       {
         data: { values },
         mark: { type: 'line', strokeWidth: 2 },
-        encoding: { x, y: { field: 'mean', type: 'quantitative' }, color: { ...color, legend: LINE_LEGEND } },
+        encoding: {
+          x,
+          y: { field: 'mean', type: 'quantitative' },
+          color: { ...color, legend: LINE_LEGEND },
+          ...(o.dashPerArm ? { strokeDash: { ...color, legend: LINE_LEGEND } } : {}),
+        },
       },
       ...ruleLayers(o.rules),
     ],
