@@ -42,6 +42,8 @@ const BATCH = 60;
 const MAX_EXTENSIONS = 2;
 /** Search runs are this share of the full run length (they also stop at the target). */
 const SEARCH_SHARE = 0.5;
+/** Held when BN needs at most this share of the plain network's steps. */
+const HELD_RATIO = 0.5;
 
 export interface Size {
   side: 14 | 28;
@@ -88,7 +90,7 @@ const CRITERION =
   `accuracy; a grid whose best rate lies on its edge is extended outward, up to ${MAX_EXTENSIONS} times), so BN ` +
   `gets no rate chosen for it. At that rate, with S = mean over seeds of the steps to reach ${TARGET} % (a run ` +
   'that never reaches it counts with its full length): the comparison held if every BN run reaches the target ' +
-  'and S(BN) ≤ 0.5 · S(no BN); held partly if every BN run reaches it and 0.5 · S(no BN) < S(BN) < S(no BN); ' +
+  `and S(BN) ≤ ${HELD_RATIO} · S(no BN); held partly if every BN run reaches it and ${HELD_RATIO} · S(no BN) < S(BN) < S(no BN); ` +
   'did not hold otherwise. A comparison counts only if every run without BN reaches the target (otherwise its ' +
   'step count is the run length and it measures whether the plain network trains at all, which is C8, more ' +
   'than speed); if none counts, all do. Overall, over the comparisons that count: held if all held, did not ' +
@@ -231,7 +233,7 @@ function compare(
   const allPlainReach = plain.every((r) => reachedAt(r) !== null);
   const verdict: VerdictValue = !allBnReach
     ? 'did not hold'
-    : ratio <= 0.5
+    : ratio <= HELD_RATIO
       ? 'held'
       : ratio < 1
         ? 'held partly'

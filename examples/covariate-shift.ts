@@ -41,6 +41,11 @@ const NOISE_SD: [number, number] = [0.5, 1.5];
 
 /** Drift thresholds of the C4 criterion. */
 const DRIFTS_AT_LEAST = 0.25;
+/** Drift is measured from the checkpoint at this share of training to the end. */
+const DRIFT_FROM = 0.1;
+/** Santurkar (i): BN must beat no BN by this much test accuracy (a fraction); (iii) BN + noise keeps this share of the gain. */
+const HELPS_BY = 0.01;
+const KEEPS_SHARE = 0.5;
 const STEADY_SHARE = 0.5;
 /** Santurkar's landscape probes: steps of these multiples of the learning rate along the gradient. */
 const PROBE_STEPS = [0.25, 0.5, 1, 2] as const;
@@ -49,7 +54,8 @@ const SMOOTHER_SHARE = 0.5;
 
 const C4_CRITERION =
   "Drift of a unit's sigmoid input = the largest move of its 15th, 50th or 85th percentile on the held-out " +
-  'batch between the checkpoint at 10 % of training and the end, measured in evaluation mode (BN uses its ' +
+  `batch between the checkpoint at ${100 * DRIFT_FROM} % of training and the end, measured in evaluation mode` +
+  '  (BN uses its ' +
   "running statistics, so the held-out batch does not re-standardize itself); relative drift divides it by the unit's " +
   '15-85 spread at 10 %, raw drift keeps sigmoid-input units; the median over the 100 units of the last hidden ' +
   `layer. (i) Without BN the inputs drift: median relative drift at least ${DRIFTS_AT_LEAST}; (ii) BN keeps them ` +
@@ -57,10 +63,12 @@ const C4_CRITERION =
   'hold, held partly if one does, did not hold otherwise.';
 
 const SANTURKAR_CRITERION =
-  '(i) BN helps: final test accuracy with BN at least 1 point above no BN; (ii) the noise re-injects shift: ' +
+  `(i) BN helps: final test accuracy with BN at least ${100 * HELPS_BY} point above no BN; (ii)` +
+  '  the noise re-injects shift: ' +
   "the noise added after each BN has a mean drawn per step from U(−d, d), d = the no-BN arm's median raw drift, " +
   'and the median raw drift of BN + noise in training mode is at least that of no BN; (iii) the benefit survives: ' +
-  "BN + noise keeps at least half of BN's accuracy gain over no BN; (iv) BN smooths the landscape: along the " +
+  `BN + noise keeps at least ${KEEPS_SHARE} of BN's accuracy gain over no BN; (iv)` +
+  '  BN smooths the landscape: along the ' +
   `training path, the median effective β-smoothness (max over steps of ${PROBE_STEPS.join(', ')} times the ` +
   'learning rate along the gradient of ‖∇L(w) − ∇L(w − η∇L)‖ / ‖η∇L‖) with BN is at most ' +
   `${SMOOTHER_SHARE} times no BN's. Held if all four hold, did not hold if none does, held partly otherwise.`;
@@ -299,7 +307,7 @@ function drifts(
   steps: number,
   which: (c: Checkpoint) => number[][],
 ): { rel: number[]; abs: number[] } {
-  const from = which(cps.find((c) => c.step >= 0.1 * steps)!);
+  const from = which(cps.find((c) => c.step >= DRIFT_FROM * steps)!);
   const to = which(cps[cps.length - 1]!);
   const abs = from.map((p, j) => Math.max(...p.map((v, k) => Math.abs(to[j]![k]! - v))));
   return { abs, rel: abs.map((a, j) => a / (from[j]![2]! - from[j]![0]!)) };
@@ -465,9 +473,9 @@ Santurkar et al. (2018, "How does batch normalization help optimization?") quest
         'drifts are reported beside it.',
     };
     const gain = bn.finalAcc - plain.finalAcc;
-    const partHelps = gain >= 0.01;
+    const partHelps = gain >= HELPS_BY;
     const partShift = median(noisy.driftTrainAbs) >= mdAbs(plain);
-    const partSurvives = noisy.finalAcc - plain.finalAcc >= 0.5 * gain && gain > 0;
+    const partSurvives = noisy.finalAcc - plain.finalAcc >= KEEPS_SHARE * gain && gain > 0;
     const partSmooth = land(bn, 'beta') <= SMOOTHER_SHARE * land(plain, 'beta');
     const santurkar: Verdict = {
       claim: 'C4',
