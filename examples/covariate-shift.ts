@@ -55,20 +55,21 @@ const SMOOTHER_SHARE = 0.5;
 const C4_CRITERION =
   "Drift of a unit's sigmoid input = the largest move of its 15th, 50th or 85th percentile on the held-out " +
   `batch between the checkpoint at ${100 * DRIFT_FROM} % of training and the end, measured in evaluation mode` +
-  '  (BN uses its ' +
+  ' (BN uses its ' +
   "running statistics, so the held-out batch does not re-standardize itself); relative drift divides it by the unit's " +
-  '15-85 spread at 10 %, raw drift keeps sigmoid-input units; the median over the 100 units of the last hidden ' +
+  `15-85 spread at ${100 * DRIFT_FROM} %, raw drift` +
+  '  keeps sigmoid-input units; the median over the 100 units of the last hidden ' +
   `layer. (i) Without BN the inputs drift: median relative drift at least ${DRIFTS_AT_LEAST}; (ii) BN keeps them ` +
   `steady: median drift with BN at most ${STEADY_SHARE} times that without, both relative and raw. Held if both ` +
   'hold, held partly if one does, did not hold otherwise.';
 
 const SANTURKAR_CRITERION =
   `(i) BN helps: final test accuracy with BN at least ${100 * HELPS_BY} point above no BN; (ii)` +
-  '  the noise re-injects shift: ' +
+  ' the noise re-injects shift: ' +
   "the noise added after each BN has a mean drawn per step from U(−d, d), d = the no-BN arm's median raw drift, " +
   'and the median raw drift of BN + noise in training mode is at least that of no BN; (iii) the benefit survives: ' +
   `BN + noise keeps at least ${KEEPS_SHARE} of BN's accuracy gain over no BN; (iv)` +
-  '  BN smooths the landscape: along the ' +
+  ' BN smooths the landscape: along the ' +
   `training path, the median effective β-smoothness (max over steps of ${PROBE_STEPS.join(', ')} times the ` +
   'learning rate along the gradient of ‖∇L(w) − ∇L(w − η∇L)‖ / ‖η∇L‖) with BN is at most ' +
   `${SMOOTHER_SHARE} times no BN's. Held if all four hold, did not hold if none does, held partly otherwise.`;
