@@ -58,7 +58,7 @@ const C4_CRITERION =
   ' (BN uses its ' +
   "running statistics, so the held-out batch does not re-standardize itself); relative drift divides it by the unit's " +
   `15-85 spread at ${100 * DRIFT_FROM} %, raw drift` +
-  '  keeps sigmoid-input units; the median over the 100 units of the last hidden ' +
+  ' keeps sigmoid-input units; the median over the 100 units of the last hidden ' +
   `layer. (i) Without BN the inputs drift: median relative drift at least ${DRIFTS_AT_LEAST}; (ii) BN keeps them ` +
   `steady: median drift with BN at most ${STEADY_SHARE} times that without, both relative and raw. Held if both ` +
   'hold, held partly if one does, did not hold otherwise.';
