@@ -509,6 +509,11 @@ Santurkar et al. (2018, "How does batch normalization help optimization?") quest
       notes:
         `Conditions: (i) ${partHelps ? 'held' : 'did not hold'}, (ii) ${partShift ? 'held' : 'did not hold'}, ` +
         `(iii) ${partSurvives ? 'held' : 'did not hold'}, (iv) ${partSmooth ? 'held' : 'did not hold'}. ` +
+        (partShift
+          ? ''
+          : 'The noise moves the inputs afresh at every step, but the drift compares two checkpoints, each ' +
+            'with one draw of the noise mean from U(−d, d), whose difference is typically below d: (ii) can ' +
+            'fail even though every step shifts the inputs by up to d. ') +
         'Changed after a review of an earlier quick run (issue 16): the noise mean was fixed at U(−1, 1), which ' +
         "moved the distributions less than the plain network moved its own; it is now matched to the no-BN arm's " +
         'measured drift, and condition (iv), their landscape measurements, was added. ' +
