@@ -76,6 +76,7 @@ export function bandChart(o: BandChartOptions): TopLevelSpec {
     layer: [
       {
         data: { values },
+        transform: [{ calculate: 'datum.arm', as: 'band' }],
         mark: { type: 'area', opacity: 0.2 },
         encoding: {
           x,
@@ -85,8 +86,9 @@ export function bandChart(o: BandChartOptions): TopLevelSpec {
             values.flatMap((v) => [v.lo, v.hi]),
           ),
           y2: { field: 'hi' },
-          // The legend comes from the lines: the pale band colours are hard to match.
-          color: { ...color, legend: null },
+          // The band's colour on its own channel and field, with no legend: the legend comes from the lines,
+          // in full colour (a shared field would merge the two legends and take the band's pale symbols).
+          fill: { ...color, field: 'band', legend: null },
         },
       },
       {

@@ -93,14 +93,22 @@ export function lineChart(o: LineChartOptions): TopLevelSpec {
               encoding: {
                 x: { field: 'x', type: 'quantitative' },
                 y: { field: 'y', type: 'quantitative' },
-                color: { field: 'group', type: 'nominal', sort: groups, legend: null },
+                color: {
+                  field: 'group',
+                  type: 'nominal',
+                  sort: groups,
+                  title: o.armTitle ?? 'arm',
+                  legend: LINE_LEGEND,
+                },
                 ...(dashed
                   ? {
                       shape: {
                         field: 'dash',
                         type: 'nominal',
                         sort: dashes,
-                        title: `${o.dashTitle ?? 'data'} (marker)`,
+                        // Same title and legend as the dash patterns, so the two merge into one legend.
+                        title: o.dashTitle ?? 'data',
+                        legend: LINE_LEGEND,
                       },
                     }
                   : {}),
