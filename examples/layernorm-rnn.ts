@@ -277,6 +277,7 @@ Differences from the paper: the paper's RNN experiments use LSTMs and GRUs on la
     };
     const c13: Verdict = {
       claim: 'C13',
+      label: 'Elman RNN, exploding and vanishing weights',
       statement: claim('C13').summary,
       criterion: C13_CRITERION,
       numbers: {
