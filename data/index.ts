@@ -18,6 +18,8 @@ export {
   type BadlyScaledRegression,
   type BadlyScaledRegressionOptions,
   badlyScaledRegression,
+  type CirclesOptions,
+  circles,
   type GaussianBlobsOptions,
   gaussianBlobs,
   type Labelled,

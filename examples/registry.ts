@@ -11,6 +11,7 @@ import { covariateShift } from './covariate-shift.ts';
 import { inputNormalization } from './input-normalization.ts';
 import { layernormRnn } from './layernorm-rnn.ts';
 import type { Experiment } from './lib/experiment.ts';
+import { normFamily } from './norm-family.ts';
 import { normSpeed } from './norm-speed.ts';
 import { rnnLongSequences } from './rnn-long-sequences.ts';
 import { saturatingActivations } from './saturating-activations.ts';
@@ -28,4 +29,5 @@ export const experiments: Experiment[] = [
   layernormRnn,
   rnnLongSequences,
   normSpeed,
+  normFamily,
 ];

@@ -19,12 +19,20 @@ import {
   fmtShape,
   NormgradError,
   noGrad,
+  type RemovableHandle,
   StateDictError,
   Tensor,
   ValueError,
   withScope,
 } from '../core/index.ts';
-import { loadFile, type SafetensorsDType, type SerializeOptions, saveFile } from './safetensors.ts';
+import {
+  load,
+  loadFile,
+  type SafetensorsDType,
+  type SerializeOptions,
+  saveFile,
+  serialize,
+} from './safetensors.ts';
 
 /** Parameter and buffer names to tensors, under PyTorch's keys, in registration order. */
 export type StateDict = Record<string, Tensor>;
@@ -44,6 +52,12 @@ export interface SaveOptions {
   dtype?: 'F64' | 'F32';
   metadata?: Record<string, string>;
 }
+
+/**
+ * Runs before a module's forward with the module and its arguments, as PyTorch's
+ * forward pre-hook; returning an array replaces the arguments.
+ */
+export type ForwardPreHook = (module: Module, args: unknown[]) => unknown[] | undefined;
 
 /** Buffers PyTorch keeps as int64; `save` stores them as I64 so PyTorch reads them with their own dtype. */
 const INTEGER_BUFFERS = new Set(['num_batches_tracked']);
@@ -87,6 +101,8 @@ export abstract class Module {
   protected readonly _modules = new Map<string, Module>();
   private _parent: Module | null = null;
   private _nameInParent = '';
+  /** Null until the first hook, as Tensor's hooks: most modules never get one. */
+  private _forwardPreHooks: ForwardPreHook[] | null = null;
 
   constructor() {
     const forward = this.forward;
@@ -96,7 +112,7 @@ export abstract class Module {
       value: (...args: unknown[]) => {
         const label = this.scopeLabel();
         try {
-          return withScope(label, () => forward.apply(this, args));
+          return withScope(label, () => forward.apply(this, this.runForwardPreHooks(args)));
         } catch (e) {
           throw this.path === '' ? e : locate(e, label);
         }
@@ -177,6 +193,42 @@ export abstract class Module {
     module._parent = this;
     module._nameInParent = name;
     return module;
+  }
+
+  /**
+   * Removes a parameter registered under `name` (as `del module._parameters[name]`)
+   * and returns it, so the name can become something else: weight normalization
+   * replaces `weight` by `weight_g` and `weight_v` this way. The tensor is not changed.
+   */
+  deleteParameter(name: string): Tensor | null {
+    if (!this._parameters.has(name)) {
+      throw new ValueError(`${this.name}.deleteParameter: no parameter named '${name}'`);
+    }
+    const t = this._parameters.get(name)!;
+    this._parameters.delete(name);
+    return t;
+  }
+
+  /**
+   * Registers a hook that runs before every forward, inside the module's scope,
+   * as `register_forward_pre_hook`; hooks run in registration order.
+   */
+  registerForwardPreHook(hook: ForwardPreHook): RemovableHandle {
+    if (this._forwardPreHooks === null) this._forwardPreHooks = [];
+    this._forwardPreHooks.push(hook);
+    return {
+      remove: () => {
+        const i = this._forwardPreHooks?.indexOf(hook) ?? -1;
+        if (i >= 0) this._forwardPreHooks!.splice(i, 1);
+      },
+    };
+  }
+
+  private runForwardPreHooks(args: unknown[]): unknown[] {
+    if (this._forwardPreHooks === null) return args;
+    let current = args;
+    for (const hook of [...this._forwardPreHooks]) current = hook(this, current) ?? current;
+    return current;
   }
 
   /** Dotted path from the root of the tree this module was registered in ('' for a root). */
@@ -375,22 +427,33 @@ export abstract class Module {
    * reads; `num_batches_tracked` is stored as I64 as PyTorch keeps it.
    */
   save(path: string, opts: SaveOptions = {}): void {
-    const sd = this.stateDict();
+    saveFile(this.stateDict(), path, this.serializeOptions(opts));
+  }
+
+  /**
+   * The bytes `save` writes (the browser form of `save`: `new Blob([m.serialize()])`
+   * downloads a file PyTorch reads with `safetensors.torch.load_file`).
+   */
+  serialize(opts: SaveOptions = {}): Uint8Array {
+    return serialize(this.stateDict(), this.serializeOptions(opts));
+  }
+
+  private serializeOptions(opts: SaveOptions): SerializeOptions {
     const dtypes: Record<string, SafetensorsDType> = {};
-    for (const k of Object.keys(sd))
+    for (const k of Object.keys(this.stateDict()))
       if (INTEGER_BUFFERS.has(k.slice(k.lastIndexOf('.') + 1))) dtypes[k] = 'I64';
     const st: SerializeOptions = { dtype: opts.dtype ?? 'F64', dtypes };
     if (opts.metadata !== undefined) st.metadata = opts.metadata;
-    saveFile(sd, path, st);
+    return st;
   }
 
-  /** Loads a safetensors file into this module (see `loadStateDict`). */
-  load(path: string, opts: LoadStateDictOptions = {}): IncompatibleKeys {
-    return this.loadStateDict(Module.load(path), opts);
+  /** Loads a safetensors file, or its bytes (e.g. a browser's `await file.arrayBuffer()`), into this module (see `loadStateDict`). */
+  load(source: string | ArrayBuffer | Uint8Array, opts: LoadStateDictOptions = {}): IncompatibleKeys {
+    return this.loadStateDict(Module.load(source), opts);
   }
 
-  /** Reads a safetensors file as a state dict (F32 and I64 values become float64). */
-  static load(path: string): StateDict {
-    return loadFile(path);
+  /** Reads a safetensors file, or its bytes, as a state dict (F32 and I64 values become float64). */
+  static load(source: string | ArrayBuffer | Uint8Array): StateDict {
+    return typeof source === 'string' ? loadFile(source) : load(source);
   }
 }

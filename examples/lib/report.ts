@@ -127,6 +127,10 @@ hold is reported as such: no run was tuned until it agreed with the article.</p>
       : `Full-size runs committed to the repository are shown beside it for ${fulls} of ${evidence.length} experiments; where one exists and was decided by the current criteria, its verdict is the one that counts, and a verdict from the ${esc(info.mode)} run alone is marked <b>preliminary</b>. `
   }Everything is reproducible: the same command and seed give the same numbers.
 Rerun all of it with <code>npm start</code> (quick mode) or <code>npx tsx examples/run-all.ts --full</code>.</p>
+<p class="lab">To see normalization move instead of reading fixed pictures, open the <b>normalization lab</b>: run
+<code>npm run lab</code> and open the address it prints (<a href="http://localhost:8017/">http://localhost:8017/</a>), or after it
+has built, open <a href="lab/index.html">out/lab/index.html</a> directly. Two networks train side by side in the browser, one with
+BatchNorm and one without (or whatever you choose), with the BN paper's Figure 1, activation histograms and gradient norms live.</p>
 ${summaryHtml(evidence, info.mode)}
 ${glossaryHtml()}
 ${evidence.map((e, i) => experimentHtml(e, i)).join('\n')}

@@ -126,7 +126,7 @@ ${fullFiguresHtml(
         ? `<p class="full-note stale">The committed ${esc(describeFull(e.full))} was decided by criteria that have changed since, so it is not shown; the verdicts below are preliminary.</p>`
         : '';
   return `<section class="experiment" id="${esc(res.experiment)}">
-<h2>${esc(res.title)} <small>(${esc(res.claims.join(', '))})</small></h2>
+<h2>${esc(res.title)} <small>(${esc(res.claims.length > 0 ? res.claims.join(', ') : 'beyond the article')})</small></h2>
 ${paragraphs(res.description)}
 ${setupHtml(`Set-up used in this run (${res.mode} mode)`, res.setup)}
 ${e.fullState === 'fresh' && e.full ? setupHtml('Set-up of the full run', e.full.results.setup) : ''}
