@@ -76,8 +76,12 @@ test('a committed full run decides only while its criteria match the code', () =
 
 test('criteriaHash changes with any criterion text; criterionLine finds the line that holds it', () => {
   assert.is.not(criteriaHash([verdict('rule A', 'held')]), criteriaHash([verdict('rule A.', 'held')]));
-  const src =
-    "const X = 1;\nconst C_CRITERION =\n  'Drift of a unit is the largest move of ' +\n  `its percentile ${X}`;\n";
+  const src = [
+    'const X = 1;',
+    'const C_CRITERION =',
+    "  'Drift of a unit is the largest move of ' +",
+    '  `its percentile $' + '{X}`;',
+  ].join('\n');
   assert.is(
     criterionLine('e', src, 'Drift of a unit is the largest move of its percentile 1'),
     'examples/e.ts#L3',
