@@ -5,7 +5,7 @@
  * implements the same cells on the same sizes.
  */
 
-export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5';
+export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5' | 'W7';
 
 export interface Cell {
   /** Stable key used in results.json, e.g. "W1 n=256". */
@@ -65,5 +65,13 @@ export const CELLS: readonly Cell[] = [
     label: 'BatchNorm1d(512) train on [1024, 512], fwd + bwd of sum(out * g)',
     params: { batch: 1024, features: 512 },
     metric: { unit: 'GB/s', of: perMs(5 * 1024 * 512 * 8) },
+  },
+  {
+    // Issue 12: the network the experiments actually train (the BN paper's MNIST MLP).
+    key: 'W7 BN-MLP step',
+    workload: 'W7',
+    label: '784-100-BN-sigmoid x3 -10, CE, SGD(0.1), batch 60',
+    params: { batch: 60, input: 784, hidden: 100, classes: 10 },
+    metric: { unit: 'ms/step', of: (ms) => ms },
   },
 ];

@@ -3,7 +3,7 @@
  * would write it, through the public API (core ops, nn modules, optim).
  */
 import * as ng from '../core/index.ts';
-import { ReLU } from '../nn/activation.ts';
+import { ReLU, Sigmoid } from '../nn/activation.ts';
 import { BatchNorm1d } from '../nn/batchnorm.ts';
 import { Sequential } from '../nn/container.ts';
 import { linear } from '../nn/functional/linear.ts';
@@ -85,6 +85,25 @@ function w5(batch: number, features: number): Step {
   };
 }
 
+/** W7: Linear-BatchNorm1d-sigmoid three times, then Linear; cross-entropy, plain SGD. */
+function w7(batch: number, input: number, hidden: number, classes: number): Step {
+  const block = (inF: number) => [new Linear(inF, hidden), new BatchNorm1d(hidden), new Sigmoid()];
+  const model = new Sequential(
+    ...block(input),
+    ...block(hidden),
+    ...block(hidden),
+    new Linear(hidden, classes),
+  );
+  const opt = new SGD(model.parameters(), { lr: 0.1 });
+  const x = ng.randn([batch, input]);
+  const y = ng.randint(0, classes, [batch]);
+  return () => {
+    opt.zeroGrad();
+    crossEntropy(model.forward(x) as ng.Tensor, y).backward();
+    opt.step();
+  };
+}
+
 export function build(cell: Cell): Step | null {
   const p = cell.params;
   switch (cell.workload) {
@@ -98,19 +117,34 @@ export function build(cell: Cell): Step | null {
       return w4(p['iters']!);
     case 'W5':
       return w5(p['batch']!, p['features']!);
+    case 'W7':
+      return w7(p['batch']!, p['input']!, p['hidden']!, p['classes']!);
     default:
       return null;
   }
 }
 
-export function normgradRunner(): Runner {
+/**
+ * normgrad on a backend and thread count (set for this runner's cells only and
+ * restored after, so runners can interleave). The first runner, on 1 thread, is
+ * the table's base column.
+ */
+export function normgradRunner(threads = 1, backend = ng.getBackend()): Runner {
   return {
-    name: 'normgrad',
-    detail: 'float64, 1 thread, pure TypeScript',
+    name: threads === 1 ? 'normgrad' : `normgrad ${threads}t`,
+    detail: `float64, ${threads} thread${threads === 1 ? '' : 's'}, ${backend} backend`,
     async measure(cell: Cell, budget: Budget) {
-      ng.manualSeed(0);
-      const step = build(cell);
-      return step === null ? null : timeReps(step, budget);
+      const [b0, t0] = [ng.getBackend(), ng.getNumThreads()];
+      ng.setBackend(backend);
+      ng.setNumThreads(threads);
+      try {
+        ng.manualSeed(0);
+        const step = build(cell);
+        return step === null ? null : timeReps(step, budget);
+      } finally {
+        ng.setBackend(b0);
+        ng.setNumThreads(t0);
+      }
     },
     async close() {},
   };

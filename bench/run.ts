@@ -18,7 +18,7 @@ import { CELLS } from './cells.ts';
 import { FULL, median, min, QUICK } from './measure.ts';
 import { normgradRunner } from './normgrad.ts';
 import type { Found, Runner } from './runner.ts';
-import { formatTable, type Row } from './table.ts';
+import { formatTable, formatTargets, type Row } from './table.ts';
 import { findTfjs } from './tfjs.ts';
 import { findTorch, TORCH_VARIANTS } from './torch.ts';
 
@@ -32,6 +32,8 @@ const budget = quick ? QUICK : FULL;
 const only = option('--only')?.split(',');
 const peerFilter = option('--peers')?.split(',');
 const out = option('--out') ?? join(dirname(fileURLToPath(import.meta.url)), 'results.json');
+/** The 2-thread normgrad column, unless --peers leaves it out. */
+const wantNormgrad2 = peerFilter === undefined || peerFilter.includes('normgrad 2t');
 const cells = CELLS.filter((c) => only === undefined || only.includes(c.workload));
 
 async function findPeers(): Promise<{ peers: Runner[]; notes: string[] }> {
@@ -64,7 +66,7 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   const { peers, notes } = await findPeers();
   for (const n of notes) console.log(n);
-  const runners = [normgradRunner(), ...peers];
+  const runners = [normgradRunner(1), ...(wantNormgrad2 ? [normgradRunner(2)] : []), ...peers];
   const rows: Row[] = [];
   for (const [ci, cell] of cells.entries()) {
     const samples = new Map<string, number[] | null>();
@@ -87,6 +89,7 @@ async function main(): Promise<void> {
   const loadAfter = loadavg();
 
   console.log(formatTable(rows, runners));
+  console.log(`\n${formatTargets(rows)}`);
   console.log(
     `\nload average (1, 5, 15 min): before ${fmtLoad(loadBefore)}, after ${fmtLoad(loadAfter)}; ${cpus().length} cores`,
   );

@@ -44,3 +44,57 @@ export function formatTable(rows: readonly Row[], runners: readonly Runner[]): s
     r.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
+
+/** Issue 12's targets: a ratio of two columns' medians for one cell, and its bound. */
+interface Target {
+  cell: string;
+  mine: string;
+  peer: string;
+  atMost: number;
+}
+
+const T1 = 'torch+OpenBLAS';
+const T2 = 'torch+OpenBLAS 2t';
+const N1 = 'normgrad';
+const N2 = 'normgrad 2t';
+const TARGETS: readonly Target[] = [
+  { cell: 'W1 n=256', mine: N1, peer: T1, atMost: 2.2 },
+  { cell: 'W1 n=256', mine: N2, peer: T2, atMost: 2.2 },
+  { cell: 'W1 n=256', mine: N2, peer: T1, atMost: 1.2 },
+  { cell: 'W2 MLP step', mine: N1, peer: T1, atMost: 2.5 },
+  { cell: 'W2 MLP step', mine: N2, peer: T2, atMost: 2.5 },
+  { cell: 'W3 LN-RNN', mine: N1, peer: T1, atMost: 2.5 },
+  { cell: 'W3 LN-RNN', mine: N2, peer: T2, atMost: 2.5 },
+  { cell: 'W5 BatchNorm', mine: N1, peer: T1, atMost: 2 },
+  { cell: 'W5 BatchNorm', mine: N2, peer: T2, atMost: 2 },
+  { cell: 'W7 BN-MLP step', mine: N1, peer: T1, atMost: 1 },
+];
+
+/**
+ * Each target of issue 12 whose columns ran: the ratio of medians, its bound,
+ * met or missed. The targets are set against PyTorch on OpenBLAS; where that is
+ * not installed the reference-BLAS columns stand in, and the line says so.
+ */
+export function formatTargets(rows: readonly Row[]): string {
+  const lines = ['issue 12 targets (ratio of medians, this run):'];
+  const hasOpenBlas = rows.some((r) => r.samples.has(T1));
+  if (!hasOpenBlas)
+    lines.push('  (torch+OpenBLAS did not run: comparing with torch+refBLAS, a far slower matmul)');
+  for (const t of TARGETS) {
+    const row = rows.find((r) => r.cell.key === t.cell);
+    const peerName = hasOpenBlas ? t.peer : t.peer.replace('OpenBLAS', 'refBLAS');
+    const mine = row?.samples.get(t.mine);
+    const peer = row?.samples.get(peerName);
+    if (!mine || !peer) continue;
+    const ratio = median(mine) / median(peer);
+    const verdict = ratio <= t.atMost ? 'met' : 'MISSED';
+    lines.push(`  ${t.cell}: ${t.mine} / ${peerName} = ${fmt(ratio)}x (target <= ${t.atMost}x) ${verdict}`);
+  }
+  const w4 = rows.find((r) => r.cell.workload === 'W4');
+  const w4ms = w4?.samples.get(N1);
+  if (w4 && w4ms) {
+    const us = w4.cell.metric.of(median(w4ms));
+    lines.push(`  W4: ${fmt(us)} us/op (target <= 0.5) ${us <= 0.5 ? 'met' : 'MISSED'}`);
+  }
+  return lines.join('\n');
+}

@@ -23,11 +23,25 @@ interface Variant {
   blasName: string;
   /** Directories that must exist for this variant, first on LD_LIBRARY_PATH. */
   libDirs: string[];
+  /** torch.set_num_threads and the BLAS's OpenMP threads. */
+  threads: number;
 }
 
 export const TORCH_VARIANTS: readonly Variant[] = [
-  { name: 'torch+OpenBLAS', blasName: 'OpenBLAS', libDirs: [`${LIB}/openblas-openmp`] },
-  { name: 'torch+refBLAS', blasName: 'reference BLAS', libDirs: [`${LIB}/blas`, `${LIB}/lapack`] },
+  { name: 'torch+OpenBLAS', blasName: 'OpenBLAS', libDirs: [`${LIB}/openblas-openmp`], threads: 1 },
+  { name: 'torch+OpenBLAS 2t', blasName: 'OpenBLAS', libDirs: [`${LIB}/openblas-openmp`], threads: 2 },
+  {
+    name: 'torch+refBLAS',
+    blasName: 'reference BLAS',
+    libDirs: [`${LIB}/blas`, `${LIB}/lapack`],
+    threads: 1,
+  },
+  {
+    name: 'torch+refBLAS 2t',
+    blasName: 'reference BLAS',
+    libDirs: [`${LIB}/blas`, `${LIB}/lapack`],
+    threads: 2,
+  },
 ];
 
 interface Hello {
@@ -70,12 +84,12 @@ export async function findTorch(variant: Variant): Promise<Found> {
   if (!existsSync(PYTHON)) return { skipped: `${variant.name}: ${PYTHON} not found` };
   const missing = variant.libDirs.find((d) => !existsSync(d));
   if (missing !== undefined) return { skipped: `${variant.name}: ${missing} not installed` };
-  const child = spawn(PYTHON, [SCRIPT], {
+  const child = spawn(PYTHON, [SCRIPT, String(variant.threads)], {
     env: {
       ...process.env,
       LD_LIBRARY_PATH: variant.libDirs.join(':'),
-      OMP_NUM_THREADS: '1',
-      OPENBLAS_NUM_THREADS: '1',
+      OMP_NUM_THREADS: String(variant.threads),
+      OPENBLAS_NUM_THREADS: String(variant.threads),
     },
   });
   const proc = new LineProcess(child);
@@ -89,7 +103,7 @@ export async function findTorch(variant: Variant): Promise<Found> {
   const blas = hello.blas.map((p) => p.split('/').pop()).join(', ');
   return {
     name: variant.name,
-    detail: `PyTorch ${hello.torch}, float64, ${hello.threads} thread, ${variant.blasName} (mapped: ${blas})`,
+    detail: `PyTorch ${hello.torch}, float64, ${hello.threads} thread${hello.threads === 1 ? '' : 's'}, ${variant.blasName} (mapped: ${blas})`,
     async measure(cell: Cell, budget: Budget) {
       const reply = JSON.parse(
         await proc.request({ workload: cell.workload, params: cell.params, budget }),

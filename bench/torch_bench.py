@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-torch.set_num_threads(1)
+torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 1)
 DT = torch.float64
 
 
@@ -102,7 +102,24 @@ def w5(batch, features):
     return step
 
 
-BUILDERS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5}
+def w7(batch, input, hidden, classes):
+    def block(in_f):
+        return [nn.Linear(in_f, hidden), nn.BatchNorm1d(hidden), nn.Sigmoid()]
+
+    model = nn.Sequential(*block(input), *block(hidden), *block(hidden), nn.Linear(hidden, classes)).to(DT)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    x = torch.randn(batch, input, dtype=DT)
+    y = torch.randint(0, classes, (batch,))
+
+    def step():
+        opt.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+        opt.step()
+
+    return step
+
+
+BUILDERS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W7": w7}
 
 
 def time_reps(step, budget):

@@ -3,6 +3,7 @@ import { fmtShape, ValueError } from './errors.ts';
 import { defaultGenerator, type Generator } from './random.ts';
 import { checkShapeArg, numelOf, type Shape } from './shape.ts';
 import { type NestedArray, Tensor } from './tensor.ts';
+import { checkNumber, checkOptions, checkTensor } from './validate.ts';
 
 export interface TensorOptions {
   requiresGrad?: boolean;
@@ -47,6 +48,7 @@ export function tensor(
   data: NestedArray | ArrayLike<number>,
   opts: TensorOptions & { shape?: Shape } = {},
 ): Tensor {
+  checkOptions('tensor', opts, ['requiresGrad', 'shape']);
   let values: Float64Array;
   let shape: number[];
   if (typeof data === 'number') {
@@ -84,6 +86,8 @@ export function tensor(
 /** A tensor of one value; `op` names the caller in errors. */
 function filled(op: string, shape: Shape, value: number, opts: TensorOptions): Tensor {
   checkShapeArg(op, shape);
+  checkNumber(op, 'fillValue', value, { finite: false });
+  checkOptions(op, opts, ['requiresGrad']);
   return new Tensor(new Float64Array(numelOf(shape)).fill(value), shape, opts.requiresGrad ?? false);
 }
 
@@ -100,21 +104,26 @@ export function ones(shape: Shape, opts: TensorOptions = {}): Tensor {
 }
 
 export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  checkTensor('zerosLike', 'input', t);
   return full(t.shape, 0, opts);
 }
 
 export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  checkTensor('onesLike', 'input', t);
   return full(t.shape, 1, opts);
 }
 
 export function fullLike(t: Tensor, value: number, opts: TensorOptions = {}): Tensor {
+  checkTensor('fullLike', 'input', t);
   return full(t.shape, value, opts);
 }
 
 /** Values start, start + step, ... below end, as `torch.arange(end)` or `torch.arange(start, end, step)`. */
 export function arange(startOrEnd: number, end?: number, step = 1, opts: TensorOptions = {}): Tensor {
-  const start = end === undefined ? 0 : startOrEnd;
-  const stop = end === undefined ? startOrEnd : end;
+  const start = end === undefined ? 0 : checkNumber('arange', 'start', startOrEnd);
+  const stop = checkNumber('arange', 'end', end === undefined ? startOrEnd : end);
+  checkNumber('arange', 'step', step);
+  checkOptions('arange', opts, ['requiresGrad']);
   if (step === 0 || !Number.isFinite(step))
     throw new ValueError(`arange: step must be a finite nonzero number, got ${step}`);
   if ((stop - start) * step < 0) {
@@ -130,6 +139,9 @@ export function arange(startOrEnd: number, end?: number, step = 1, opts: TensorO
 
 /** `steps` values evenly spaced from start to end inclusive. */
 export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
+  checkNumber('linspace', 'start', start);
+  checkNumber('linspace', 'end', end);
+  checkOptions('linspace', opts, ['requiresGrad']);
   if (!Number.isInteger(steps) || steps < 0)
     throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}`);
   const out = new Float64Array(steps);
@@ -149,6 +161,7 @@ export function eye(n: number, m = n, opts: TensorOptions = {}): Tensor {
 
 function draw(op: string, shape: Shape, opts: RandomOptions, f: (g: Generator) => number): Tensor {
   checkShapeArg(op, shape);
+  checkOptions(op, opts, ['requiresGrad', 'generator']);
   const g = opts.generator ?? defaultGenerator;
   const out = new Float64Array(numelOf(shape));
   for (let i = 0; i < out.length; i++) out[i] = f(g);
@@ -193,7 +206,7 @@ export function bernoulli(
     if (!(v >= 0 && v <= 1)) throw new ValueError(`bernoulli: probabilities must be in [0, 1], got ${v}`);
   }
   const g = opts.generator ?? defaultGenerator;
-  const out = new Float64Array(probs.numel);
+  const out = new Float64Array(probs.numel());
   for (let i = 0; i < out.length; i++) out[i] = g.random() < probs.data[i]! ? 1 : 0;
   return new Tensor(out, probs.shape);
 }

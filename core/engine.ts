@@ -22,18 +22,84 @@ export type BackwardFn = (grad: Tensor, needs: readonly boolean[]) => readonly (
 export class Node {
   /** The module path that was running when the op was recorded (for anomaly messages). */
   readonly scope: string;
+  /** The storage versions of the inputs when the op was recorded; null while every one was 0. */
+  readonly inputVersions: readonly number[] | null;
+  /** The output's storage and its version, for ops whose backward reads their own result (see savesOutput). */
+  output: { data: Float64Array; shape: readonly number[]; version: number } | null = null;
   constructor(
     readonly name: string,
     public inputs: readonly Tensor[],
     public backward: BackwardFn | null,
   ) {
     this.scope = scopeStack.length > 0 ? scopeStack[scopeStack.length - 1]! : '';
+    let versions: number[] | null = null;
+    for (let i = 0; i < inputs.length; i++) {
+      const v = versionOf(inputs[i]!.data);
+      if (v === 0) continue;
+      versions ??= new Array<number>(inputs.length).fill(0);
+      versions[i] = v;
+    }
+    this.inputVersions = versions;
   }
   get released(): boolean {
     return this.backward === null;
   }
   toString(): string {
     return `<${this.name}>`;
+  }
+}
+
+// ---------------------------------------------------------------- version counters
+
+/**
+ * PyTorch's version counter, kept per storage (a Float64Array), so tensors that
+ * share data (`detach`, `reshape`, state-dict entries) share one counter. Every
+ * in-place op bumps it; a storage never written in place is at version 0 and
+ * has no entry.
+ */
+const versions = new WeakMap<Float64Array, number>();
+
+/** The version of a storage: how many in-place writes it has had. */
+export function versionOf(data: Float64Array): number {
+  return versions.get(data) ?? 0;
+}
+
+/** Records one in-place write to a storage. */
+export function bumpVersion(data: Float64Array): void {
+  versions.set(data, (versions.get(data) ?? 0) + 1);
+}
+
+/**
+ * Marks an op result whose backward reads the result itself (exp, tanh, softmax),
+ * so an in-place write to it before backward is caught, and returns it.
+ */
+export function savesOutput(t: Tensor): Tensor {
+  const node = t.gradFn;
+  if (node !== null) node.output = { data: t.data, shape: t.shape, version: versionOf(t.data) };
+  return t;
+}
+
+/**
+ * Throws PyTorch's error when a tensor the op recorded has been written in place
+ * since. Every input counts as saved: edges here point at tensors, so a consumer
+ * recorded before an in-place op would otherwise send its gradient through the new one.
+ */
+function checkVersions(node: Node): void {
+  const stale = (what: string, shape: readonly number[], expected: number, found: number) =>
+    new GraphError(
+      'backward: one of the variables needed for gradient computation has been modified by an inplace ' +
+        `operation: ${what} of '${node.name}' (shape ${fmtShape(shape)}) is at version ${found}; ` +
+        `expected version ${expected} instead`,
+    );
+  for (let i = 0; i < node.inputs.length; i++) {
+    const x = node.inputs[i]!;
+    const expected = node.inputVersions?.[i] ?? 0;
+    const found = versionOf(x.data);
+    if (found !== expected) throw stale(`input ${i}`, x.shape, expected, found);
+  }
+  const out = node.output;
+  if (out !== null && versionOf(out.data) !== out.version) {
+    throw stale('the output', out.shape, out.version, versionOf(out.data));
   }
 }
 
@@ -158,7 +224,7 @@ const freshGrads = new WeakSet<Tensor>();
  * Only for results of kernels, never for a view or a tensor the closure keeps.
  */
 export function freshGrad(t: Tensor): Tensor {
-  if (t.numel >= FRESH_MIN) freshGrads.add(t);
+  if (t.numel() >= FRESH_MIN) freshGrads.add(t);
   return t;
 }
 /** Below this size a copy costs less than the bookkeeping. */
@@ -222,7 +288,7 @@ function checkRoot(fn: string, root: Tensor, grad: Tensor | null | undefined): T
     );
   }
   if (grad === undefined || grad === null) {
-    if (root.numel !== 1) {
+    if (root.numel() !== 1) {
       throw new GraphError(
         `${fn}: grad can be implicitly created only for scalar outputs; got an output of shape ${fmtShape(root.shape)}`,
       );
@@ -296,6 +362,7 @@ function run(
       }
       const node = t.gradFn;
       if (node === null || node.backward === null) continue;
+      checkVersions(node);
       const needs = needsOf(node.inputs);
       const outer = inBackward;
       inBackward = true;
@@ -340,6 +407,7 @@ function run(
       if (node !== null) {
         node.backward = null;
         node.inputs = [];
+        node.output = null;
       }
     }
   }

@@ -65,7 +65,7 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], opts: GradcheckOpti
   const evalFlat = (): Float64Array[] =>
     noGrad(() => asList(fn(...inputs)).map((o) => Float64Array.from(o.data)));
   const numeric = wrt.map(([x]) =>
-    Array.from({ length: x.numel }, (_, i) => {
+    Array.from({ length: x.numel() }, (_, i) => {
       const saved = x.data[i]!;
       x.data[i] = saved + eps;
       const plus = evalFlat();
@@ -81,13 +81,13 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], opts: GradcheckOpti
   const differentiable = outputs.map((o) => o.requiresGrad);
   const backOf = (vs: Tensor[]): Float64Array[] => {
     const roots = outputs.filter((_, o) => differentiable[o]);
-    if (roots.length === 0) return wrtTensors.map((x) => new Float64Array(x.numel));
+    if (roots.length === 0) return wrtTensors.map((x) => new Float64Array(x.numel()));
     const gs = grad(roots, wrtTensors, {
       gradOutputs: vs.filter((_, o) => differentiable[o]),
       retainGraph: true,
       allowUnused: true,
     });
-    return gs.map((g, w) => (g === null ? new Float64Array(wrtTensors[w]!.numel) : g.data));
+    return gs.map((g, w) => (g === null ? new Float64Array(wrtTensors[w]!.numel()) : g.data));
   };
 
   let maxAbs = 0;
@@ -112,9 +112,9 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], opts: GradcheckOpti
 
   // Analytic Jacobian row by row: a one-hot upstream gradient per output element.
   outputs.forEach((out, o) => {
-    for (let j = 0; j < out.numel; j++) {
+    for (let j = 0; j < out.numel(); j++) {
       const vs = outputs.map((x, k) => {
-        const v = new Float64Array(x.numel);
+        const v = new Float64Array(x.numel());
         if (k === o) v[j] = 1;
         return new Tensor(v, x.shape);
       });
@@ -130,7 +130,7 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], opts: GradcheckOpti
   const vs = outputs.map(
     (x) =>
       new Tensor(
-        Float64Array.from({ length: x.numel }, () => gen.normal()),
+        Float64Array.from({ length: x.numel() }, () => gen.normal()),
         x.shape,
       ),
   );
@@ -163,7 +163,7 @@ export function gradgradcheck(
   const vs = outs.map(
     (o) =>
       new Tensor(
-        Float64Array.from({ length: o.numel }, () => gen.normal()),
+        Float64Array.from({ length: o.numel() }, () => gen.normal()),
         o.shape,
         true,
       ),
@@ -183,7 +183,7 @@ export function gradgradcheck(
           allowUnused: true,
         },
       );
-      return gs.map((g, k) => g ?? new Tensor(new Float64Array(wrt[k]!.numel), wrt[k]!.shape));
+      return gs.map((g, k) => g ?? new Tensor(new Float64Array(wrt[k]!.numel()), wrt[k]!.shape));
     });
   return gradcheck(firstOrder, [...inputs, ...vs], opts);
 }

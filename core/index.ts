@@ -2,6 +2,7 @@ export * from './creation.ts';
 export {
   type BackwardOptions,
   backward,
+  bumpVersion,
   detectAnomaly,
   enableGrad,
   type GradOptions,
@@ -10,7 +11,9 @@ export {
   isGradEnabled,
   Node,
   noGrad,
+  savesOutput,
   setDetectAnomaly,
+  versionOf,
   withGradMode,
   withScope,
 } from './engine.ts';
@@ -22,6 +25,7 @@ export {
   gradcheck,
   gradgradcheck,
 } from './gradcheck.ts';
+export { type Backend, getBackend, getNumThreads, setBackend, setNumThreads } from './kernels/backend.ts';
 export {
   abs,
   add,
@@ -44,6 +48,7 @@ export {
   tanh,
   where,
 } from './ops/elementwise.ts';
+export type { FillRandomOptions } from './ops/inplace.ts';
 export { matmul } from './ops/matmul.ts';
 export {
   cat,
@@ -67,10 +72,25 @@ export { amax, amin, logSoftmax, logsumexp, mean, softmax, std, sum, variance as
 export { defaultGenerator, Generator, manualSeed } from './random.ts';
 export type { Shape } from './shape.ts';
 export {
+  type BackwardCallOptions,
   type Dims,
   type NestedArray,
   type RemovableHandle,
   Tensor,
+  type TensorJSON,
   type TensorLike,
   type VarOptions,
 } from './tensor.ts';
+export { namedTuple } from './tuple.ts';
+export {
+  checkBoolean,
+  checkChoice,
+  checkNumber,
+  checkOptionalTensor,
+  checkOptions,
+  checkTensor,
+  checkTensorLike,
+  describe as describeValue,
+  type NumberRule,
+  suggest,
+} from './validate.ts';

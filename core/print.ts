@@ -20,7 +20,7 @@ export function formatTensor(t: Tensor): string {
     : absMax >= 1e8 || (absMin < 1e-4 && absMin !== Number.POSITIVE_INFINITY)
       ? 'sci'
       : 'fixed';
-  const summarize = t.numel > THRESHOLD;
+  const summarize = t.numel() > THRESHOLD;
   const cells = Array.from(t.data, (v) => formatNumber(v, mode));
   const width = cells.reduce((w, c) => Math.max(w, c.length), 0);
   const pad = (s: string) => s.padStart(width);

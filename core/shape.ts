@@ -1,4 +1,5 @@
 import { fmtShape, ShapeError, ValueError } from './errors.ts';
+import { describe } from './validate.ts';
 
 export type Shape = readonly number[];
 
@@ -45,6 +46,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
 
 /** Maps a possibly negative dim into [0, ndim), as PyTorch does, or throws naming the op. */
 export function normalizeDim(op: string, dim: number, ndim: number, arg = 'dim'): number {
+  if (typeof dim !== 'number') throw new ValueError(`${op}: ${arg} must be an integer, got ${describe(dim)}`);
   const lo = ndim === 0 ? -1 : -ndim;
   const hi = ndim === 0 ? 0 : ndim - 1;
   if (!Number.isInteger(dim) || dim < lo || dim > hi) {
@@ -63,6 +65,9 @@ export function normalizeDims(
   ndim: number,
 ): number[] {
   if (dims === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (typeof dims !== 'number' && !Array.isArray(dims)) {
+    throw new ValueError(`${op}: dim must be an integer or an array of them, got ${describe(dims)}`);
+  }
   const list = typeof dims === 'number' ? [dims] : dims;
   const out = list.map((d) => normalizeDim(op, d, ndim)).sort((x, y) => x - y);
   for (let i = 1; i < out.length; i++) {
@@ -73,6 +78,12 @@ export function normalizeDims(
 }
 
 export function checkShapeArg(op: string, shape: Shape): void {
+  if (!Array.isArray(shape)) {
+    throw new ValueError(
+      `${op}: shape must be an array of sizes such as [2, 3], got ${describe(shape)}` +
+        (typeof shape === 'number' ? `; write ${op}([${shape}, ...])` : ''),
+    );
+  }
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
       throw new ValueError(

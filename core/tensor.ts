@@ -3,14 +3,16 @@
  * fields (requiresGrad, grad, gradFn). Its methods are thin: each delegates to
  * the op of the same name in core/ops, where forward and backward sit together.
  */
-import { type BackwardOptions, type Node, backward as runBackward } from './engine.ts';
+import { type BackwardOptions, type Node, backward as runBackward, versionOf } from './engine.ts';
 import { fmtShape, GraphError, ValueError } from './errors.ts';
 import * as ew from './ops/elementwise.ts';
+import * as ip from './ops/inplace.ts';
 import * as mm from './ops/matmul.ts';
 import * as mv from './ops/movement.ts';
 import * as rd from './ops/reduce.ts';
 import { formatTensor } from './print.ts';
-import { normalizeDim, type Shape } from './shape.ts';
+import { normalizeDim, type Shape, sameShape } from './shape.ts';
+import { checkOptions, checkTensor } from './validate.ts';
 
 export type TensorLike = Tensor | number;
 export type DType = 'float64';
@@ -59,7 +61,12 @@ export class Tensor {
   get ndim(): number {
     return this.shape.length;
   }
-  get numel(): number {
+  /** The number of dimensions, as `x.dim()` (the same as `x.ndim`). */
+  dim(): number {
+    return this.shape.length;
+  }
+  /** The number of elements, as `x.numel()`. */
+  numel(): number {
     return this.data.length;
   }
   /** The shape, as `x.size()`, or the size of one dim (negative dims count from the end), as `x.size(1)`. */
@@ -73,9 +80,9 @@ export class Tensor {
     return this.shape[normalizeDim('size', dim, this.ndim)]!;
   }
   item(): number {
-    if (this.numel !== 1) {
+    if (this.numel() !== 1) {
       throw new ValueError(
-        `item: a Tensor with ${this.numel} elements cannot be converted to a number (shape ${fmtShape(this.shape)})`,
+        `item: a Tensor with ${this.numel()} elements cannot be converted to a number (shape ${fmtShape(this.shape)})`,
       );
     }
     return this.data[0]!;
@@ -88,10 +95,51 @@ export class Tensor {
       const inner = stride / size;
       return Array.from({ length: size }, (_, i) => build(dim + 1, offset + i * inner, inner));
     };
-    return build(0, 0, this.numel);
+    return build(0, 0, this.numel());
+  }
+  /** The nested values, as PyTorch's `x.tolist()` (the same as toArray). */
+  tolist(): NestedArray {
+    return this.toArray();
+  }
+  /** This tensor: storage here is always contiguous, so PyTorch's `x.contiguous()` has nothing to do. */
+  contiguous(): this {
+    return this;
+  }
+  /** Same shape and the same values, as `torch.equal` (NaN is not equal to itself). */
+  equal(other: Tensor): boolean {
+    checkTensor('equal', 'other', other);
+    return sameShape(this.shape, other.shape) && this.data.every((v, i) => v === other.data[i]);
+  }
+  /**
+   * Whether |this - other| <= atol + rtol |other| everywhere (other broadcast),
+   * as `torch.allclose` with its defaults rtol 1e-5, atol 1e-8.
+   */
+  allclose(other: TensorLike, opts: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean {
+    checkOptions('allclose', opts, ['rtol', 'atol', 'equalNan']);
+    const { rtol = 1e-5, atol = 1e-8, equalNan = false } = opts;
+    const [a, b] = ew.broadcastAll('allclose', this, other) as [Tensor, Tensor];
+    return a.data.every((x, i) => {
+      const y = b.data[i]!;
+      if (Number.isNaN(x) || Number.isNaN(y)) return equalNan && Number.isNaN(x) && Number.isNaN(y);
+      return x === y || Math.abs(x - y) <= atol + rtol * Math.abs(y);
+    });
   }
   toString(): string {
     return formatTensor(this);
+  }
+  /**
+   * What `JSON.stringify(x)` writes: shape, dtype, nested values and the grad
+   * flags, readable by a person. Not a save format: weights go to safetensors.
+   */
+  toJSON(): TensorJSON {
+    const out: TensorJSON = { shape: [...this.shape], dtype: this.dtype, data: this.toArray() };
+    if (this._requiresGrad) out.requiresGrad = true;
+    if (this._gradFn !== null) out.gradFn = this._gradFn.name;
+    return out;
+  }
+  /** How many in-place writes this tensor's storage has had (PyTorch's `x._version`). */
+  get _version(): number {
+    return versionOf(this.data);
   }
 
   // ------------------------------------------------------------ autograd
@@ -170,7 +218,22 @@ export class Tensor {
       for (let i = 0; i < d.length; i++) d[i] = d[i]! + s[i]!;
     }
   }
-  backward(gradient?: Tensor | null, opts?: BackwardOptions): void {
+  /**
+   * Gradients of this tensor into the `.grad` of every leaf it depends on. As in
+   * PyTorch, the options may come first: `loss.backward({ retainGraph: true })`,
+   * with `gradient` among them for a non-scalar output.
+   */
+  backward(gradient?: Tensor | null | BackwardCallOptions, opts?: BackwardOptions): void {
+    if (Array.isArray(gradient)) checkTensor('backward', 'gradient', gradient);
+    if (gradient !== null && gradient !== undefined && !(gradient instanceof Tensor) && opts === undefined) {
+      checkOptions('backward', gradient, ['gradient', 'retainGraph', 'createGraph']);
+      const { gradient: g, ...rest } = gradient as BackwardCallOptions;
+      if (g !== undefined && g !== null) checkTensor('backward', 'gradient', g);
+      runBackward(this, g, rest);
+      return;
+    }
+    if (gradient !== null && gradient !== undefined) checkTensor('backward', 'gradient', gradient);
+    checkOptions('backward', opts, ['retainGraph', 'createGraph']);
     runBackward(this, gradient, opts);
   }
   /** A tensor sharing this one's data, cut from the graph. */
@@ -182,6 +245,11 @@ export class Tensor {
     this._gradFn = null;
     this._requiresGrad = false;
     return this;
+  }
+  /** @internal An in-place op recorded on this tensor: it now holds that op's result. */
+  _rebase(node: Node | null): void {
+    this._gradFn = node;
+    this._requiresGrad = true;
   }
   /** A copy with its own data; differentiable. */
   clone(): Tensor {
@@ -274,6 +342,91 @@ export class Tensor {
   }
   le(other: TensorLike): Tensor {
     return ew.compare('le', this, other);
+  }
+
+  // ------------------------------------------------------------ in place (see ops/inplace.ts)
+
+  /** `this += alpha * other`, in place; other broadcasts to this tensor's shape. */
+  add_(other: TensorLike, alpha?: number): this {
+    return this.inplace('add_', [other], (x) => x.add(other, alpha));
+  }
+  sub_(other: TensorLike, alpha?: number): this {
+    return this.inplace('sub_', [other], (x) => x.sub(other, alpha));
+  }
+  mul_(other: TensorLike): this {
+    return this.inplace('mul_', [other], (x) => ew.mul(x, other));
+  }
+  div_(other: TensorLike): this {
+    return this.inplace('div_', [other], (x) => ew.div(x, other));
+  }
+  pow_(exponent: TensorLike): this {
+    return this.inplace('pow_', [exponent], (x) => ew.pow(x, exponent));
+  }
+  clamp_(min?: number | null, max?: number | null): this {
+    return this.inplace('clamp_', [], (x) => ew.clamp(x, min, max));
+  }
+  neg_(): this {
+    return this.inplace('neg_', [], ew.neg);
+  }
+  exp_(): this {
+    return this.inplace('exp_', [], ew.exp);
+  }
+  log_(): this {
+    return this.inplace('log_', [], ew.log);
+  }
+  sqrt_(): this {
+    return this.inplace('sqrt_', [], ew.sqrt);
+  }
+  abs_(): this {
+    return this.inplace('abs_', [], ew.abs);
+  }
+  relu_(): this {
+    return this.inplace('relu_', [], ew.relu);
+  }
+  sigmoid_(): this {
+    return this.inplace('sigmoid_', [], ew.sigmoid);
+  }
+  tanh_(): this {
+    return this.inplace('tanh_', [], ew.tanh);
+  }
+  /** `this += value * t1 * t2`, in place (Adam's second-moment update). */
+  addcmul_(tensor1: Tensor, tensor2: Tensor, value = 1): this {
+    return this.inplace('addcmul_', [tensor1, tensor2], (x) => x.add(ew.mul(tensor1, tensor2), value));
+  }
+  /** `this += value * t1 / t2`, in place (Adam's step). */
+  addcdiv_(tensor1: Tensor, tensor2: Tensor, value = 1): this {
+    return this.inplace('addcdiv_', [tensor1, tensor2], (x) => x.add(ew.div(tensor1, tensor2), value));
+  }
+  /** `this += weight * (end - this)`, in place (an exponential moving average). */
+  lerp_(end: Tensor, weight: TensorLike): this {
+    return this.inplace('lerp_', [end, weight], (x) => x.add(ew.mul(ew.sub(end, x), weight)));
+  }
+  zero_(): this {
+    ip.fill_(this, 0);
+    return this;
+  }
+  fill_(value: number): this {
+    ip.fill_(this, value);
+    return this;
+  }
+  /** Copies src's values (broadcast to this shape) into this tensor. */
+  copy_(src: Tensor): this {
+    ip.copy_(this, src);
+    return this;
+  }
+  /** Fills with draws from U(low, high), as `x.uniform_(from, to)`. */
+  uniform_(low = 0, high = 1, opts: ip.FillRandomOptions = {}): this {
+    ip.uniform_(this, low, high, opts);
+    return this;
+  }
+  /** Fills with draws from N(mean, std^2). */
+  normal_(mean = 0, std = 1, opts: ip.FillRandomOptions = {}): this {
+    ip.normal_(this, mean, std, opts);
+    return this;
+  }
+  private inplace(op: string, others: readonly TensorLike[], compute: (old: Tensor) => Tensor): this {
+    ip.inplace(op, this, others, compute);
+    return this;
   }
 
   // ------------------------------------------------------------ reductions
@@ -394,6 +547,19 @@ export class Tensor {
 }
 
 export type NestedArray = number | NestedArray[];
+/** What `JSON.stringify(tensor)` writes (see Tensor.toJSON). */
+export interface TensorJSON {
+  shape: number[];
+  dtype: DType;
+  data: NestedArray;
+  requiresGrad?: true;
+  /** The name of the op that made a non-leaf tensor. */
+  gradFn?: string;
+}
+/** `backward`'s options given first, as PyTorch's keywords: `loss.backward({ retainGraph: true })`. */
+export interface BackwardCallOptions extends BackwardOptions {
+  gradient?: Tensor | null;
+}
 export type Dims = number | readonly number[];
 export interface VarOptions {
   /** Subtracted from N in the divisor; 1 (Bessel's correction, the unbiased estimate) by default, as PyTorch. */

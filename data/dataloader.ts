@@ -1,5 +1,13 @@
 /** Mini-batches over a data set, as `torch.utils.data.DataLoader` (single process). */
-import { defaultGenerator, Generator, type Tensor, ValueError } from '../core/index.ts';
+import {
+  checkBoolean,
+  checkOptions,
+  defaultGenerator,
+  describeValue,
+  Generator,
+  type Tensor,
+  ValueError,
+} from '../core/index.ts';
 import { collate, type Dataset } from './dataset.ts';
 
 export interface DataLoaderOptions {
@@ -30,10 +38,26 @@ export class DataLoader<T extends Tensor[] = Tensor[]> implements Iterable<T> {
   readonly dropLast: boolean;
   readonly generator: Generator;
 
-  constructor(
-    dataset: Dataset<T>,
-    { batchSize = 1, shuffle = false, dropLast = false, seed, generator }: DataLoaderOptions = {},
-  ) {
+  constructor(dataset: Dataset<T>, options: DataLoaderOptions = {}) {
+    const isDataset =
+      typeof dataset === 'object' &&
+      dataset !== null &&
+      !Array.isArray(dataset) &&
+      Number.isInteger((dataset as Partial<Dataset<T>>).length) &&
+      typeof (dataset as Partial<Dataset<T>>).get === 'function';
+    if (!isDataset) {
+      throw new ValueError(
+        `DataLoader: dataset must be a Dataset (an object with length and get(i)), got ${describeValue(dataset)}; ` +
+          'wrap tensors as new TensorDataset(x, y)',
+      );
+    }
+    checkOptions('DataLoader', options, ['batchSize', 'shuffle', 'dropLast', 'seed', 'generator']);
+    const { batchSize = 1, shuffle = false, dropLast = false, seed, generator } = options;
+    checkBoolean('DataLoader', 'shuffle', shuffle);
+    checkBoolean('DataLoader', 'dropLast', dropLast);
+    if (generator !== undefined && !(generator instanceof Generator)) {
+      throw new ValueError(`DataLoader: generator must be a Generator, got ${describeValue(generator)}`);
+    }
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new ValueError(`DataLoader: batchSize should be a positive integer value (got ${batchSize})`);
     }

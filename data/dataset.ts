@@ -2,7 +2,7 @@
  * Data sets as PyTorch's `torch.utils.data` sees them: something with a length
  * that returns sample `i` as a tuple of tensors.
  */
-import { fmtShape, ShapeError, Tensor, ValueError } from '../core/index.ts';
+import { checkTensor, fmtShape, ShapeError, Tensor, ValueError } from '../core/index.ts';
 
 /**
  * A map-style data set (`torch.utils.data.Dataset`): `length` samples, each a
@@ -27,6 +27,7 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> implements Dataset<T> 
   constructor(...tensors: T) {
     if (tensors.length === 0) throw new ValueError('TensorDataset: expected at least one tensor (got none)');
     for (const [k, t] of tensors.entries()) {
+      checkTensor('TensorDataset', `tensor ${k}`, t);
       if (t.ndim === 0) {
         throw new ShapeError(`TensorDataset: tensor ${k} is 0-d; every tensor needs a first (sample) dim`);
       }
@@ -54,7 +55,7 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> implements Dataset<T> 
     }
     const i = index < 0 ? index + n : index;
     return this.tensors.map((t) => {
-      const row = t.numel / n;
+      const row = t.numel() / n;
       return new Tensor(t.data.slice(i * row, (i + 1) * row), t.shape.slice(1));
     }) as T;
   }
@@ -71,7 +72,7 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> implements Dataset<T> 
       }
     }
     return this.tensors.map((t) => {
-      const row = t.numel / n;
+      const row = t.numel() / n;
       const out = new Float64Array(indices.length * row);
       for (let b = 0; b < indices.length; b++) {
         const i = indices[b]!;
@@ -94,7 +95,7 @@ export function collate<T extends Tensor[]>(samples: readonly T[]): T {
   if (samples.length === 0) throw new ValueError('collate: expected at least one sample (got none)');
   const first = samples[0]!;
   return first.map((t0, k) => {
-    const out = new Float64Array(samples.length * t0.numel);
+    const out = new Float64Array(samples.length * t0.numel());
     for (const [b, s] of samples.entries()) {
       const t = s[k];
       if (s.length !== first.length || t === undefined) {
@@ -108,7 +109,7 @@ export function collate<T extends Tensor[]>(samples: readonly T[]): T {
             `${fmtShape(t0.shape)}; stacking needs equal shapes`,
         );
       }
-      out.set(t.data, b * t0.numel);
+      out.set(t.data, b * t0.numel());
     }
     return new Tensor(out, [samples.length, ...t0.shape]);
   }) as T;

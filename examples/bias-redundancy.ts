@@ -70,7 +70,7 @@ function maxAbs(xs: Iterable<number>): number {
 
 function maxDiff(a: Tensor, b: Tensor): number {
   let m = 0;
-  for (let i = 0; i < a.numel; i++) m = Math.max(m, Math.abs(a.data[i]! - b.data[i]!));
+  for (let i = 0; i < a.numel(); i++) m = Math.max(m, Math.abs(a.data[i]! - b.data[i]!));
   return m;
 }
 

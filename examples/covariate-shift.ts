@@ -105,10 +105,10 @@ class ShiftNoise extends Module {
 
   forward(x: Tensor): Tensor {
     if (!this.training) return x;
-    if (this.sample === null || this.sample.numel !== x.numel) {
+    if (this.sample === null || this.sample.numel() !== x.numel()) {
       const g = this.generator;
       this.sample = tensor(
-        Float64Array.from({ length: x.numel }, () => this.mean + this.sd * g.normal()),
+        Float64Array.from({ length: x.numel() }, () => this.mean + this.sd * g.normal()),
         { shape: x.shape },
       );
     }
@@ -244,7 +244,8 @@ function gradientShift(model: Sequential, x: Tensor, y: Tensor): { rel: number; 
   };
   const g = gradOf();
   noGrad(() => {
-    for (const p of earlier) for (let k = 0; k < p.numel; k++) p.data[k] = p.data[k]! - LR * p.grad!.data[k]!;
+    for (const p of earlier)
+      for (let k = 0; k < p.numel(); k++) p.data[k] = p.data[k]! - LR * p.grad!.data[k]!;
   });
   const g2 = gradOf();
   restore(saved);

@@ -131,8 +131,8 @@ export function probe(model: Sequential, x: Tensor, y: Tensor): Probe {
         if (v < SAT_LO || v > 1 - SAT_LO) sat++;
         sum += v;
       }
-      saturated.push(sat / h.numel);
-      meanOutput.push(sum / h.numel);
+      saturated.push(sat / h.numel());
+      meanOutput.push(sum / h.numel());
     }
   }
   F.crossEntropy(h, y).backward();

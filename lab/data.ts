@@ -32,7 +32,7 @@ const MAGIC = 'NGLABMN1';
  * times 255, rounded), train first.
  */
 export function encodeMnist(trainX: Tensor, trainY: Tensor, testX: Tensor, testY: Tensor): Uint8Array {
-  const [nTr, nTe] = [trainY.numel, testY.numel];
+  const [nTr, nTe] = [trainY.numel(), testY.numel()];
   const out = new Uint8Array(16 + (nTr + nTe) * 785);
   out.set(new TextEncoder().encode(MAGIC), 0);
   const view = new DataView(out.buffer);
@@ -45,7 +45,7 @@ export function encodeMnist(trainX: Tensor, trainY: Tensor, testX: Tensor, testY
     out[px + i] = Math.round(v * 255);
   });
   testX.data.forEach((v, i) => {
-    out[px + trainX.numel + i] = Math.round(v * 255);
+    out[px + trainX.numel() + i] = Math.round(v * 255);
   });
   return out;
 }
@@ -92,7 +92,7 @@ function scaler(scaling: Scaling, trainX: Tensor): (x: Tensor) => Tensor {
 
 /** Rows [from, to) of a row-major tensor, as a tensor of their own. */
 function rows(t: Tensor, from: number, to: number): Tensor {
-  const d = t.numel / t.shape[0]!;
+  const d = t.numel() / t.shape[0]!;
   return tensor(t.data.slice(from * d, to * d), { shape: [to - from, ...t.shape.slice(1)] });
 }
 

@@ -72,8 +72,8 @@ function lossAndAccuracy(logits: Tensor, y: Tensor): [number, number] {
   const loss = nn.F.crossEntropy(logits, y).item();
   const pred = logits.argmax(1).data;
   let hit = 0;
-  for (let i = 0; i < y.numel; i++) if (pred[i] === y.data[i]) hit++;
-  return [loss, hit / y.numel];
+  for (let i = 0; i < y.numel(); i++) if (pred[i] === y.data[i]) hit++;
+  return [loss, hit / y.numel()];
 }
 
 /** Two networks, their data and their shared batch order. */
@@ -103,7 +103,7 @@ export class Lab {
     this.a = side(new LabNet(c, c.a, init, features, classes));
     this.b = side(new LabNet(c, c.b, init, features, classes));
     this.batches = new Generator(stream(c.seed, 2));
-    const n = Math.min(PROBE, this.data.testY.numel);
+    const n = Math.min(PROBE, this.data.testY.numel());
     this.probe = rowsOf(
       this.data.testX,
       Int32Array.from({ length: n }, (_, i) => i),
@@ -119,7 +119,7 @@ export class Lab {
   private nextBatch(): Int32Array {
     const bs = this.config.batchSize;
     if (this.cursor + bs > this.order.length) {
-      this.order = this.batches.randperm(this.data.trainY.numel);
+      this.order = this.batches.randperm(this.data.trainY.numel());
       this.cursor = 0;
     }
     this.cursor += bs;
@@ -170,7 +170,7 @@ export class Lab {
             h[Math.max(0, Math.min(BINS - 1, Math.floor(((v - lo) / (hi - lo)) * BINS)))]!++;
           return h;
         });
-        const saturated = acts.map((a) => a.data.filter(SATURATED[act]).length / a.numel);
+        const saturated = acts.map((a) => a.data.filter(SATURATED[act]).length / a.numel());
         return {
           trainLoss,
           trainAcc,

@@ -30,7 +30,7 @@ export class ShiftNoise extends nn.Module {
   forward(x: Tensor): Tensor {
     if (!this.training || !this.active) return x;
     const g = this.generator;
-    const noise = Float64Array.from({ length: x.numel }, () => this.mean + this.sd * g.normal());
+    const noise = Float64Array.from({ length: x.numel() }, () => this.mean + this.sd * g.normal());
     return x.add(tensor(noise, { shape: x.shape }));
   }
 

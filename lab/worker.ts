@@ -74,7 +74,7 @@ scope.onmessage = (e) => {
         pending = 0;
         lab = new Lab(m.config, m.mnist);
         const raw = lab.data.raw;
-        const count = (side: Lab['a']) => [...side.net.parameters()].reduce((s, p) => s + p.numel, 0);
+        const count = (side: Lab['a']) => [...side.net.parameters()].reduce((s, p) => s + p.numel(), 0);
         post({
           type: 'ready',
           classes: lab.data.classes,

@@ -1,5 +1,5 @@
 /** Activation modules, as in `torch.nn`; each delegates to `nn.functional`. */
-import type { Tensor } from '../core/index.ts';
+import { checkTensor, type Tensor } from '../core/index.ts';
 import * as F from './functional/activation.ts';
 import { Module } from './module.ts';
 import { pyFloat } from './repr.ts';
@@ -7,6 +7,7 @@ import { pyFloat } from './repr.ts';
 /** sigmoid(x) = 1 / (1 + e^-x), elementwise. */
 export class Sigmoid extends Module {
   forward(input: Tensor): Tensor {
+    checkTensor(`${this.name}.forward`, 'input', input);
     return F.sigmoid(input);
   }
 }
@@ -14,6 +15,7 @@ export class Sigmoid extends Module {
 /** tanh(x), elementwise. */
 export class Tanh extends Module {
   forward(input: Tensor): Tensor {
+    checkTensor(`${this.name}.forward`, 'input', input);
     return F.tanh(input);
   }
 }
@@ -21,6 +23,7 @@ export class Tanh extends Module {
 /** relu(x) = max(x, 0), elementwise. */
 export class ReLU extends Module {
   forward(input: Tensor): Tensor {
+    checkTensor(`${this.name}.forward`, 'input', input);
     return F.relu(input);
   }
 }
@@ -31,6 +34,7 @@ export class LeakyReLU extends Module {
     super();
   }
   forward(input: Tensor): Tensor {
+    checkTensor(`${this.name}.forward`, 'input', input);
     return F.leakyRelu(input, this.negativeSlope);
   }
   override extraRepr(): string {
@@ -44,6 +48,7 @@ export class Softmax extends Module {
     super();
   }
   forward(input: Tensor): Tensor {
+    checkTensor(`${this.name}.forward`, 'input', input);
     return F.softmax(input, this.dim);
   }
   override extraRepr(): string {
@@ -57,6 +62,7 @@ export class LogSoftmax extends Module {
     super();
   }
   forward(input: Tensor): Tensor {
+    checkTensor(`${this.name}.forward`, 'input', input);
     return F.logSoftmax(input, this.dim);
   }
   override extraRepr(): string {

@@ -1,4 +1,4 @@
-import { fmtShape, ShapeError, type Tensor, tensor, ValueError, zeros } from '../core/index.ts';
+import { checkTensor, fmtShape, ShapeError, type Tensor, tensor, ValueError, zeros } from '../core/index.ts';
 import { batchNorm, checkValuesPerChannel } from './functional/normalization.ts';
 import { ones_, zeros_ } from './init.ts';
 import { Module } from './module.ts';
@@ -94,6 +94,7 @@ export abstract class _BatchNorm extends Module {
   protected abstract checkInputDim(input: Tensor): void;
 
   override forward(input: Tensor): Tensor {
+    checkTensor(`${this.name}.forward`, 'input', input);
     this.checkInputDim(input);
     if (input.shape[1] !== this.numFeatures) {
       throw new ShapeError(

@@ -1,4 +1,4 @@
-import { type Generator, type Tensor, ValueError } from '../core/index.ts';
+import { checkTensor, type Generator, type Tensor, ValueError } from '../core/index.ts';
 import { dropout } from './functional/dropout.ts';
 import { Module } from './module.ts';
 import { pyFloat } from './repr.ts';
@@ -26,6 +26,7 @@ export class Dropout extends Module {
   }
 
   forward(input: Tensor): Tensor {
+    checkTensor(`${this.name}.forward`, 'input', input);
     return dropout(input, this.p, this.training, this.generator ? { generator: this.generator } : {});
   }
 

@@ -1,4 +1,4 @@
-import type { Tensor } from '../core/index.ts';
+import { checkTensor, type Tensor } from '../core/index.ts';
 import { Module } from './module.ts';
 
 /** Flattens dims startDim..endDim into one, as `torch.nn.Flatten` (by default all but the batch dim). */
@@ -10,6 +10,7 @@ export class Flatten extends Module {
     super();
   }
   forward(input: Tensor): Tensor {
+    checkTensor(`${this.name}.forward`, 'input', input);
     return input.flatten(this.startDim, this.endDim);
   }
   override extraRepr(): string {

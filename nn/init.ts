@@ -8,14 +8,7 @@
  * al. 2015) pick a std and, for the uniform forms, bound = sqrt(3) * std, the
  * bound of a uniform distribution with that std.
  */
-import {
-  defaultGenerator,
-  fmtShape,
-  type Generator,
-  noGrad,
-  type Tensor,
-  ValueError,
-} from '../core/index.ts';
+import { checkTensor, fmtShape, type Generator, noGrad, type Tensor, ValueError } from '../core/index.ts';
 
 export interface InitOptions {
   generator?: Generator;
@@ -85,6 +78,7 @@ export function calculateGain(nonlinearity: Nonlinearity | string, param: number
 
 /** fanIn and fanOut of a weight of shape [out, in, *k], as `_calculate_fan_in_and_fan_out`. */
 export function calculateFanInAndFanOut(t: Tensor): { fanIn: number; fanOut: number } {
+  checkTensor('init', 'tensor', t);
   if (t.ndim < 2) {
     throw new ValueError(
       `init: fan in and fan out can not be computed for a tensor with fewer than 2 dimensions (got shape ${fmtShape(t.shape)})`,
@@ -94,30 +88,24 @@ export function calculateFanInAndFanOut(t: Tensor): { fanIn: number; fanOut: num
   return { fanIn: t.shape[1]! * field, fanOut: t.shape[0]! * field };
 }
 
-function fill(t: Tensor, draw: () => number): Tensor {
-  noGrad(() => {
-    for (let i = 0; i < t.data.length; i++) t.data[i] = draw();
-  });
-  return t;
-}
-
-/** Fills with U(a, b). */
+/** Fills with U(a, b) (Tensor.uniform_ under noGrad, so a parameter stays a leaf). */
 export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tensor {
+  checkTensor('init.uniform_', 'tensor', t);
   if (!(a <= b)) throw new ValueError(`uniform_: expected a <= b, got a=${a}, b=${b}`);
-  const g = opts.generator ?? defaultGenerator;
-  return fill(t, () => a + (b - a) * g.random());
+  return noGrad(() => t.uniform_(a, b, { generator: opts.generator }));
 }
 
 /** Fills with N(mean, std^2). */
 export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Tensor {
+  checkTensor('init.normal_', 'tensor', t);
   if (!(std >= 0)) throw new ValueError(`normal_: expected std >= 0, got ${std}`);
-  const g = opts.generator ?? defaultGenerator;
-  return fill(t, () => mean + std * g.normal());
+  return noGrad(() => t.normal_(mean, std, { generator: opts.generator }));
 }
 
 /** Fills with a constant. */
 export function constant_(t: Tensor, val: number): Tensor {
-  return fill(t, () => val);
+  checkTensor('init.constant_', 'tensor', t);
+  return noGrad(() => t.fill_(val));
 }
 
 export function zeros_(t: Tensor): Tensor {

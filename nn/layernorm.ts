@@ -1,4 +1,4 @@
-import { ones, type Tensor, ValueError, zeros } from '../core/index.ts';
+import { checkTensor, ones, type Tensor, ValueError, zeros } from '../core/index.ts';
 import { checkNormalizedShape, layerNorm } from './functional/normalization.ts';
 import { ones_, zeros_ } from './init.ts';
 import { Module } from './module.ts';
@@ -58,6 +58,7 @@ export class LayerNorm extends Module {
   }
 
   override forward(input: Tensor): Tensor {
+    checkTensor(`${this.name}.forward`, 'input', input);
     checkNormalizedShape(this.name, input, this.normalizedShape);
     return layerNorm(input, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.eps });
   }

@@ -1,4 +1,14 @@
-import { fmtShape, ShapeError, type Tensor, ValueError, zeros } from '../core/index.ts';
+import {
+  checkBoolean,
+  checkOptions,
+  checkTensor,
+  describeValue,
+  fmtShape,
+  ShapeError,
+  type Tensor,
+  ValueError,
+  zeros,
+} from '../core/index.ts';
 import { linear } from './functional/linear.ts';
 import { kaimingUniform_, uniform_ } from './init.ts';
 import { Module } from './module.ts';
@@ -28,9 +38,13 @@ export class Linear extends Module {
       ['outFeatures', outFeatures],
     ] as const) {
       if (!Number.isInteger(v) || v < 0) {
-        throw new ValueError(`Linear: ${arg} must be a non-negative integer, got ${v}`);
+        throw new ValueError(
+          `Linear: ${arg} must be a non-negative integer, got ${typeof v === 'number' ? v : describeValue(v)}`,
+        );
       }
     }
+    checkOptions('Linear', opts, ['bias']);
+    checkBoolean('Linear', 'bias', opts.bias ?? true);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     this.weight = this.registerParameter('weight', zeros([outFeatures, inFeatures]));
@@ -51,6 +65,7 @@ export class Linear extends Module {
   }
 
   forward(input: Tensor): Tensor {
+    checkTensor(`${this.name}.forward`, 'input', input);
     if (input.ndim === 0 || input.shape[input.ndim - 1] !== this.inFeatures) {
       throw new ShapeError(
         `Linear: expected input with last dim ${this.inFeatures} (inFeatures), got input of shape ${fmtShape(input.shape)}`,
@@ -67,6 +82,7 @@ export class Linear extends Module {
 /** Returns its input, as `torch.nn.Identity` (a placeholder, e.g. where a norm layer is switched off). */
 export class Identity extends Module {
   forward(input: Tensor): Tensor {
+    checkTensor(`${this.name}.forward`, 'input', input);
     return input;
   }
 }

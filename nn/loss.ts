@@ -4,7 +4,7 @@
  * Class and positive weights are buffers, as PyTorch registers them, so they
  * appear in the state dict under `weight` and `pos_weight`.
  */
-import type { Tensor } from '../core/index.ts';
+import { checkTensor, type Tensor } from '../core/index.ts';
 import * as F from './functional/loss.ts';
 import { Module } from './module.ts';
 
@@ -15,6 +15,8 @@ export class MSELoss extends Module {
     this.reduction = opts.reduction ?? 'mean';
   }
   forward(input: Tensor, target: Tensor): Tensor {
+    checkTensor(`${this.name}.forward`, 'input', input);
+    checkTensor(`${this.name}.forward`, 'target', target);
     return F.mseLoss(input, target, { reduction: this.reduction });
   }
 }
@@ -30,6 +32,8 @@ export class NLLLoss extends Module {
     this.weight = this.registerBuffer('weight', opts.weight ?? null);
   }
   forward(input: Tensor, target: Tensor): Tensor {
+    checkTensor(`${this.name}.forward`, 'input', input);
+    checkTensor(`${this.name}.forward`, 'target', target);
     return F.nllLoss(input, target, {
       weight: this.weight,
       ignoreIndex: this.ignoreIndex,
@@ -51,6 +55,8 @@ export class CrossEntropyLoss extends Module {
     this.weight = this.registerBuffer('weight', opts.weight ?? null);
   }
   forward(input: Tensor, target: Tensor): Tensor {
+    checkTensor(`${this.name}.forward`, 'input', input);
+    checkTensor(`${this.name}.forward`, 'target', target);
     return F.crossEntropy(input, target, {
       weight: this.weight,
       ignoreIndex: this.ignoreIndex,
@@ -69,6 +75,8 @@ export class BCELoss extends Module {
     this.weight = this.registerBuffer('weight', opts.weight ?? null);
   }
   forward(input: Tensor, target: Tensor): Tensor {
+    checkTensor(`${this.name}.forward`, 'input', input);
+    checkTensor(`${this.name}.forward`, 'target', target);
     return F.binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
   }
 }
@@ -84,6 +92,8 @@ export class BCEWithLogitsLoss extends Module {
     this.posWeight = this.registerBuffer('pos_weight', opts.posWeight ?? null);
   }
   forward(input: Tensor, target: Tensor): Tensor {
+    checkTensor(`${this.name}.forward`, 'input', input);
+    checkTensor(`${this.name}.forward`, 'target', target);
     return F.binaryCrossEntropyWithLogits(input, target, {
       weight: this.weight,
       posWeight: this.posWeight,

@@ -16,6 +16,8 @@
  */
 import {
   AnomalyError,
+  checkBoolean,
+  checkOptions,
   fmtShape,
   NormgradError,
   noGrad,
@@ -317,7 +319,7 @@ export abstract class Module {
   /** How many numbers the parameters hold (only those that require grad if `onlyTrainable`). */
   numParameters(onlyTrainable = false): number {
     let n = 0;
-    for (const p of this.parameters()) if (!onlyTrainable || p.requiresGrad) n += p.numel;
+    for (const p of this.parameters()) if (!onlyTrainable || p.requiresGrad) n += p.numel();
     return n;
   }
 
@@ -336,9 +338,17 @@ export abstract class Module {
     return this.train(false);
   }
 
-  /** Clears every parameter's gradient (sets it to null, as `set_to_none=True`). */
-  zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+  /**
+   * Clears every parameter's gradient: sets it to null (the default, as PyTorch's
+   * `set_to_none=True`), or with `{ setToNone: false }` fills it with zeros in place.
+   */
+  zeroGrad(opts: { setToNone?: boolean } = {}): void {
+    checkOptions(`${this.name}.zeroGrad`, opts, ['setToNone']);
+    const setToNone = checkBoolean(`${this.name}.zeroGrad`, 'setToNone', opts.setToNone ?? true);
+    for (const p of this.parameters()) {
+      if (setToNone) p.grad = null;
+      else if (p.grad !== null) noGrad(() => p.grad!.detach_().zero_());
+    }
   }
 
   // ---------------------------------------------------------------- printing
@@ -417,7 +427,7 @@ export abstract class Module {
       throw new StateDictError(`Error(s) in loading state_dict for ${this.name}:\n\t${errors.join('\n\t')}`);
     }
     noGrad(() => {
-      for (const [k, mine] of Object.entries(own)) if (Object.hasOwn(sd, k)) mine.data.set(sd[k]!.data);
+      for (const [k, mine] of Object.entries(own)) if (Object.hasOwn(sd, k)) mine.copy_(sd[k]!);
     });
     return { missingKeys, unexpectedKeys };
   }

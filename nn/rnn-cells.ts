@@ -7,7 +7,7 @@
  * Input is [N, inputSize] or one sample [inputSize]; the state has the same
  * leading shape with hiddenSize features, and is zeros when not given.
  */
-import { fmtShape, ShapeError, type Tensor, ValueError, zeros } from '../core/index.ts';
+import { checkTensor, fmtShape, ShapeError, type Tensor, ValueError, zeros } from '../core/index.ts';
 import {
   type CellNorm,
   type CellWeights,
@@ -97,6 +97,7 @@ export abstract class _RNNCellBase extends Module {
 
   /** Checks input is [N, inputSize] or [inputSize]; returns the state's shape. */
   protected checkInput(input: Tensor): number[] {
+    checkTensor(`${this.name}.forward`, 'input', input);
     if ((input.ndim !== 1 && input.ndim !== 2) || input.shape[input.ndim - 1] !== this.inputSize) {
       throw new ShapeError(
         `${this.name}: expected input of shape [N, ${this.inputSize}] or [${this.inputSize}] (inputSize = ${this.inputSize}), got ${fmtShape(input.shape)}`,

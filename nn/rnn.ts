@@ -11,15 +11,25 @@
  * `ln_hh_lk`, `ln_c_lk` (LSTM) or `ln_ih_lk`, `ln_hh_lk` (GRU); PyTorch has no
  * such option, so those keys exist only here.
  *
- * Deviation from PyTorch: forward returns an object, `{ output, h }` (LSTM:
- * `{ output, h, c }`), instead of the tuple `(output, h_n)` / `(output, (h_n, c_n))`.
+ * forward returns PyTorch's tuple, `[output, h]` (LSTM: `[output, [h, c]]`), so
+ * `const [output, [h, c]] = lstm.forward(x)` destructures as in Python; the same
+ * values are also named fields, `{ output, h }` (LSTM: `{ output, h, c }`).
  * `output` stacks the last layer's hidden state at every step, [T, N, hidden]
  * ([N, T, hidden] with batchFirst); `h` (and `c`) hold each layer's final state,
  * [numLayers, N, hidden]. PyTorch's `bidirectional`, `dropout` between layers
  * and `proj_size` options are left out (the experiments need none of them) and
  * are not in the options type.
  */
-import { fmtShape, ShapeError, stack, type Tensor, ValueError, zeros } from '../core/index.ts';
+import {
+  checkTensor,
+  fmtShape,
+  namedTuple,
+  ShapeError,
+  stack,
+  type Tensor,
+  ValueError,
+  zeros,
+} from '../core/index.ts';
 import {
   type CellWeights,
   gruCell,
@@ -53,16 +63,24 @@ export interface RNNOptions extends RNNBaseOptions {
   nonlinearity?: Nonlinearity;
 }
 
-export interface RNNOutput {
+/** RNN and GRU output: `[output, h]`, also as `.output` and `.h`. */
+export type RNNOutput = readonly [output: Tensor, h: Tensor] & {
   /** The last layer's hidden state at every step. */
-  output: Tensor;
+  readonly output: Tensor;
   /** Each layer's final hidden state, [numLayers, N, hidden] ([numLayers, hidden] unbatched). */
-  h: Tensor;
-}
+  readonly h: Tensor;
+};
 
-export interface LSTMOutput extends RNNOutput {
+/** LSTM output: `[output, [h, c]]`, also as `.output`, `.h` and `.c`. */
+export type LSTMOutput = readonly [output: Tensor, hc: readonly [h: Tensor, c: Tensor]] & {
+  readonly output: Tensor;
+  readonly h: Tensor;
   /** Each layer's final cell state, shaped as h. */
-  c: Tensor;
+  readonly c: Tensor;
+};
+
+function rnnOutput(output: Tensor, h: Tensor): RNNOutput {
+  return namedTuple([output, h] as const, { output, h });
 }
 
 /** The layer norms of one layer, named by role ('ln', 'ih', 'hh', 'c'). */
@@ -138,6 +156,7 @@ export abstract class _RNNBase extends Module {
 
   /** Checks the input and returns the time dim and the shape of one layer's state. */
   protected checkInput(input: Tensor): { timeDim: number; stateShape: number[] } {
+    checkTensor(`${this.name}.forward`, 'input', input);
     const seq = this.batchFirst ? `[N, T, ${this.inputSize}]` : `[T, N, ${this.inputSize}]`;
     if ((input.ndim !== 2 && input.ndim !== 3) || input.shape[input.ndim - 1] !== this.inputSize) {
       throw new ShapeError(
@@ -223,7 +242,7 @@ export class RNN extends _RNNBase {
       },
       (h) => h,
     );
-    return { output, h: stack(finals, 0) };
+    return rnnOutput(output, stack(finals, 0));
   }
 
   override extraRepr(): string {
@@ -262,17 +281,15 @@ export class LSTM extends _RNNBase {
       },
       ([h]) => h,
     );
-    return {
-      output,
-      h: stack(
-        finals.map(([h]) => h),
-        0,
-      ),
-      c: stack(
-        finals.map(([, c]) => c),
-        0,
-      ),
-    };
+    const h = stack(
+      finals.map(([hk]) => hk),
+      0,
+    );
+    const c = stack(
+      finals.map(([, ck]) => ck),
+      0,
+    );
+    return namedTuple([output, [h, c] as const] as const, { output, h, c });
   }
 }
 
@@ -300,6 +317,6 @@ export class GRU extends _RNNBase {
       },
       (h) => h,
     );
-    return { output, h: stack(finals, 0) };
+    return rnnOutput(output, stack(finals, 0));
   }
 }

@@ -11,7 +11,7 @@
  * name), so the same tensors give the same bytes. Read F64, F32 and I64 data
  * into float64 tensors.
  */
-import { DTypeError, fmtShape, NormgradError, Tensor, ValueError } from '../core/index.ts';
+import { DTypeError, describeValue, fmtShape, NormgradError, Tensor, ValueError } from '../core/index.ts';
 
 export type SafetensorsDType = 'F64' | 'F32' | 'I64';
 
@@ -66,7 +66,7 @@ export function serialize(tensors: Record<string, Tensor>, opts: SerializeOption
         );
       }
     }
-    const end = offset + t.numel * SIZE[dt];
+    const end = offset + t.numel() * SIZE[dt];
     parts.push(
       `${JSON.stringify(name)}:${JSON.stringify({ dtype: dt, shape: t.shape, data_offsets: [offset, end] })}`,
     );
@@ -96,69 +96,59 @@ export function serialize(tensors: Record<string, Tensor>, opts: SerializeOption
   return out;
 }
 
-/** Decodes the bytes of a safetensors file, checking the header against the data block. */
+/**
+ * The largest header read, as the reference reader's limit (100 MB): a length
+ * field above it is refused before anything is allocated for it.
+ */
+export const MAX_HEADER_BYTES = 100_000_000;
+
+/**
+ * Decodes the bytes of a safetensors file. The file is untrusted input (weights
+ * are downloaded): the header is checked in full against the data block before
+ * any tensor is made, and every allocation is bounded by the file's own size, so
+ * a malformed or hostile file gives a ValueError (DTypeError for a dtype this
+ * reader does not hold) naming the problem, never a hang, a crash or a partial result.
+ */
 export function deserialize(bytes: Uint8Array): Deserialized {
   const fail = (why: string) => new ValueError(`safetensors.deserialize: ${why}`);
+  if (!(bytes instanceof Uint8Array))
+    throw fail(`expected the file's bytes as a Uint8Array, got ${describeValue(bytes)}`);
   if (bytes.length < 8) throw fail(`file of ${bytes.length} bytes is shorter than the 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = Number(view.getBigUint64(0, true));
+  const big = view.getBigUint64(0, true);
+  if (big > BigInt(MAX_HEADER_BYTES)) {
+    throw fail(`header length ${big} is above the ${MAX_HEADER_BYTES}-byte limit`);
+  }
+  const n = Number(big);
   if (8 + n > bytes.length)
     throw fail(`header length ${n} runs past the end of the ${bytes.length}-byte file`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
+  } catch {
+    throw fail('header is not valid UTF-8');
+  }
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+    header = JSON.parse(text);
   } catch (e) {
     throw fail(`header is not valid JSON (${(e as Error).message})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     throw fail('header is not a JSON object');
   }
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate !== null) throw fail(`header has the key ${JSON.stringify(duplicate)} twice`);
   const dataStart = 8 + n;
   const dataLength = bytes.length - dataStart;
-  const tensors: Record<string, Tensor> = {};
-  const dtypes: Record<string, SafetensorsDType> = {};
+  const entries: [string, TensorEntry][] = [];
   let metadata: Record<string, string> | null = null;
-  const spans: [number, number, string][] = [];
   for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
-    if (name === '__metadata__') {
-      metadata = info as Record<string, string>;
-      continue;
-    }
-    const { dtype, shape, data_offsets: offsets } = (info ?? {}) as Record<string, unknown>;
-    if (!isDType(dtype)) {
-      throw new DTypeError(
-        `safetensors.deserialize: '${name}' has dtype ${String(dtype)}; only F64, F32 and I64 are read`,
-      );
-    }
-    if (!Array.isArray(shape) || !shape.every((s) => Number.isInteger(s) && s >= 0)) {
-      throw fail(`'${name}' has an invalid shape ${JSON.stringify(shape)}`);
-    }
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(Number.isInteger)) {
-      throw fail(`'${name}' has invalid data_offsets ${JSON.stringify(offsets)}`);
-    }
-    const [begin, end] = offsets as [number, number];
-    const numel = shape.reduce((a: number, b: number) => a * b, 1);
-    if (end - begin !== numel * SIZE[dtype] || begin < 0 || end > dataLength) {
-      throw fail(
-        `'${name}' of shape ${fmtShape(shape)} and dtype ${dtype} needs ${numel * SIZE[dtype]} bytes, ` +
-          `but data_offsets [${begin}, ${end}] ${end > dataLength ? `run past the ${dataLength}-byte data block` : 'disagree'}`,
-      );
-    }
-    const values = new Float64Array(numel);
-    for (let i = 0, p = dataStart + begin; i < numel; i++, p += SIZE[dtype]) {
-      values[i] =
-        dtype === 'F64'
-          ? view.getFloat64(p, true)
-          : dtype === 'F32'
-            ? view.getFloat32(p, true)
-            : Number(view.getBigInt64(p, true));
-    }
-    tensors[name] = new Tensor(values, shape);
-    dtypes[name] = dtype;
-    spans.push([begin, end, name]);
+    if (name === '__metadata__') metadata = checkMetadata(info, fail);
+    else entries.push([name, checkEntry(name, info, dataLength, fail)]);
   }
   // As the reference reader: the tensors must tile the data block exactly, with no gaps or overlaps.
-  spans.sort((x, y) => x[0] - y[0]);
+  const spans = entries.map(([name, e]) => [e.begin, e.end, name] as const).sort((x, y) => x[0] - y[0]);
   let at = 0;
   for (const [begin, end, name] of spans) {
     if (begin !== at)
@@ -166,7 +156,133 @@ export function deserialize(bytes: Uint8Array): Deserialized {
     at = end;
   }
   if (at !== dataLength) throw fail(`the tensors cover ${at} bytes but the data block holds ${dataLength}`);
-  return { tensors, dtypes, metadata };
+  // Only now, with every entry checked and the total bounded by the file, are values read.
+  const tensors: [string, Tensor][] = [];
+  const dtypes: [string, SafetensorsDType][] = [];
+  for (const [name, { dtype, shape, numel, begin }] of entries) {
+    const values = new Float64Array(numel);
+    for (let i = 0, p = dataStart + begin; i < numel; i++, p += SIZE[dtype]) {
+      if (dtype === 'F64') values[i] = view.getFloat64(p, true);
+      else if (dtype === 'F32') values[i] = view.getFloat32(p, true);
+      else {
+        const v = view.getBigInt64(p, true);
+        if (v > MAX_SAFE || v < -MAX_SAFE) {
+          throw fail(`'${name}' (I64) holds ${v} at flat index ${i}, which a float64 cannot hold exactly`);
+        }
+        values[i] = Number(v);
+      }
+    }
+    tensors.push([name, new Tensor(values, shape)]);
+    dtypes.push([name, dtype]);
+  }
+  // fromEntries defines own properties, so a tensor named "__proto__" is a key, not a prototype.
+  return { tensors: Object.fromEntries(tensors), dtypes: Object.fromEntries(dtypes), metadata };
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+interface TensorEntry {
+  dtype: SafetensorsDType;
+  shape: number[];
+  numel: number;
+  begin: number;
+  end: number;
+}
+
+/** One header entry, checked against the data block before anything is allocated for it. */
+function checkEntry(
+  name: string,
+  info: unknown,
+  dataLength: number,
+  fail: (why: string) => ValueError,
+): TensorEntry {
+  if (typeof info !== 'object' || info === null || Array.isArray(info)) {
+    throw fail(`'${name}' is ${describeValue(info)}, expected { dtype, shape, data_offsets }`);
+  }
+  const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
+  if (!isDType(dtype)) {
+    throw new DTypeError(
+      `safetensors.deserialize: '${name}' has dtype ${String(dtype)}; only F64, F32 and I64 are read`,
+    );
+  }
+  if (!Array.isArray(shape) || !shape.every((s) => Number.isSafeInteger(s) && s >= 0)) {
+    throw fail(`'${name}' has an invalid shape ${clipJson(shape)}`);
+  }
+  if (
+    !Array.isArray(offsets) ||
+    offsets.length !== 2 ||
+    !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)
+  ) {
+    throw fail(`'${name}' has invalid data_offsets ${clipJson(offsets)}`);
+  }
+  const [begin, end] = offsets as [number, number];
+  // The product stops growing once it passes the data block's size, so an enormous shape cannot overflow.
+  let numel = shape.includes(0) ? 0 : 1;
+  for (const d of shape as number[]) {
+    if (numel > dataLength) break;
+    numel *= d;
+  }
+  if (numel > dataLength) {
+    throw fail(
+      `'${name}' of shape ${clipJson(shape)} and dtype ${dtype} needs more bytes than the ${dataLength}-byte data block holds`,
+    );
+  }
+  const needs = numel * SIZE[dtype];
+  if (end - begin !== needs || end > dataLength) {
+    throw fail(
+      `'${name}' of shape ${fmtShape(shape)} and dtype ${dtype} needs ${needs} bytes, ` +
+        `but data_offsets [${begin}, ${end}] ${end > dataLength ? `run past the ${dataLength}-byte data block` : 'disagree'}`,
+    );
+  }
+  return { dtype, shape: shape as number[], numel, begin, end };
+}
+
+/** `__metadata__` is a map of strings to strings, as the format says. */
+function checkMetadata(info: unknown, fail: (why: string) => ValueError): Record<string, string> {
+  if (typeof info !== 'object' || info === null || Array.isArray(info)) {
+    throw fail(`__metadata__ is ${describeValue(info)}, expected an object of strings`);
+  }
+  for (const [k, v] of Object.entries(info)) {
+    if (typeof v !== 'string')
+      throw fail(`__metadata__ entry '${k}' is ${describeValue(v)}, expected a string`);
+  }
+  return { ...(info as Record<string, string>) };
+}
+
+const clipJson = (v: unknown) => {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+};
+
+/**
+ * The first key that appears twice in one object of a JSON text (JSON.parse
+ * silently keeps the last, so a file could show one tensor to one reader and
+ * another to the next). The text is already known to be valid JSON.
+ */
+function firstDuplicateKey(text: string): string | null {
+  const objects: (Set<string> | null)[] = []; // null for an array
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      const top = objects[objects.length - 1];
+      if (expectKey && top) {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        if (top.has(key)) return key;
+        top.add(key);
+      }
+      expectKey = false;
+      i = j;
+    } else if (c === '{') {
+      objects.push(new Set());
+      expectKey = true;
+    } else if (c === '[') objects.push(null);
+    else if (c === '}' || c === ']') objects.pop();
+    else if (c === ',') expectKey = objects[objects.length - 1] !== null;
+  }
+  return null;
 }
 
 /**
@@ -193,7 +309,19 @@ export function saveFile(tensors: Record<string, Tensor>, path: string, opts: Se
 
 /** Reads the tensors of a safetensors file into float64 tensors, as `safetensors.torch.load_file`. */
 export function loadFile(path: string): Record<string, Tensor> {
-  return deserialize(nodeFs('loadFile').readFileSync(path)).tensors;
+  if (typeof path !== 'string') {
+    throw new ValueError(`safetensors.loadFile: path must be a string, got ${describeValue(path)}`);
+  }
+  const fs = nodeFs('loadFile');
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(path);
+  } catch (e) {
+    throw new ValueError(
+      `safetensors.loadFile: cannot read '${path}' (${(e as NodeJS.ErrnoException).code ?? e})`,
+    );
+  }
+  return deserialize(bytes).tensors;
 }
 
 /** The bytes of a safetensors file, as `safetensors.torch.save`; in a browser, `new Blob([bytes])` downloads them. */
@@ -205,5 +333,7 @@ export function save(tensors: Record<string, Tensor>, opts: SerializeOptions = {
 export function load(data: ArrayBuffer | Uint8Array): Record<string, Tensor> {
   if (data instanceof Uint8Array) return deserialize(data).tensors;
   if (data instanceof ArrayBuffer) return deserialize(new Uint8Array(data)).tensors;
-  throw new ValueError(`safetensors.load: data must be an ArrayBuffer or Uint8Array (got ${describe(data)})`);
+  throw new ValueError(
+    `safetensors.load: data must be an ArrayBuffer or Uint8Array (got ${describeValue(data)})`,
+  );
 }

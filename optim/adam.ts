@@ -48,8 +48,13 @@ export abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
   /** Whether weight decay shrinks θ directly (AdamW) instead of joining the gradient (Adam). */
   protected abstract readonly decoupled: boolean;
 
-  protected constructor(name: string, params: Params<AdamOptions>, defaults: Defaults<AdamOptions>) {
-    super(name, params, defaults);
+  protected constructor(
+    name: string,
+    params: Params<AdamOptions>,
+    defaults: Defaults<AdamOptions>,
+    given: object,
+  ) {
+    super(name, params, defaults, given);
   }
 
   protected checkOptions(o: Partial<AdamOptions>): string | null {
@@ -136,7 +141,7 @@ function adamDefaults(options: Partial<AdamOptions>, weightDecay: number): Defau
 export class Adam extends AdamBase {
   protected readonly decoupled = false;
   constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super('Adam', params, adamDefaults(options, 0));
+    super('Adam', params, adamDefaults(options, 0), options);
   }
 }
 
@@ -149,6 +154,6 @@ export class Adam extends AdamBase {
 export class AdamW extends AdamBase {
   protected readonly decoupled = true;
   constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super('AdamW', params, adamDefaults(options, 0.01));
+    super('AdamW', params, adamDefaults(options, 0.01), options);
   }
 }

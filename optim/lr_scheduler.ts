@@ -7,8 +7,8 @@
  * JavaScript's Math.cos and C's cos differ in the last bit (within 1e-15).
  * Call `scheduler.step()` after `optimizer.step()`, once per epoch.
  */
-import { StateDictError, ValueError } from '../core/index.ts';
-import type { BaseOptions, Optimizer, StateRecord } from './optimizer.ts';
+import { checkNumber, checkOptions, describeValue, StateDictError, ValueError } from '../core/index.ts';
+import { type BaseOptions, Optimizer, type StateRecord } from './optimizer.ts';
 
 /** Any optimizer: a scheduler only reads and writes its groups' `lr`. */
 export type AnyOptimizer = Optimizer<BaseOptions, StateRecord>;
@@ -38,9 +38,16 @@ export function loaded<T extends SchedulerStateValue>(
   return (Array.isArray(v) ? [...v] : v) as T;
 }
 
-function positiveInteger(name: string, option: string, v: number): void {
-  if (!(Number.isInteger(v) && v > 0)) {
-    throw new ValueError(`${name}: ${option} must be a positive integer (got ${v})`);
+/** γ multiplies every lr: NaN or Infinity would turn every weight into NaN one step later. */
+function checkGamma(name: string, gamma: unknown): void {
+  checkNumber(name, 'gamma', gamma, { min: 0 });
+}
+
+function positiveInteger(name: string, option: string, v: number | undefined): void {
+  if (!(Number.isInteger(v) && v! > 0)) {
+    throw new ValueError(
+      `${name}: ${option} must be a positive integer (got ${typeof v === 'number' ? v : describeValue(v)})`,
+    );
   }
 }
 
@@ -60,7 +67,14 @@ export abstract class LRScheduler {
   protected stepCount = 0;
   protected lastLr: number[] = [];
 
-  protected constructor(name: string, optimizer: AnyOptimizer) {
+  /** `options` is the caller's options object, checked here against `known` for misspelt keys. */
+  protected constructor(name: string, optimizer: AnyOptimizer, options: object, known: readonly string[]) {
+    if (!(optimizer instanceof Optimizer)) {
+      throw new ValueError(
+        `${name}: optimizer must be an Optimizer such as optim.SGD, got ${describeValue(optimizer)}`,
+      );
+    }
+    checkOptions(name, options, known);
     this.name = name;
     this.optimizer = optimizer;
     for (const group of optimizer.paramGroups) group.initialLr ??= group.lr;
@@ -132,9 +146,11 @@ export abstract class LRScheduler {
 export class StepLR extends LRScheduler {
   stepSize: number;
   gamma: number;
-  constructor(optimizer: AnyOptimizer, { stepSize, gamma = 0.1 }: { stepSize: number; gamma?: number }) {
-    super('StepLR', optimizer);
+  constructor(optimizer: AnyOptimizer, options: { stepSize: number; gamma?: number }) {
+    super('StepLR', optimizer, options, ['stepSize', 'gamma']);
+    const { stepSize, gamma = 0.1 } = options ?? ({} as Partial<typeof options>);
     positiveInteger(this.name, 'stepSize', stepSize);
+    checkGamma(this.name, gamma);
     this.stepSize = stepSize;
     this.gamma = gamma;
     this.initialStep();
@@ -162,11 +178,15 @@ export class MultiStepLR extends LRScheduler {
   /** Sorted, repeats kept. */
   milestones: number[];
   gamma: number;
-  constructor(
-    optimizer: AnyOptimizer,
-    { milestones, gamma = 0.1 }: { milestones: readonly number[]; gamma?: number },
-  ) {
-    super('MultiStepLR', optimizer);
+  constructor(optimizer: AnyOptimizer, options: { milestones: readonly number[]; gamma?: number }) {
+    super('MultiStepLR', optimizer, options, ['milestones', 'gamma']);
+    const { milestones, gamma = 0.1 } = options ?? ({} as Partial<typeof options>);
+    if (!Array.isArray(milestones)) {
+      throw new ValueError(
+        `MultiStepLR: milestones must be an array of integers, got ${describeValue(milestones)}`,
+      );
+    }
+    checkGamma(this.name, gamma);
     for (const m of milestones) {
       if (!Number.isInteger(m)) throw new ValueError(`MultiStepLR: milestones must be integers (got ${m})`);
     }
@@ -194,8 +214,10 @@ export class MultiStepLR extends LRScheduler {
  */
 export class ExponentialLR extends LRScheduler {
   gamma: number;
-  constructor(optimizer: AnyOptimizer, { gamma }: { gamma: number }) {
-    super('ExponentialLR', optimizer);
+  constructor(optimizer: AnyOptimizer, options: { gamma: number }) {
+    super('ExponentialLR', optimizer, options, ['gamma']);
+    const { gamma } = options ?? ({} as Partial<typeof options>);
+    checkGamma(this.name, gamma);
     this.gamma = gamma;
     this.initialStep();
   }
@@ -228,9 +250,11 @@ export class CosineAnnealingLR extends LRScheduler {
   /** T_max, the number of epochs from lr_0 down to η_min. */
   tMax: number;
   etaMin: number;
-  constructor(optimizer: AnyOptimizer, { tMax, etaMin = 0 }: { tMax: number; etaMin?: number }) {
-    super('CosineAnnealingLR', optimizer);
+  constructor(optimizer: AnyOptimizer, options: { tMax: number; etaMin?: number }) {
+    super('CosineAnnealingLR', optimizer, options, ['tMax', 'etaMin']);
+    const { tMax, etaMin = 0 } = options ?? ({} as Partial<typeof options>);
     positiveInteger(this.name, 'tMax', tMax);
+    checkNumber(this.name, 'etaMin', etaMin, { min: 0 });
     this.tMax = tMax;
     this.etaMin = etaMin;
     this.initialStep();
@@ -271,13 +295,10 @@ export class LinearLR extends LRScheduler {
   totalIters: number;
   constructor(
     optimizer: AnyOptimizer,
-    {
-      startFactor = 1 / 3,
-      endFactor = 1,
-      totalIters = 5,
-    }: { startFactor?: number; endFactor?: number; totalIters?: number } = {},
+    options: { startFactor?: number; endFactor?: number; totalIters?: number } = {},
   ) {
-    super('LinearLR', optimizer);
+    super('LinearLR', optimizer, options, ['startFactor', 'endFactor', 'totalIters']);
+    const { startFactor = 1 / 3, endFactor = 1, totalIters = 5 } = options;
     if (!(startFactor > 0 && startFactor <= 1)) {
       throw new ValueError(
         `LinearLR: startFactor expected to be greater than 0 and less or equal to 1 (got ${startFactor})`,

@@ -8,14 +8,23 @@
  * rule for one parameter over its typed arrays (PyTorch's `_single_tensor_*`).
  */
 import {
+  bumpVersion,
+  checkBoolean,
+  checkNumber,
+  checkOptions,
+  describeValue,
   enableGrad,
   fmtShape,
   noGrad,
   ShapeError,
   StateDictError,
+  suggest,
   Tensor,
   ValueError,
 } from '../core/index.ts';
+
+/** Options that are flags; every other option but betas is a number. */
+const BOOLEAN_OPTIONS = new Set(['nesterov', 'maximize', 'centered', 'amsgrad']);
 
 /** The option every optimizer has. */
 export interface BaseOptions {
@@ -88,10 +97,18 @@ export abstract class Optimizer<O extends BaseOptions, S extends StateRecord> {
   /** Per-parameter state, created on a parameter's first step (`optimizer.state[p]`). */
   readonly state = new Map<Tensor, S>();
 
-  protected constructor(name: string, params: Params<O>, defaults: Defaults<O>) {
+  /** `given` is the options object as the caller wrote it, checked for misspelt keys. */
+  protected constructor(name: string, params: Params<O>, defaults: Defaults<O>, given: object = {}) {
     this.name = name;
     this.defaults = defaults;
+    checkOptions(name, given, Object.keys(defaults));
     this.check(defaults as Partial<O>, '');
+    if (params === null || typeof (params as Partial<Iterable<unknown>>)?.[Symbol.iterator] !== 'function') {
+      throw new ValueError(
+        `${name}: params must be an iterable of Tensors or of parameter groups, got ${describeValue(params)}; ` +
+          'pass model.parameters()',
+      );
+    }
     const list = Array.from(params as Iterable<Tensor | ParamGroupInput<O>>);
     if (list.length === 0) throw new ValueError(`${name}: got an empty parameter list`);
     if (list[0] instanceof Tensor) this.addParamGroup({ params: list } as unknown as ParamGroupInput<O>);
@@ -116,6 +133,14 @@ export abstract class Optimizer<O extends BaseOptions, S extends StateRecord> {
   protected abstract parseState(raw: Record<string, StateValue>, where: string): S;
 
   private check(o: Partial<O>, where: string): void {
+    // Kinds first: '0.1' >= 0 is true in JavaScript, so a string lr would pass the range checks and stay a string.
+    for (const [key, value] of Object.entries(o)) {
+      if (value === undefined || key === 'params') continue;
+      if (BOOLEAN_OPTIONS.has(key)) checkBoolean(this.name, `${key}${where}`, value);
+      else if (key === 'betas' && Array.isArray(value))
+        value.forEach((b, i) => checkNumber(this.name, `betas[${i}]${where}`, b, { finite: false }));
+      else if (key !== 'betas') checkNumber(this.name, `${key}${where}`, value, { finite: false });
+    }
     const msg = this.checkOptions(o);
     if (msg !== null) throw new ValueError(`${this.name}: ${msg}${where}`);
   }
@@ -158,7 +183,11 @@ export abstract class Optimizer<O extends BaseOptions, S extends StateRecord> {
     for (const [key, value] of Object.entries(this.defaults)) options[key] = copyValue(value);
     for (const [key, value] of Object.entries(group)) {
       if (key === 'params' || value === undefined) continue;
-      if (!(key in this.defaults)) throw new ValueError(`${this.name}: unknown option '${key}' in ${where}`);
+      if (!(key in this.defaults)) {
+        throw new ValueError(
+          `${this.name}: unknown option '${key}' in ${where}${suggest(key, Object.keys(this.defaults))}`,
+        );
+      }
       options[key] = copyValue(value);
     }
     if (options.lr === undefined) {
@@ -208,6 +237,7 @@ export abstract class Optimizer<O extends BaseOptions, S extends StateRecord> {
         for (const p of group.params) {
           if (p.grad === null) continue;
           const next = this.updateParam(p, p.grad, this.state.get(p), group);
+          bumpVersion(p.data); // an in-place write, as PyTorch's p.add_(...): a graph that saved p is stale
           if (next !== undefined) this.state.set(p, next);
         }
       }
@@ -346,7 +376,7 @@ export function optionalStateTensor(raw: Record<string, StateValue>, key: string
 
 /** A fresh zero buffer shaped like p. */
 export function zerosBuffer(p: Tensor): Tensor {
-  return new Tensor(new Float64Array(p.numel), p.shape);
+  return new Tensor(new Float64Array(p.numel()), p.shape);
 }
 
 /** PyTorch's checks, shared by the optimizers: each returns a message or null. */

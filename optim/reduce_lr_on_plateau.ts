@@ -1,5 +1,13 @@
-import { StateDictError, type Tensor, ValueError } from '../core/index.ts';
+import {
+  checkNumber,
+  checkOptions,
+  describeValue,
+  StateDictError,
+  type Tensor,
+  ValueError,
+} from '../core/index.ts';
 import { type AnyOptimizer, loaded, type SchedulerStateDict } from './lr_scheduler.ts';
+import { Optimizer } from './optimizer.ts';
 
 export interface ReduceLROnPlateauOptions {
   /** 'min': the metric should fall (a loss); 'max': it should rise (an accuracy). Default 'min'. */
@@ -47,6 +55,21 @@ export class ReduceLROnPlateau {
   private lastLr: number[];
 
   constructor(optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
+    if (!(optimizer instanceof Optimizer)) {
+      throw new ValueError(
+        `ReduceLROnPlateau: optimizer must be an Optimizer such as optim.SGD, got ${describeValue(optimizer)}`,
+      );
+    }
+    checkOptions('ReduceLROnPlateau', options, [
+      'mode',
+      'factor',
+      'patience',
+      'threshold',
+      'thresholdMode',
+      'cooldown',
+      'minLr',
+      'eps',
+    ]);
     const {
       mode = 'min',
       factor = 0.1,
@@ -71,6 +94,10 @@ export class ReduceLROnPlateau {
     if (!(Number.isInteger(cooldown) && cooldown >= 0)) {
       throw new ValueError(`${name}: cooldown must be a non-negative integer (got ${cooldown})`);
     }
+    checkNumber(name, 'threshold', threshold, { min: 0 });
+    checkNumber(name, 'eps', eps, { min: 0 });
+    for (const v of typeof minLr === 'number' || !Array.isArray(minLr) ? [minLr] : minLr)
+      checkNumber(name, 'minLr', v, { min: 0 });
     const groups = optimizer.paramGroups.length;
     if (typeof minLr !== 'number' && minLr.length !== groups) {
       throw new ValueError(

@@ -48,15 +48,20 @@ export type RMSpropState = { step: number; squareAvg: Tensor; momentumBuffer?: T
  */
 export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
   constructor(params: Params<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
-    super('RMSprop', params, {
-      lr: options.lr ?? 1e-2,
-      alpha: options.alpha ?? 0.99,
-      eps: options.eps ?? 1e-8,
-      weightDecay: options.weightDecay ?? 0,
-      momentum: options.momentum ?? 0,
-      centered: options.centered ?? false,
-      maximize: options.maximize ?? false,
-    });
+    super(
+      'RMSprop',
+      params,
+      {
+        lr: options.lr ?? 1e-2,
+        alpha: options.alpha ?? 0.99,
+        eps: options.eps ?? 1e-8,
+        weightDecay: options.weightDecay ?? 0,
+        momentum: options.momentum ?? 0,
+        centered: options.centered ?? false,
+        maximize: options.maximize ?? false,
+      },
+      options,
+    );
   }
 
   protected checkOptions(o: Partial<RMSpropOptions>): string | null {

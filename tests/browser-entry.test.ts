@@ -107,7 +107,8 @@ test('nn.safetensors.save / load: bytes of a safetensors file and back, as safet
     () => browser.nn.safetensors.load('weights.safetensors' as unknown as Uint8Array),
     (e: Error) =>
       e instanceof browser.ValueError &&
-      e.message === 'safetensors.load: data must be an ArrayBuffer or Uint8Array (got string)',
+      e.message ===
+        "safetensors.load: data must be an ArrayBuffer or Uint8Array (got string 'weights.safetensors')",
   );
 });
 

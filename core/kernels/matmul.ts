@@ -34,16 +34,22 @@
  * be entered twice at once (a worker has its own module instance).
  *
  * The seam for faster backends: `gemm` and `gemmBatched` are pure functions of
- * flat arrays, sizes and strides that add into C. A WebAssembly SIMD kernel, or
- * a pool of workers each taking a band of rows of C, can replace them behind
- * the same signatures without touching the ops in core/ops.
+ * flat arrays, sizes and strides that add into C. On the WASM backend (the
+ * default where WebAssembly SIMD works, core/kernels/backend.ts) every product
+ * past the small-product threshold goes to wasm/gemm.ts, a WebAssembly SIMD
+ * kernel split over worker threads, with the same k blocks and the same order
+ * of additions, so both backends give the same bits.
  */
+
+import { getBackend, getNumThreads } from './backend.ts';
+import { balanced, KC } from './blocking.ts';
+import { wasmGemm } from './wasm/gemm.ts';
+import { wasmRuntime } from './wasm/runtime.ts';
 
 /** Register tile: MR rows x NR columns of C live in locals. */
 const MR = 4;
 const NR = 4;
-/** Cache blocks: the depth of a packed panel, and how many rows (columns) of op(A) (op(B)) are packed at once. */
-const KC = 256;
+/** Cache blocks: how many rows (columns) of op(A) (op(B)) are packed at once (the depth, KC, is shared with the WASM kernel). */
 const MC = 128;
 const NC = 1024;
 /** Below this many multiply-adds, packing costs more than it saves: use the plain loop. */
@@ -85,6 +91,8 @@ export function gemm(
     plain(m, n, k, a, b, c, cOff, ldc);
     return;
   }
+  if (getBackend() === 'wasm' && wasmGemm(wasmRuntime()!, getNumThreads(), m, n, k, a, b, c, cOff, ldc))
+    return;
   // Equal blocks rather than full blocks plus a thin remainder (k = 784 runs as 4 x 196, not 3 x 256 + 16).
   const kb = balanced(k, KC);
   const mb = balanced(m, MC, MR);
@@ -130,13 +138,6 @@ export function gemmBatched(
     const bt = { ...b, offset: b.offset + t * bBatchStride };
     gemm(m, n, k, at, bt, c, t * cBatchStride, n);
   }
-}
-
-/** The largest block <= max that splits n into equal parts, rounded up to a multiple of `multiple`. */
-function balanced(n: number, max: number, multiple = 1): number {
-  const parts = Math.ceil(n / max);
-  const size = Math.ceil(n / parts);
-  return Math.min(max, Math.ceil(size / multiple) * multiple);
 }
 
 /** The triple loop, i-p-j so the innermost loop runs along a row of C. */

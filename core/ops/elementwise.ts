@@ -7,20 +7,25 @@
  * the `expand` op, whose backward sums the gradient back, so no primitive here
  * reduces a gradient to shape itself.
  */
-import { freshGrad, fromOp } from '../engine.ts';
+import { freshGrad, fromOp, savesOutput } from '../engine.ts';
+import { ValueError } from '../errors.ts';
 import * as K from '../kernels/elementwise.ts';
 import { broadcastShapes, sameShape } from '../shape.ts';
 import { Tensor, type TensorLike } from '../tensor.ts';
+import { checkTensorLike, describe } from '../validate.ts';
 import { expand } from './movement.ts';
 
-/** Numbers become 0-d tensors. */
-export function lift(x: TensorLike): Tensor {
-  return typeof x === 'number' ? new Tensor(new Float64Array([x]), []) : x;
+/** Numbers become 0-d tensors; anything else that is not a tensor is an error naming op and arg. */
+export function lift(x: TensorLike, op = 'lift', arg = 'input'): Tensor {
+  if (typeof x === 'number') return new Tensor(new Float64Array([x]), []);
+  checkTensorLike(op, arg, x);
+  return x;
 }
 
 /** Expands operands to their broadcast shape (a no-op for operands that already have it). */
 export function broadcastAll(op: string, ...xs: TensorLike[]): Tensor[] {
-  const ts = xs.map(lift);
+  const names = xs.length === 3 ? ['condition', 'input', 'other'] : ['input', 'other'];
+  const ts = xs.map((x, i) => lift(x, op, names[i]));
   let shape: readonly number[] = ts[0]!.shape;
   for (let i = 1; i < ts.length; i++) shape = broadcastShapes(op, shape, ts[i]!.shape);
   return ts.map((t) => (sameShape(t.shape, shape) ? t : expand(t, shape)));
@@ -82,33 +87,33 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
     needs[0] ? mul(g, mul(y, pow(x, sub(y, 1)))) : null,
     needs[1] ? mul(g, mul(out, log(x))) : null,
   ]);
-  return out;
+  return savesOutput(out);
 }
 
 /** neg: out = -a.  da = -g. */
 export function neg(a: TensorLike): Tensor {
-  const x = lift(a);
+  const x = lift(a, 'neg');
   return fromOp('neg', K.mulScalar(x.data, -1), x.shape, [x], (g) => [neg(g)]);
 }
 
 /** exp: out = e^a.  da = g * out. */
 export function exp(a: TensorLike): Tensor {
-  const x = lift(a);
+  const x = lift(a, 'exp');
   const out: Tensor = fromOp('exp', K.exp(x.data), x.shape, [x], (g) => [mul(g, out)]);
-  return out;
+  return savesOutput(out);
 }
 
 /** log: out = ln a.  da = g / a. */
 export function log(a: TensorLike): Tensor {
-  const x = lift(a);
+  const x = lift(a, 'log');
   return fromOp('log', K.log(x.data), x.shape, [x], (g) => [div(g, x)]);
 }
 
 /** sqrt: out = a^(1/2).  da = g / (2 out). */
 export function sqrt(a: TensorLike): Tensor {
-  const x = lift(a);
+  const x = lift(a, 'sqrt');
   const out: Tensor = fromOp('sqrt', K.map(x.data, Math.sqrt), x.shape, [x], (g) => [div(g, mul(out, 2))]);
-  return out;
+  return savesOutput(out);
 }
 
 /** rsqrt: a^(-1/2) = 1 / sqrt(a). */
@@ -118,23 +123,23 @@ export function rsqrt(a: TensorLike): Tensor {
 
 /** abs: out = |a|.  da = g * sign(a) (0 at a = 0, as PyTorch). */
 export function abs(a: TensorLike): Tensor {
-  const x = lift(a);
+  const x = lift(a, 'abs');
   return fromOp('abs', K.map(x.data, Math.abs), x.shape, [x], (g) => [mul(g, sign(x))]);
 }
 
 /** sign: -1, 0 or 1; not differentiable (its gradient is zero almost everywhere). */
 export function sign(a: TensorLike): Tensor {
-  const x = lift(a);
+  const x = lift(a, 'sign');
   return new Tensor(K.map(x.data, Math.sign), x.shape);
 }
 
 /** sigmoid: out = 1 / (1 + e^-a), computed without overflow.  da = g * out * (1 - out). */
 export function sigmoid(a: TensorLike): Tensor {
-  const x = lift(a);
+  const x = lift(a, 'sigmoid');
   const out: Tensor = fromOp('sigmoid', K.sigmoid(x.data), x.shape, [x], (g) => [
     freshGrad(sigmoidGrad(g, out)),
   ]);
-  return out;
+  return savesOutput(out);
 }
 
 /**
@@ -150,9 +155,9 @@ function sigmoidGrad(g: Tensor, y: Tensor): Tensor {
 
 /** tanh: out = tanh a.  da = g * (1 - out^2). */
 export function tanh(a: TensorLike): Tensor {
-  const x = lift(a);
+  const x = lift(a, 'tanh');
   const out: Tensor = fromOp('tanh', K.tanh(x.data), x.shape, [x], (g) => [freshGrad(tanhGrad(g, out))]);
-  return out;
+  return savesOutput(out);
 }
 
 /**
@@ -168,7 +173,7 @@ function tanhGrad(g: Tensor, y: Tensor): Tensor {
 
 /** relu: out = max(a, 0).  da = g * [a > 0] (0 at the kink, as PyTorch). */
 export function relu(a: TensorLike): Tensor {
-  const x = lift(a);
+  const x = lift(a, 'relu');
   return fromOp('relu', K.relu(x.data), x.shape, [x], (g) => [freshGrad(reluGrad(g, x))]);
 }
 
@@ -179,7 +184,7 @@ function reluGrad(g: Tensor, x: Tensor): Tensor {
 
 /** leakyRelu(a) = a if a > 0 else slope * a (the slope also at a = 0, as PyTorch's gradient). */
 export function leakyRelu(a: TensorLike, negativeSlope = 0.01): Tensor {
-  const x = lift(a);
+  const x = lift(a, 'leakyRelu');
   return where(compare('gt', x, 0), x, mul(x, negativeSlope));
 }
 
@@ -188,14 +193,22 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   const [c, x, y] = broadcastAll('where', cond, a, b) as [Tensor, Tensor, Tensor];
   const mask = c.detach();
   return fromOp('where', K.where(mask.data, x.data, y.data), x.shape, [x, y], (g, needs) => {
-    const zero = new Tensor(new Float64Array(g.numel), g.shape);
+    const zero = new Tensor(new Float64Array(g.numel()), g.shape);
     return [needs[0] ? where(mask, g, zero) : null, needs[1] ? where(mask, zero, g) : null];
   });
 }
 
 /** clamp(a, min, max): where(a < min, min, where(a > max, max, a)); the gradient is 0 where clamped. */
 export function clamp(a: TensorLike, min?: number | null, max?: number | null): Tensor {
-  let x = lift(a);
+  let x = lift(a, 'clamp');
+  for (const [arg, v] of [
+    ['min', min],
+    ['max', max],
+  ] as const) {
+    if (v !== undefined && v !== null && typeof v !== 'number') {
+      throw new ValueError(`clamp: ${arg} must be a number or null, got ${describe(v)}`);
+    }
+  }
   if (min !== undefined && min !== null) x = where(compare('lt', x, min), min, x);
   if (max !== undefined && max !== null) x = where(compare('gt', x, max), max, x);
   return x === a ? mul(x, 1) : x;

@@ -21,6 +21,7 @@ import { alloc, allocZeroed } from '../kernels/alloc.ts';
 import { gemmBatched, operand } from '../kernels/matmul.ts';
 import { broadcastShapes, numelOf, sameShape } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
+import { checkTensor } from '../validate.ts';
 import { expand, reshape, squeeze, unsqueeze } from './movement.ts';
 import { sum } from './reduce.ts';
 
@@ -59,6 +60,8 @@ export function mm(a: Tensor, b: Tensor, ta: boolean, tb: boolean, outBatch: num
 }
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  checkTensor('matmul', 'input', a);
+  checkTensor('matmul', 'other', b);
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError(
       `matmul: both arguments need at least 1 dimension, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,

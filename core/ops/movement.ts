@@ -21,7 +21,16 @@ import {
   stridesOf,
 } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
+import { checkTensor, describe } from '../validate.ts';
 import { sum } from './reduce.ts';
+
+/** cat and stack take an array of tensors, each checked by position. */
+function checkTensorList(op: string, tensors: unknown): void {
+  if (!Array.isArray(tensors)) {
+    throw new ValueError(`${op}: tensors must be an array of Tensors, got ${describe(tensors)}`);
+  }
+  tensors.forEach((t, i) => checkTensor(op, `tensors[${i}]`, t));
+}
 
 /** reshape: same data, new shape; one dim may be -1 (inferred).  da = reshape(g, a.shape). */
 export function reshape(a: Tensor, shape: Shape, op = 'reshape'): Tensor {
@@ -39,15 +48,15 @@ function inferShape(op: string, a: Tensor, shape: Shape): number[] {
   checkShapeArg(op, out);
   const known = numelOf(out);
   if (free >= 0) {
-    if (known === 0 || a.numel % known !== 0) {
+    if (known === 0 || a.numel() % known !== 0) {
       throw new ShapeError(
-        `${op}: shape ${fmtShape(shape)} is invalid for input of size ${a.numel} (shape ${fmtShape(a.shape)})`,
+        `${op}: shape ${fmtShape(shape)} is invalid for input of size ${a.numel()} (shape ${fmtShape(a.shape)})`,
       );
     }
-    out[free] = a.numel / known;
-  } else if (known !== a.numel) {
+    out[free] = a.numel() / known;
+  } else if (known !== a.numel()) {
     throw new ShapeError(
-      `${op}: shape ${fmtShape(shape)} is invalid for input of size ${a.numel} (shape ${fmtShape(a.shape)})`,
+      `${op}: shape ${fmtShape(shape)} is invalid for input of size ${a.numel()} (shape ${fmtShape(a.shape)})`,
     );
   }
   return out;
@@ -150,6 +159,7 @@ function pad(g: Tensor, dim: number, start: number, shape: Shape): Tensor {
 
 /** cat: joins tensors along an existing dim.  each input's grad is its narrow of g. */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  checkTensorList('cat', tensors);
   if (tensors.length === 0) throw new ValueError('cat: expected a non-empty list of tensors');
   const first = tensors[0]!;
   const d = normalizeDim('cat', dim, first.ndim);
@@ -200,7 +210,7 @@ export function indexSelect(a: Tensor, dim: number, index: Tensor | readonly num
   checkIndex('indexSelect', idx.data, size, d, a.shape);
   const outer = numelOf(a.shape.slice(0, d));
   const inner = numelOf(a.shape.slice(d + 1));
-  const shape = a.ndim === 0 ? [] : a.shape.map((s, i) => (i === d ? idx.numel : s));
+  const shape = a.ndim === 0 ? [] : a.shape.map((s, i) => (i === d ? idx.numel() : s));
   const data = K.indexSelect(a.data, outer, size, inner, idx.data);
   return fromOp('indexSelect', data, shape, [a], (g) => [indexAdd(g, d, idx, a.shape)]);
 }
@@ -336,6 +346,7 @@ export function chunk(a: Tensor, chunks: number, dim = 0): Tensor[] {
 
 /** stack: joins tensors of one shape along a new dim. */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  checkTensorList('stack', tensors);
   if (tensors.length === 0) throw new ValueError('stack: expected a non-empty list of tensors');
   const first = tensors[0]!;
   for (const [i, x] of tensors.entries()) {

@@ -88,7 +88,7 @@ export function nativeLayerNorm(
   checkParam('nativeLayerNorm', 'weight', weight, normalizedShape);
   checkParam('nativeLayerNorm', 'bias', bias, normalizedShape);
   const d = numelOf(normalizedShape);
-  const r = d === 0 ? 0 : x.numel / d;
+  const r = d === 0 ? 0 : x.numel() / d;
   const st = rowNormForward(x.data, r, d, weight?.data ?? null, bias?.data ?? null, eps);
   const statDims = normalizedShape.map((_, i) => lead + i);
   const leadDims = x.shape.slice(0, lead).map((_, i) => i);

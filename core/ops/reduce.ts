@@ -5,20 +5,22 @@
  * have always found them).
  * Dims may be negative, a single dim or a list, or omitted for all dims.
  */
-import { freshGrad, fromOp, noGrad } from '../engine.ts';
+import { freshGrad, fromOp, noGrad, savesOutput } from '../engine.ts';
 import { fmtShape, ValueError } from '../errors.ts';
 import * as K from '../kernels/reduce.ts';
 import { normalizeDim, normalizeDims, numelOf, type Shape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
+import { namedTuple } from '../tuple.ts';
 import { add, compare, div, exp, log, mul, neg, sqrt, sub } from './elementwise.ts';
 import { expand, gather, reshape, squeeze } from './movement.ts';
 
 export type Dims = number | readonly number[] | undefined;
 
-export interface ValuesIndices {
-  values: Tensor;
-  indices: Tensor;
-}
+/** What `max(dim)` and `min(dim)` return: `[values, indices]`, also as `.values` and `.indices`. */
+export type ValuesIndices = readonly [values: Tensor, indices: Tensor] & {
+  readonly values: Tensor;
+  readonly indices: Tensor;
+};
 
 /** The shape with reduced dims kept as 1, and the final shape. */
 function reducedShapes(shape: Shape, dims: readonly number[], keepdim: boolean): [number[], number[]] {
@@ -100,7 +102,7 @@ export function std(a: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
  */
 export function amax(a: Tensor, dim?: Dims, keepdim = false): Tensor {
   const dims = normalizeDims('amax', dim, a.ndim);
-  if (a.numel === 0)
+  if (a.numel() === 0)
     throw new ValueError(`amax: cannot reduce an empty tensor of shape ${fmtShape(a.shape)}`);
   const [kept, shape] = reducedShapes(a.shape, dims, keepdim);
   const data = reduceBlocks(a.data, a.shape, dims, (src, o, r, i) => K.maxAxis(src, o, r, i, 1).values);
@@ -109,7 +111,7 @@ export function amax(a: Tensor, dim?: Dims, keepdim = false): Tensor {
     const count = noGrad(() => expand(sum(mask, dims, true), a.shape));
     return [div(mul(expand(reshape(g, kept), a.shape), mask), count)];
   });
-  return out;
+  return savesOutput(out);
 }
 
 export function amin(a: Tensor, dim?: Dims, keepdim = false): Tensor {
@@ -119,10 +121,10 @@ export function amin(a: Tensor, dim?: Dims, keepdim = false): Tensor {
 /** Indices of the maximum (sign 1) or minimum (sign -1) along dim, or of the flattened tensor. */
 export function argmax(a: Tensor, dim: number | undefined, keepdim: boolean, sign: 1 | -1): Tensor {
   const name = sign === 1 ? 'argmax' : 'argmin';
-  if (a.numel === 0)
+  if (a.numel() === 0)
     throw new ValueError(`${name}: cannot reduce an empty tensor of shape ${fmtShape(a.shape)}`);
   if (dim === undefined) {
-    const { indices } = K.maxAxis(a.data, 1, a.numel, 1, sign);
+    const { indices } = K.maxAxis(a.data, 1, a.numel(), 1, sign);
     return new Tensor(indices, keepdim ? a.shape.map(() => 1) : []);
   }
   const d = normalizeDim(name, dim, a.ndim);
@@ -141,7 +143,8 @@ export function maxDim(a: Tensor, dim: number, keepdim: boolean, sign: 1 | -1): 
   const d = normalizeDim(sign === 1 ? 'max' : 'min', dim, a.ndim);
   const idx = argmax(a, d, true, sign);
   const values = gather(a, d, idx);
-  return keepdim ? { values, indices: idx } : { values: squeeze(values, d), indices: squeeze(idx, d) };
+  const [v, i] = keepdim ? [values, idx] : [squeeze(values, d), squeeze(idx, d)];
+  return namedTuple([v, i] as const, { values: v, indices: i });
 }
 
 /** logsumexp = m + log(sum(exp(a - m))) with m = max (held constant), so large logits do not overflow. */

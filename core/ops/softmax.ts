@@ -12,7 +12,7 @@
  * Under `createGraph` each backward is written with ops on the output instead
  * (y has this op as its grad_fn, so the second derivative flows back into x).
  */
-import { freshGrad, fromOp, isGradEnabled } from '../engine.ts';
+import { freshGrad, fromOp, isGradEnabled, savesOutput } from '../engine.ts';
 import { fmtShape, ShapeError, ValueError } from '../errors.ts';
 import * as K from '../kernels/softmax.ts';
 import { normalizeDim, numelOf } from '../shape.ts';
@@ -41,7 +41,7 @@ export function softmax(a: Tensor, dim: number): Tensor {
       return [freshGrad(new Tensor(K.softmaxBackward(g.data, out.data, outer, r, inner, false), a.shape))];
     },
   );
-  return out;
+  return savesOutput(out);
 }
 
 /** logSoftmax along dim: x - logsumexp(x). */
@@ -58,7 +58,7 @@ export function logSoftmax(a: Tensor, dim: number): Tensor {
       return [freshGrad(new Tensor(K.softmaxBackward(g.data, out.data, outer, r, inner, true), a.shape))];
     },
   );
-  return out;
+  return savesOutput(out);
 }
 
 export interface SoftmaxCrossEntropyOptions {

@@ -8,7 +8,7 @@
  * records a graph from its input). Fit on the training set, then apply the same
  * fitted scaler to validation and test data; save it with `toJSON` beside the model.
  */
-import { fmtShape, ShapeError, Tensor, ValueError } from '../../core/index.ts';
+import { checkTensor, fmtShape, ShapeError, Tensor, ValueError } from '../../core/index.ts';
 
 /** What every scaler offers; `fitTransform(x)` is `fit(x).transform(x)`. */
 export abstract class Scaler {
@@ -32,6 +32,7 @@ export abstract class Scaler {
   /** Checks a `[n, features]` input of finite values (against the fitted feature count when there is one). */
   protected check(method: string, x: Tensor): void {
     const where = `${this.name}.${method}`;
+    checkTensor(where, 'x', x);
     const fittedFeatures = method === 'fit' ? null : this.fitted(method);
     if (x.ndim !== 2) {
       throw new ShapeError(

@@ -102,6 +102,6 @@ export function sequenceAccuracy(model: SequenceClassifier, x: Tensor, y: Tensor
   const logits = noGrad(() => model.forward(x));
   const pred = logits.argmax(1);
   let hits = 0;
-  for (let i = 0; i < y.numel; i++) if (pred.data[i] === y.data[i]) hits++;
-  return hits / y.numel;
+  for (let i = 0; i < y.numel(); i++) if (pred.data[i] === y.data[i]) hits++;
+  return hits / y.numel();
 }

@@ -27,7 +27,8 @@ function columns(x: Tensor): number[][] {
 function maxDiff(t: Tensor, cols: number[][]): number {
   const f = cols.length;
   let m = 0;
-  for (let k = 0; k < t.numel; k++) m = Math.max(m, Math.abs(t.data[k]! - cols[k % f]![Math.floor(k / f)]!));
+  for (let k = 0; k < t.numel(); k++)
+    m = Math.max(m, Math.abs(t.data[k]! - cols[k % f]![Math.floor(k / f)]!));
   return m;
 }
 
@@ -35,7 +36,7 @@ function maxDiff(t: Tensor, cols: number[][]): number {
 function roundTrip(x: Tensor, back: Tensor): number {
   let m = 0;
   let big = 0;
-  for (let k = 0; k < x.numel; k++) {
+  for (let k = 0; k < x.numel(); k++) {
     m = Math.max(m, Math.abs(x.data[k]! - back.data[k]!));
     big = Math.max(big, Math.abs(x.data[k]!));
   }

@@ -1,4 +1,4 @@
-import { bernoulli, type Generator, type Tensor, ValueError } from '../../core/index.ts';
+import { bernoulli, checkTensor, type Generator, type Tensor, ValueError } from '../../core/index.ts';
 
 export interface DropoutOptions {
   /** Source of the mask; the seeded global generator by default. */
@@ -16,6 +16,7 @@ export interface DropoutOptions {
  * The mask is a constant, so dy/dx = m / (1 - p).
  */
 export function dropout(input: Tensor, p = 0.5, training = true, opts: DropoutOptions = {}): Tensor {
+  checkTensor('dropout', 'input', input);
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
     throw new ValueError(`dropout: dropout probability has to be between 0 and 1, but got ${p}`);
   }

@@ -159,7 +159,7 @@ export function instanceNorm(input: Tensor, opts: InstanceNormOptions = {}): Ten
  * batches of one-value groups pass, as in PyTorch, and give β.
  */
 export function checkGroupSize(who: string, input: Tensor, numGroups: number): void {
-  if (input.numel === numGroups) {
+  if (input.numel() === numGroups) {
     throw new ValueError(
       `${who}: Expected more than 1 value per group, got input size ${fmtShape(input.shape)} with numGroups=${numGroups} (a batch of one whose groups hold one value each)`,
     );
@@ -198,14 +198,14 @@ function affinePerChannel(x: Tensor, weight: Tensor | null, bias: Tensor | null)
 
 /** [C] -> [n·C], the values repeated n times (bookkeeping for the running statistics, not in the graph). */
 function repeat(t: Tensor, n: number): Tensor {
-  const out = zeros([n * t.numel]);
-  for (let i = 0; i < n; i++) out.data.set(t.data, i * t.numel);
+  const out = zeros([n * t.numel()]);
+  for (let i = 0; i < n; i++) out.data.set(t.data, i * t.numel());
   return out;
 }
 
 /** target[c] = mean over i of repeated[i·C + c], in place. */
 function averageInto(target: Tensor, repeated: Tensor, n: number): void {
-  const c = target.numel;
+  const c = target.numel();
   for (let j = 0; j < c; j++) {
     let s = 0;
     for (let i = 0; i < n; i++) s += repeated.data[i * c + j]!;

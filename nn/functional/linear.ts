@@ -1,4 +1,11 @@
-import { fmtShape, isAnomalyEnabled, ShapeError, type Tensor } from '../../core/index.ts';
+import {
+  checkOptionalTensor,
+  checkTensor,
+  fmtShape,
+  isAnomalyEnabled,
+  ShapeError,
+  type Tensor,
+} from '../../core/index.ts';
 import { linear as fusedLinear } from '../../core/ops/matmul.ts';
 
 /**
@@ -13,6 +20,9 @@ import { linear as fusedLinear } from '../../core/ops/matmul.ts';
  * keeps the composition, so an error names matmul or add.
  */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  checkTensor('linear', 'input', input);
+  checkTensor('linear', 'weight', weight);
+  checkOptionalTensor('linear', 'bias', bias);
   if (weight.ndim !== 2) {
     throw new ShapeError(`linear: weight must be 2-D [out, in], got shape ${fmtShape(weight.shape)}`);
   }

@@ -4,7 +4,15 @@
  */
 
 import { fromOp } from '../../core/engine.ts';
-import { fmtShape, isAnomalyEnabled, ShapeError, sigmoid, Tensor, ValueError } from '../../core/index.ts';
+import {
+  checkTensor,
+  fmtShape,
+  isAnomalyEnabled,
+  ShapeError,
+  sigmoid,
+  Tensor,
+  ValueError,
+} from '../../core/index.ts';
 import { softmaxCrossEntropy } from '../../core/ops/softmax.ts';
 import { broadcastShapes, sameShape } from '../../core/shape.ts';
 
@@ -68,7 +76,14 @@ function checkBroadcastsTo(who: string, arg: string, t: Tensor, shape: readonly 
  * Mean squared error, as `F.mse_loss`: l_i = (x_i - y_i)^2, then reduced. Unlike
  * PyTorch (which warns and broadcasts), a target of another shape throws.
  */
+/** input and target must be tensors (a JavaScript array of labels is the likeliest slip). */
+function checkLossArgs(who: string, input: unknown, target: unknown): void {
+  checkTensor(who, 'input', input);
+  checkTensor(who, 'target', target);
+}
+
 export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  checkLossArgs('mseLoss', input, target);
   const reduction = checkReduction('mseLoss', opts.reduction ?? 'mean');
   checkSameShape('mseLoss', input, target);
   return reduce(input.sub(target).square(), reduction);
@@ -114,7 +129,7 @@ function classTargets(
         `${fmtShape(input.shape)}, got target of shape ${fmtShape(target.shape)}`,
     );
   }
-  const M = target.numel;
+  const M = target.numel();
   const index = new Float64Array(M);
   const rowWeight = new Float64Array(M);
   const keep = new Float64Array(M);
@@ -195,6 +210,7 @@ function classLoss(
  * integer class indices as floats, shape [N] (or [], or [N, d1, ...]).
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  checkLossArgs('crossEntropy', input, target);
   checkInputRank('crossEntropy', input);
   const e = opts.labelSmoothing ?? 0;
   if (typeof e !== 'number' || !(e >= 0 && e <= 1)) {
@@ -231,6 +247,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
  * over the samples not ignored.
  */
 export function nllLoss(input: Tensor, target: Tensor, opts: ClassLossOptions = {}): Tensor {
+  checkLossArgs('nllLoss', input, target);
   checkInputRank('nllLoss', input);
   return classLoss('nllLoss', input, target, opts, 0, false);
 }
@@ -248,7 +265,7 @@ export function nllLoss(input: Tensor, target: Tensor, opts: ClassLossOptions = 
 const BCE_EPSILON = Math.fround(1e-12);
 
 function bceElementwise(p: Tensor, t: Tensor): Tensor {
-  const data = new Float64Array(p.numel);
+  const data = new Float64Array(p.numel());
   for (let i = 0; i < data.length; i++) {
     const x = p.data[i]!;
     const y = t.data[i]!;
@@ -266,6 +283,7 @@ function bceElementwise(p: Tensor, t: Tensor): Tensor {
  * each log clamped at -100 so p in {0, 1} gives a finite loss (100).
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCEOptions = {}): Tensor {
+  checkLossArgs('binaryCrossEntropy', input, target);
   const reduction = checkReduction('binaryCrossEntropy', opts.reduction ?? 'mean');
   checkSameShape('binaryCrossEntropy', input, target);
   const bad = input.data.findIndex((v) => !(v >= 0 && v <= 1));
@@ -306,6 +324,7 @@ export function binaryCrossEntropyWithLogits(
   opts: BCEWithLogitsOptions = {},
 ): Tensor {
   const who = 'binaryCrossEntropyWithLogits';
+  checkLossArgs(who, input, target);
   const reduction = checkReduction(who, opts.reduction ?? 'mean');
   checkSameShape(who, input, target);
   const sp = softplus(input.neg());

@@ -17,6 +17,8 @@
  * below runs instead, so an error names the primitive op that went non-finite.
  */
 import {
+  checkOptions,
+  checkTensor,
   fmtShape,
   isAnomalyEnabled,
   mean,
@@ -82,6 +84,8 @@ export function batchNorm(
   runningVar: Tensor | null,
   opts: BatchNormOptions = {},
 ): Tensor {
+  checkTensor('batchNorm', 'input', input);
+  checkOptions('batchNorm', opts, ['weight', 'bias', 'training', 'momentum', 'eps']);
   const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = opts;
   if (input.ndim < 2) {
     throw new ShapeError(
@@ -115,7 +119,14 @@ export function batchNorm(
     if (!isAnomalyEnabled()) {
       const fused = nativeBatchNorm(input, weight, bias, eps);
       if (runningMean !== null && runningVar !== null) {
-        updateRunningStats(runningMean, runningVar, fused.mean, fused.var, input.numel / channels, momentum);
+        updateRunningStats(
+          runningMean,
+          runningVar,
+          fused.mean,
+          fused.var,
+          input.numel() / channels,
+          momentum,
+        );
       }
       return fused.out;
     }
@@ -138,7 +149,7 @@ export function batchNorm(
       runningVar,
       stats.mean.data,
       stats.var.data,
-      input.numel / channels,
+      input.numel() / channels,
       momentum,
     );
   }
@@ -168,7 +179,7 @@ function updateRunningStats(
  * and the variance is 0 (PyTorch refuses the same input in training).
  */
 export function checkValuesPerChannel(who: string, input: Tensor): void {
-  if (input.numel / (input.shape[1] ?? 1) <= 1) {
+  if (input.numel() / (input.shape[1] ?? 1) <= 1) {
     throw new ValueError(
       `${who}: Expected more than 1 value per channel when training, got input size ${fmtShape(input.shape)}`,
     );
@@ -199,6 +210,8 @@ export function layerNorm(
   normalizedShape: number | readonly number[],
   opts: LayerNormOptions = {},
 ): Tensor {
+  checkTensor('layerNorm', 'input', input);
+  checkOptions('layerNorm', opts, ['weight', 'bias', 'eps']);
   const { weight = null, bias = null, eps = 1e-5 } = opts;
   const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
   if (shape.length === 0)

@@ -50,14 +50,48 @@ const NOT_OPS = new Set([
   'defaultGenerator',
   'Tensor',
   'sign',
+  // version counters and the plain-JavaScript boundary's checks
+  'bumpVersion',
+  'versionOf',
+  'savesOutput',
+  'namedTuple',
+  'checkBoolean',
+  'checkChoice',
+  'checkNumber',
+  'checkOptionalTensor',
+  'checkOptions',
+  'checkTensor',
+  'checkTensorLike',
+  'describeValue',
+  'suggest',
+  'getBackend',
+  'setBackend',
+  'getNumThreads',
+  'setNumThreads',
 ]);
+/** The differentiable in-place Tensor methods (rows in tests/gradcheck/inplace.ts). */
+const INPLACE = [
+  'add_',
+  'sub_',
+  'mul_',
+  'div_',
+  'pow_',
+  'clamp_',
+  'neg_',
+  'exp_',
+  'log_',
+  'sqrt_',
+  'abs_',
+  'relu_',
+];
+INPLACE.push('sigmoid_', 'tanh_', 'addcmul_', 'addcdiv_', 'lerp_', 'fill_', 'zero_', 'copy_');
 
 test('every exported op and differentiable Tensor method is in the gradcheck table', () => {
   const covered = new Set(opCases.map((r) => r.covers));
   const fns = Object.entries(core)
     .filter(([name, v]) => typeof v === 'function' && !NOT_OPS.has(name) && !name.endsWith('Error'))
     .map(([name]) => name);
-  const methods = ['square', 'reciprocal', 'clone', 'max', 'min', 'view', 't', 'T', 'expandAs'];
+  const methods = ['square', 'reciprocal', 'clone', 'max', 'min', 'view', 't', 'T', 'expandAs', ...INPLACE];
   const missing = [...fns, ...methods].filter((n) => !covered.has(n));
   assert.equal(missing, [], `ops missing from tests/gradcheck/ops.ts: ${missing.join(', ')}`);
 });

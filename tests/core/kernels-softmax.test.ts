@@ -165,7 +165,7 @@ test('softmaxCrossEntropy errors name the op and the offending shapes or target'
 test('relu, tanh and sigmoid gradients (one-pass ops) pass gradcheck, and their backward ops pass gradgradcheck', () => {
   const away = () => {
     const x = T([4, 5]);
-    for (let i = 0; i < x.numel; i++) if (Math.abs(x.data[i]!) < 0.1) x.data[i] = 0.5;
+    for (let i = 0; i < x.numel(); i++) if (Math.abs(x.data[i]!) < 0.1) x.data[i] = 0.5;
     return x;
   };
   for (const [name, f] of [

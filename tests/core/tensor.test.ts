@@ -12,7 +12,7 @@ test('tensor() from numbers, nested arrays and typed arrays, with shape', () => 
   ]);
   assert.equal([...t.shape], [2, 3]);
   assert.is(t.ndim, 2);
-  assert.is(t.numel, 6);
+  assert.is(t.numel(), 6);
   assert.equal(t.toArray(), [
     [1, 2, 3],
     [4, 5, 6],

@@ -28,7 +28,7 @@ function epoch(loader: DataLoader<[Tensor, Tensor]>): number[][] {
   const out: number[][] = [];
   for (const [x, y] of loader) {
     assert.is(x.shape[0], y.shape[0]);
-    for (let b = 0; b < y.numel; b++) {
+    for (let b = 0; b < y.numel(); b++) {
       assert.equal(
         Array.from(x.data.subarray(3 * b, 3 * b + 3)),
         [0, 100, 200].map((o) => o + y.data[b]!),

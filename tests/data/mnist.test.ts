@@ -66,7 +66,7 @@ test('mnist: labels are the integers 0..9, every class present and roughly balan
     }
     // The package holds 863 to 1127 images per class (8.6 % to 11.3 %); a random split keeps that.
     for (const [c, k] of counts.entries()) {
-      assert.ok(k / y.numel > 0.07 && k / y.numel < 0.13, `class ${c}: ${k} of ${y.numel}`);
+      assert.ok(k / y.numel() > 0.07 && k / y.numel() < 0.13, `class ${c}: ${k} of ${y.numel()}`);
     }
   }
 });

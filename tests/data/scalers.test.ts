@@ -105,7 +105,7 @@ for (const featureRange of [
     const x = badlyScaled(50);
     const s = new MinMaxScaler({ featureRange }).fit(x);
     const back = s.inverseTransform(s.transform(x));
-    for (let k = 0; k < x.numel; k++)
+    for (let k = 0; k < x.numel(); k++)
       assert.ok(Math.abs(back.data[k]! - x.data[k]!) <= 1e-12, `element ${k}`);
   });
 }
@@ -273,7 +273,8 @@ test('StandardScaler: inverseTransform(transform(x)) returns x to 1e-12', () => 
   const x = badlyScaled(60);
   const s = new StandardScaler().fit(x);
   const back = s.inverseTransform(s.transform(x));
-  for (let k = 0; k < x.numel; k++) assert.ok(Math.abs(back.data[k]! - x.data[k]!) <= 1e-12, `element ${k}`);
+  for (let k = 0; k < x.numel(); k++)
+    assert.ok(Math.abs(back.data[k]! - x.data[k]!) <= 1e-12, `element ${k}`);
 });
 
 test('StandardScaler: a constant feature has var 0, scale 1, its exact value as mean, and maps to 0', () => {

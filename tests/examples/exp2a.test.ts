@@ -83,7 +83,7 @@ test('mlp: weightScale multiplies the default draw, weightStd draws N(0, std²)'
   manualSeed(5);
   const scaled = linears(mlp({ sizes: [50, 40, 10], activation: 'relu', weightScale: 10 }));
   for (const [k, l] of base.entries()) {
-    for (let i = 0; i < l.weight.numel; i++)
+    for (let i = 0; i < l.weight.numel(); i++)
       assert.ok(close(scaled[k]!.weight.data[i]!, 10 * l.weight.data[i]!));
     assert.equal([...scaled[k]!.bias!.data], [...l.bias!.data], 'biases keep the default draw');
   }
@@ -233,7 +233,7 @@ test('probe: saturated fractions and gradient norms as counted directly; BN runn
   let h = x;
   for (const m of model) {
     h = m.forward(h) as Tensor;
-    if (m instanceof Sigmoid) want.push([...h.data].filter((v) => v < 0.05 || v > 0.95).length / h.numel);
+    if (m instanceof Sigmoid) want.push([...h.data].filter((v) => v < 0.05 || v > 0.95).length / h.numel());
   }
   assert.equal(p.saturated, want);
   assert.is(p.gradNorms.length, 3);

@@ -3,6 +3,7 @@
  * from kinks (abs, relu, clamp bounds, ties of maximum) and poles (log, div).
  */
 import * as ng from '../../core/index.ts';
+import { inplaceCases } from './inplace.ts';
 import { awayFromZero as az, index, positive as pos, uniform as u } from './inputs.ts';
 import type { GradcheckCase } from './types.ts';
 
@@ -317,4 +318,5 @@ export const opCases: GradcheckCase[] = [
     fn: (a) => a!.sub(a!.mean(0, true)).div(a!.var(0, { correction: 0, keepdim: true }).add(1e-5).sqrt()),
     gradgrad: true,
   },
+  ...inplaceCases,
 ];

@@ -108,7 +108,7 @@ test('a module used twice is listed and counted once, and runs twice', () => {
   assert.is(m.length, 2);
   assert.is([...m.children()].length, 1);
   assert.is([...m.parameters()].length, 2);
-  assert.is(m.numParameters(), lin.weight.numel + lin.bias!.numel);
+  assert.is(m.numParameters(), lin.weight.numel() + lin.bias!.numel());
   const x = tensor([[1, 2, 3]]);
   assert.equal(m.forward(x).toArray(), lin.forward(lin.forward(x)).toArray());
   // PyTorch's state_dict lists every path, so the shared layer's tensors appear under both names.

@@ -215,7 +215,7 @@ test("layer-normalized cells: each step's normalized pre-activation does not dep
   const y1 = cell.forward(x, h);
   const p1 = plain.forward(x, h);
   for (const w of [cell.weightIh, cell.weightHh, plain.weightIh, plain.weightHh])
-    for (let i = 0; i < w.numel; i++) w.data[i]! *= 5;
+    for (let i = 0; i < w.numel(); i++) w.data[i]! *= 5;
   assertClose(cell.forward(x, h), y1, 'LN cell', 1e-10, 1e-12);
   assert.ok(Math.abs(plain.forward(x, h).data[0]! - p1.data[0]!) > 1e-3, 'the plain cell does change');
 });

@@ -127,7 +127,7 @@ test('BatchNorm in training: each channel of the output has mean β and variance
       const x = scaledInput(shape, g);
       const { mean: mu, var: v } = channelStats(x);
       const out = channelStats(bn.forward(x));
-      const n = x.numel / c;
+      const n = x.numel() / c;
       for (let k = 0; k < c; k++) {
         const gamma = bn.weight!.data[k]!;
         close(out.mean[k]!, bn.bias!.data[k]!, 1e-9, `mean of channel ${k}`);
@@ -162,7 +162,7 @@ test('LayerNorm: each sample has mean 0 and variance σ²/(σ² + ε) over norma
       const count = numelOf(lead);
       const x = scaledInput([1, count, size], g).reshape(shape);
       const samples = (t: Tensor) =>
-        Array.from({ length: t.numel / size }, (_, s) => [...t.data.subarray(s * size, (s + 1) * size)]);
+        Array.from({ length: t.numel() / size }, (_, s) => [...t.data.subarray(s * size, (s + 1) * size)]);
       const inStats = stats(samples(x));
       const outStats = stats(samples(ln.forward(x)));
       inStats.var.forEach((v, s) => {

@@ -152,13 +152,13 @@ function compile(p: Program): { leaves: Tensor[]; fn: (...xs: Tensor[]) => Tenso
     } else if (s.kind === 'move') {
       const f = MOVE[s.fn]!;
       const n = s.fn === 'unsqueeze' ? cur.ndim + 1 : cur.ndim;
-      if (n === 0 || (s.fn === 'cat with itself' && cur.numel * 2 > MAX_NUMEL)) continue;
+      if (n === 0 || (s.fn === 'cat with itself' && cur.numel() * 2 > MAX_NUMEL)) continue;
       const d = wrap(s.dim, n);
       const e = wrap(s.other, n);
       op = (x) => f(x, d, e);
       trace.push(`${s.fn}(${d}, ${e})`);
     } else {
-      if (cur.ndim === 0 || (cur.numel / cur.shape[cur.ndim - 1]!) * s.cols > MAX_NUMEL) continue;
+      if (cur.ndim === 0 || (cur.numel() / cur.shape[cur.ndim - 1]!) * s.cols > MAX_NUMEL) continue;
       const k = leaves.length;
       const shape = [cur.shape[cur.ndim - 1]!, s.cols];
       leaves.push(uniform(g, shape));
@@ -237,7 +237,7 @@ test('permute then the inverse permutation gives the tensor back, and moves each
       const inverse = perm.map((_, i) => perm.indexOf(i));
       sameValues(y.permute(inverse), x);
       // the last element of y (the largest index along every dim) is the last element of x
-      assert.is(y.data[y.numel - 1], x.numel - 1);
+      assert.is(y.data[y.numel() - 1], x.numel() - 1);
     },
     200,
   );

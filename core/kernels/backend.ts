@@ -1,0 +1,90 @@
+/**
+ * Which kernels run, and on how many threads: `setBackend('js' | 'wasm')` and
+ * `setNumThreads(n)`, as `torch.set_num_threads`.
+ *
+ * - `'wasm'` (the default where WebAssembly SIMD works): the GEMM runs in
+ *   WebAssembly SIMD (core/kernels/wasm/), split across threads when it is big
+ *   enough to pay for waking them. Every other kernel is the JS one, which
+ *   measured as fast or faster once the copy into wasm memory is counted
+ *   (core/kernels/README.md).
+ * - `'js'`: every kernel is plain TypeScript, for platforms without WASM SIMD.
+ *
+ * The environment variables NORMGRAD_BACKEND (`js` or `wasm`) and
+ * NORMGRAD_NUM_THREADS set the starting values. Results do not depend on the
+ * thread count, bit for bit: each thread takes whole rows of C and every
+ * element's sum runs in the same order whichever thread computes it.
+ */
+import { ValueError } from '../errors.ts';
+import { wasmRuntime } from './wasm/runtime.ts';
+
+/** The kernel backends. */
+export type Backend = 'js' | 'wasm';
+
+const BACKENDS: readonly Backend[] = ['js', 'wasm'];
+
+function env(name: string): string | undefined {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  const v = proc?.env?.[name];
+  return v === undefined || v === '' ? undefined : v;
+}
+
+/** Cores of this machine (Node's availableParallelism, a browser's hardwareConcurrency), at least 1. */
+function machineCores(): number {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return Math.max(1, os?.availableParallelism?.() ?? nav?.hardwareConcurrency ?? 1);
+}
+
+let backend: Backend | undefined;
+let threads = machineCores();
+
+const envBackend = env('NORMGRAD_BACKEND');
+if (envBackend !== undefined) {
+  if (!(BACKENDS as readonly string[]).includes(envBackend)) {
+    throw new ValueError(`NORMGRAD_BACKEND: expected 'js' or 'wasm', got '${envBackend}'`);
+  }
+  backend = envBackend as Backend;
+}
+const envThreads = env('NORMGRAD_NUM_THREADS');
+if (envThreads !== undefined) {
+  const n = Number(envThreads);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new ValueError(`NORMGRAD_NUM_THREADS: expected a positive integer, got '${envThreads}'`);
+  }
+  threads = n;
+}
+
+/** The backend now in use: 'wasm' by default where WebAssembly SIMD works, else 'js'. */
+export function getBackend(): Backend {
+  if (backend === undefined) backend = wasmRuntime() === null ? 'js' : 'wasm';
+  return backend;
+}
+
+/** Chooses the kernels: 'js' (plain TypeScript) or 'wasm' (WebAssembly SIMD, throws where unavailable). */
+export function setBackend(name: Backend): void {
+  if (!(BACKENDS as readonly string[]).includes(name)) {
+    throw new ValueError(`setBackend: name must be 'js' or 'wasm', got ${JSON.stringify(name)}`);
+  }
+  if (name === 'wasm' && wasmRuntime() === null) {
+    throw new ValueError("setBackend: 'wasm' needs WebAssembly SIMD, which this platform does not have");
+  }
+  backend = name;
+}
+
+/**
+ * Threads the kernels may use, as `torch.get_num_threads`: the machine's cores
+ * unless set. Only the WASM backend uses more than one, and only where worker
+ * threads can share memory (Node; elsewhere the work runs on the calling thread).
+ */
+export function getNumThreads(): number {
+  return threads;
+}
+
+/** Sets the number of threads for the kernels (a positive integer), as `torch.set_num_threads`. */
+export function setNumThreads(n: number): void {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+    throw new ValueError(`setNumThreads: n must be a positive integer, got ${String(n)}`);
+  }
+  threads = n;
+}

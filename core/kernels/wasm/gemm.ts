@@ -1,0 +1,111 @@
+/**
+ * GEMM on the WASM backend: C += op(A) op(B) with the same signature as the JS
+ * `gemm` (core/kernels/matmul.ts), computed by gemm.wat in wasm memory.
+ *
+ * One call: copy the m x n block of C in, pack op(A) into 4-row strips and
+ * op(B) into 4-column strips for every k block (reading the operands through
+ * their strides, so transposes cost nothing and the packing is the only copy
+ * of A and B), run the bands, copy C back. The copies are O(mn + mk + kn) for
+ * O(mnk) work: 2-8 % of the time at the sizes the benchmarks run.
+ *
+ * Memory layout of a call, after the thread control block:
+ *   C (m x n, row-major) | packed A (mpad x k) | packed B (k x npad) | edge-tile scratch per band
+ */
+import { balanced, KC } from '../blocking.ts';
+import type { Operand } from '../matmul.ts';
+import { ensureBytes, type Runtime } from './runtime.ts';
+import { CONTROL_BYTES, runGemm, TILE_BYTES, threadsAvailable } from './threads.ts';
+
+const MR = 4;
+const NR = 4;
+/** Below this many multiply-adds a second thread costs more (about 45 us to wake) than it saves. */
+export const THREAD_MIN_MACS = 1 << 21;
+
+const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+
+/**
+ * C[cOff + i * ldc + j] += sum_p A(i, p) B(p, j) on `threads` threads at most.
+ * Returns false (having done nothing) when the call needs more memory than
+ * wasm memory may have, so the caller runs the JS kernel instead.
+ */
+export function wasmGemm(
+  rt: Runtime,
+  threads: number,
+  m: number,
+  n: number,
+  k: number,
+  a: Operand,
+  b: Operand,
+  c: Float64Array,
+  cOff: number,
+  ldc: number,
+): boolean {
+  const kb = balanced(k, KC);
+  const mpad = Math.ceil(m / MR) * MR;
+  const npad = Math.ceil(n / NR) * NR;
+  const strips = mpad / MR;
+  const bands =
+    m * n * k >= THREAD_MIN_MACS ? Math.min(threadsAvailable(rt, threads), Math.max(1, strips >> 1)) : 1;
+  const cAt = CONTROL_BYTES;
+  const paAt = align16(cAt + m * n * 8);
+  const pbAt = align16(paAt + mpad * k * 8);
+  const tileAt = align16(pbAt + k * npad * 8);
+  if (!ensureBytes(rt, tileAt + bands * TILE_BYTES)) return false;
+  const f = rt.f64;
+  const c0 = cAt / 8;
+  if (ldc === n) f.set(c.subarray(cOff, cOff + m * n), c0);
+  else for (let i = 0; i < m; i++) f.set(c.subarray(cOff + i * ldc, cOff + i * ldc + n), c0 + i * n);
+  for (let pc = 0; pc < k; pc += kb) {
+    const kc = Math.min(kb, k - pc);
+    const aBlock = paAt / 8 + pc * mpad;
+    for (let i = 0; i < m; i += MR) {
+      const start = a.offset + i * a.rowStride + pc * a.colStride;
+      pack(f, aBlock + i * kc, a.data, start, a.rowStride, a.colStride, Math.min(MR, m - i), MR, kc);
+    }
+    const bBlock = pbAt / 8 + pc * npad;
+    for (let j = 0; j < n; j += NR) {
+      const start = b.offset + pc * b.rowStride + j * b.colStride;
+      pack(f, bBlock + j * kc, b.data, start, b.colStride, b.rowStride, Math.min(NR, n - j), NR, kc);
+    }
+  }
+  runGemm(rt, bands, [paAt, pbAt, cAt, m, n, k, kb, n, tileAt]);
+  const out = rt.f64; // the same view: nothing grew since
+  if (ldc === n) c.set(out.subarray(c0, c0 + m * n), cOff);
+  else for (let i = 0; i < m; i++) c.set(out.subarray(c0 + i * n, c0 + (i + 1) * n), cOff + i * ldc);
+  return true;
+}
+
+/**
+ * One strip of `width` interleaved lines (rows of op(A), or columns of op(B)) of
+ * length kc: dst[d0 + p * width + l] = src[start + l * lineStride + p * step],
+ * zero for lines past `lines`. A full strip reads its lines side by side and
+ * writes dst in order.
+ */
+function pack(
+  dst: Float64Array,
+  d0: number,
+  src: Float64Array,
+  start: number,
+  lineStride: number,
+  step: number,
+  lines: number,
+  width: number,
+  kc: number,
+): void {
+  if (lines === 4) {
+    let s = start;
+    const end = d0 + 4 * kc;
+    for (let d = d0; d < end; d += 4) {
+      dst[d] = src[s]!;
+      dst[d + 1] = src[s + lineStride]!;
+      dst[d + 2] = src[s + 2 * lineStride]!;
+      dst[d + 3] = src[s + 3 * lineStride]!;
+      s += step;
+    }
+    return;
+  }
+  for (let p = 0; p < kc; p++) {
+    const d = d0 + p * width;
+    for (let l = 0; l < width; l++) dst[d + l] = l < lines ? src[start + l * lineStride + p * step]! : 0;
+  }
+}

@@ -1,0 +1,136 @@
+;; Packed, register-blocked GEMM in 128-bit WebAssembly SIMD, float64.
+;;
+;;     C[i, j] += sum_p A(i, p) B(p, j)   for rows i in [i0, i1), all j < n, p < k
+;;
+;; The caller (core/kernels/wasm/gemm.ts) has already packed op(A) and op(B)
+;; into this memory, split along k into blocks of depth kb (the last one
+;; shorter), each block laid out the way the micro-kernel reads it:
+;;   A block at pa + pc*mpad*8: strips of MR = 4 rows, strip s holding
+;;     A(4s + r, pc + p) at + (s*kc*4 + p*4 + r)*8, zero past row m;
+;;   B block at pb + pc*npad*8: strips of NR = 4 columns, strip t holding
+;;     B(pc + p, 4t + q) at + (t*kc*4 + p*4 + q)*8, zero past column n;
+;; C is row-major with row stride ldc (elements). Every read in the hot loop is
+;; unit-stride, and the zero padding means the loop has no edge cases.
+;;
+;; Why this shape (measured with Node 20.20's V8, bench/README.md): a 4 x 4 tile
+;; is 8 f64x2 accumulators plus 2 vectors of B and 1 splat of A = 11 live
+;; vectors. The 5 x 4 tile the issue measured (13 live vectors) spills with
+;; this V8 and ran at half the speed (11 against 21 GFLOP/s in L1, the same
+;; run); 6 x 4, 3 x 8 and 4 x 6 collapse the same way, 3 x 4 and 2 x 8 tie
+;; with 4 x 4. No FMA: the
+;; product is rounded and then added, exactly as the pure-JS kernel does, so
+;; both backends give bit-identical sums (same blocks, same order).
+;;
+;; The memory is imported so that several threads can share it; the build
+;; script assembles this text twice, once with a shared memory (worker threads)
+;; and once without (browsers without cross-origin isolation).
+(module
+  (import "env" "memory" (memory 1 16384 @SHARED@))
+
+  ;; One tile: acc(i, 0..3) = sum_p a[p*5 + i] * b[p*4 + 0..3] over p < kc; then
+  ;; C[i, j] += acc(i, j) for i < mr, j < nr. `tile` is 160 bytes of scratch for
+  ;; an edge tile (its own per thread).
+  (func $micro (param $a i32) (param $b i32) (param $kc i32) (param $c i32) (param $ldc8 i32)
+               (param $mr i32) (param $nr i32) (param $tile i32)
+    (local $end i32) (local $x v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $i i32) (local $j i32) (local $addr i32)
+    (local.set $end (i32.add (local.get $a) (i32.mul (local.get $kc) (i32.const 32))))
+    (loop $k
+      (local.set $b0 (v128.load align=8 (local.get $b)))
+      (local.set $b1 (v128.load offset=16 align=8 (local.get $b)))
+      (local.set $x (v128.load64_splat align=8 (local.get $a)))
+      (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load64_splat offset=8 align=8 (local.get $a)))
+      (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load64_splat offset=16 align=8 (local.get $a)))
+      (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load64_splat offset=24 align=8 (local.get $a)))
+      (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $a (i32.add (local.get $a) (i32.const 32)))
+      (local.set $b (i32.add (local.get $b) (i32.const 32)))
+      (br_if $k (i32.lt_u (local.get $a) (local.get $end))))
+    (if (i32.and (i32.eq (local.get $mr) (i32.const 4)) (i32.eq (local.get $nr) (i32.const 4)))
+      (then
+        (local.set $addr (local.get $c))
+        (v128.store align=8 (local.get $addr) (f64x2.add (v128.load align=8 (local.get $addr)) (local.get $c00)))
+        (v128.store offset=16 align=8 (local.get $addr) (f64x2.add (v128.load offset=16 align=8 (local.get $addr)) (local.get $c01)))
+        (local.set $addr (i32.add (local.get $addr) (local.get $ldc8)))
+        (v128.store align=8 (local.get $addr) (f64x2.add (v128.load align=8 (local.get $addr)) (local.get $c10)))
+        (v128.store offset=16 align=8 (local.get $addr) (f64x2.add (v128.load offset=16 align=8 (local.get $addr)) (local.get $c11)))
+        (local.set $addr (i32.add (local.get $addr) (local.get $ldc8)))
+        (v128.store align=8 (local.get $addr) (f64x2.add (v128.load align=8 (local.get $addr)) (local.get $c20)))
+        (v128.store offset=16 align=8 (local.get $addr) (f64x2.add (v128.load offset=16 align=8 (local.get $addr)) (local.get $c21)))
+        (local.set $addr (i32.add (local.get $addr) (local.get $ldc8)))
+        (v128.store align=8 (local.get $addr) (f64x2.add (v128.load align=8 (local.get $addr)) (local.get $c30)))
+        (v128.store offset=16 align=8 (local.get $addr) (f64x2.add (v128.load offset=16 align=8 (local.get $addr)) (local.get $c31)))
+        (return)))
+    ;; Edge tile: spill the accumulators (row i at tile + 32i) and add only the cells inside C.
+    (v128.store offset=0 (local.get $tile) (local.get $c00))
+    (v128.store offset=16 (local.get $tile) (local.get $c01))
+    (v128.store offset=32 (local.get $tile) (local.get $c10))
+    (v128.store offset=48 (local.get $tile) (local.get $c11))
+    (v128.store offset=64 (local.get $tile) (local.get $c20))
+    (v128.store offset=80 (local.get $tile) (local.get $c21))
+    (v128.store offset=96 (local.get $tile) (local.get $c30))
+    (v128.store offset=112 (local.get $tile) (local.get $c31))
+    (local.set $i (i32.const 0))
+    (loop $rows
+      (local.set $j (i32.const 0))
+      (loop $cols
+        (local.set $addr (i32.add (local.get $c)
+          (i32.add (i32.mul (local.get $i) (local.get $ldc8)) (i32.shl (local.get $j) (i32.const 3)))))
+        (f64.store (local.get $addr)
+          (f64.add (f64.load (local.get $addr))
+            (f64.load (i32.add (local.get $tile)
+              (i32.add (i32.shl (local.get $i) (i32.const 5)) (i32.shl (local.get $j) (i32.const 3)))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $cols (i32.lt_u (local.get $j) (local.get $nr))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $rows (i32.lt_u (local.get $i) (local.get $mr)))))
+
+  ;; The band of rows [i0, i1) of C (i0 a multiple of 4) over all columns and
+  ;; all k blocks: for each block, for each B strip (kept in L1), sweep the A
+  ;; strips of the band. Disjoint bands touch disjoint rows of C, so threads can
+  ;; run bands side by side; each element's sum is the same whatever the bands.
+  (func (export "gemmBand") (param $pa i32) (param $pb i32) (param $c i32) (param $m i32) (param $n i32)
+        (param $k i32) (param $kb i32) (param $ldc i32) (param $i0 i32) (param $i1 i32) (param $tile i32)
+    (local $pc i32) (local $kc i32) (local $j i32) (local $i i32) (local $mpad8 i32) (local $npad8 i32)
+    (local $ablock i32) (local $bblock i32) (local $ldc8 i32) (local $nr i32) (local $mr i32)
+    (if (i32.ge_u (local.get $i0) (local.get $i1)) (then (return)))
+    (local.set $mpad8 (i32.shl (i32.and (i32.add (local.get $m) (i32.const 3)) (i32.const -4)) (i32.const 3)))
+    (local.set $npad8 (i32.shl (i32.and (i32.add (local.get $n) (i32.const 3)) (i32.const -4)) (i32.const 3)))
+    (local.set $ldc8 (i32.shl (local.get $ldc) (i32.const 3)))
+    (local.set $pc (i32.const 0))
+    (loop $blocks
+      (local.set $kc (select (local.get $kb) (i32.sub (local.get $k) (local.get $pc))
+        (i32.lt_u (local.get $kb) (i32.sub (local.get $k) (local.get $pc)))))
+      (local.set $ablock (i32.add (local.get $pa) (i32.mul (local.get $pc) (local.get $mpad8))))
+      (local.set $bblock (i32.add (local.get $pb) (i32.mul (local.get $pc) (local.get $npad8))))
+      (local.set $j (i32.const 0))
+      (loop $cols
+        (local.set $nr (select (i32.const 4) (i32.sub (local.get $n) (local.get $j))
+          (i32.lt_u (i32.const 4) (i32.sub (local.get $n) (local.get $j)))))
+        (local.set $i (local.get $i0))
+        (loop $rows
+          (local.set $mr (select (i32.const 4) (i32.sub (local.get $i1) (local.get $i))
+            (i32.lt_u (i32.const 4) (i32.sub (local.get $i1) (local.get $i)))))
+          (call $micro
+            (i32.add (local.get $ablock) (i32.shl (i32.mul (local.get $i) (local.get $kc)) (i32.const 3)))
+            (i32.add (local.get $bblock) (i32.shl (i32.mul (local.get $j) (local.get $kc)) (i32.const 3)))
+            (local.get $kc)
+            (i32.add (local.get $c)
+              (i32.add (i32.mul (local.get $i) (local.get $ldc8)) (i32.shl (local.get $j) (i32.const 3))))
+            (local.get $ldc8) (local.get $mr) (local.get $nr) (local.get $tile))
+          (local.set $i (i32.add (local.get $i) (i32.const 4)))
+          (br_if $rows (i32.lt_u (local.get $i) (local.get $i1))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br_if $cols (i32.lt_u (local.get $j) (local.get $n))))
+      (local.set $pc (i32.add (local.get $pc) (local.get $kc)))
+      (br_if $blocks (i32.lt_u (local.get $pc) (local.get $k)))))
+)

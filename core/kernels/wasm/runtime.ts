@@ -1,0 +1,146 @@
+/**
+ * The WebAssembly side of the kernels: one linear memory and the module
+ * instance that computes in it, created on first use.
+ *
+ * Where tensor memory lives (see core/kernels/README.md for the numbers):
+ * tensors stay ordinary `Float64Array`s on the JavaScript heap, so the garbage
+ * collector frees them and nobody calls `dispose()`. A WASM kernel packs its
+ * operands into this memory (the packing GEMM needs anyway, so the copy is
+ * free there) and copies its result back. The memory is scratch: it grows to
+ * the largest call seen and is reused by every call, so it does not grow with
+ * the number of tensors.
+ *
+ * The memory is shared when the platform allows it (Node; a browser page with
+ * cross-origin isolation), so worker threads can compute in it; otherwise it
+ * is a plain memory and the kernels run on the calling thread. A shared memory
+ * needs a maximum (MAX_PAGES, reserved as address space, not committed).
+ *
+ * Nothing here imports a Node module: the bytes are embedded in
+ * modules.generated.ts and compiled synchronously, so the same code runs from
+ * a browser bundle.
+ */
+import { GEMM_PLAIN, GEMM_SHARED } from './modules.generated.ts';
+
+/**
+ * The slice of the WebAssembly JS API used here, typed locally: the project's
+ * TypeScript libs (ES2022, Node 20 types) do not declare the global, and a
+ * browser build's DOM lib would declare it differently.
+ */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
+}
+/** A compiled module (opaque; workers instantiate it again). */
+export type WasmModule = object;
+interface WasmApi {
+  Memory: new (d: { initial: number; maximum: number; shared?: boolean }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (m: WasmModule, imports: object) => { exports: object };
+  validate(bytes: Uint8Array): boolean;
+}
+
+/** The engine's WebAssembly, or null where there is none. */
+export function wasmApi(): WasmApi | null {
+  return (globalThis as { WebAssembly?: WasmApi }).WebAssembly ?? null;
+}
+
+/** 64 KB pages; 16384 pages = 1 GB, the largest a kernel call may need (beyond it the JS kernels run). */
+export const MAX_PAGES = 16384;
+const PAGE = 65536;
+
+/** The exports of gemm.wat. */
+export interface GemmExports {
+  gemmBand(
+    pa: number,
+    pb: number,
+    c: number,
+    m: number,
+    n: number,
+    k: number,
+    kb: number,
+    ldc: number,
+    i0: number,
+    i1: number,
+    tile: number,
+  ): void;
+}
+
+/** The memory, its current views, and the compiled module (which workers instantiate again). */
+export interface Runtime {
+  memory: WasmMemory;
+  shared: boolean;
+  module: WasmModule;
+  gemm: GemmExports;
+  f64: Float64Array;
+  i32: Int32Array;
+}
+
+let runtime: Runtime | null | undefined;
+
+function decode(base64: string): Uint8Array {
+  const s = atob(base64);
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return bytes;
+}
+
+function instantiate(): Runtime | null {
+  const WebAssembly = wasmApi();
+  if (WebAssembly === null) return null;
+  let memory: WasmMemory;
+  let shared = true;
+  try {
+    memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+  } catch {
+    shared = false;
+    memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
+  }
+  const bytes = decode(shared ? GEMM_SHARED : GEMM_PLAIN);
+  // An engine without SIMD rejects the module: the JS kernels remain.
+  if (!WebAssembly.validate(bytes)) return null;
+  const module = new WebAssembly.Module(bytes);
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  return {
+    memory,
+    shared,
+    module,
+    gemm: instance.exports as unknown as GemmExports,
+    f64: new Float64Array(memory.buffer),
+    i32: new Int32Array(memory.buffer),
+  };
+}
+
+/** The runtime, instantiated on first call; null where WebAssembly SIMD is unavailable. */
+export function wasmRuntime(): Runtime | null {
+  if (runtime === undefined) {
+    try {
+      runtime = instantiate();
+    } catch {
+      runtime = null;
+    }
+  }
+  return runtime;
+}
+
+/**
+ * Grows the memory to at least `bytes` and refreshes the views (growing detaches
+ * a plain memory's views and leaves a shared one's at their old length). False
+ * when `bytes` is past MAX_PAGES: the caller then runs its JS kernel.
+ */
+export function ensureBytes(rt: Runtime, bytes: number): boolean {
+  const have = rt.memory.buffer.byteLength;
+  if (bytes > have) {
+    const pages = Math.ceil((bytes - have) / PAGE);
+    if (have / PAGE + pages > MAX_PAGES) return false;
+    try {
+      rt.memory.grow(pages);
+    } catch {
+      return false; // the system would not give the address space
+    }
+  }
+  if (rt.f64.buffer.byteLength !== rt.memory.buffer.byteLength || rt.f64.byteLength === 0) {
+    rt.f64 = new Float64Array(rt.memory.buffer);
+    rt.i32 = new Int32Array(rt.memory.buffer);
+  }
+  return true;
+}

@@ -1,0 +1,169 @@
+/**
+ * Run-time checks for the plain-JavaScript boundary. TypeScript's types guard
+ * only TypeScript callers; these guard everyone else, so a JavaScript array where
+ * a tensor belongs, a string where a number belongs, or a misspelt option key
+ * gets a ValueError naming the function, the argument and what it got, instead
+ * of a TypeError from the library's insides or a silent NaN. Each entry point's
+ * guard is one call to one of these.
+ */
+import { fmtShape, ValueError } from './errors.ts';
+import { Tensor } from './tensor.ts';
+
+/** A short, readable account of any value, for messages: `an array [1, 2]`, `string '2'`, `null`. */
+export function describe(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (v instanceof Tensor) return `a Tensor of shape ${fmtShape(v.shape)}`;
+  if (Array.isArray(v)) {
+    if (v.some((x) => x instanceof Tensor))
+      return `an array of ${v.length} item${v.length === 1 ? '' : 's'} holding Tensors`;
+    return `an array ${clip(JSON.stringify(v) ?? '[...]')}`;
+  }
+  if (typeof v === 'string') return `string '${clip(v)}'`;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint')
+    return `${typeof v} ${String(v)}`;
+  if (typeof v === 'function') return `a function${v.name === '' ? '' : ` ${v.name}`}`;
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
+  if (Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null)
+    return `a ${v.constructor.name}`;
+  return `an object { ${clip(Object.keys(v as object).join(', '))} }`.replace('{  }', '{}');
+}
+
+const clip = (s: string) => (s.length > 40 ? `${s.slice(0, 37)}...` : s);
+
+const hint = (v: unknown) => (Array.isArray(v) ? '; wrap it with tensor(...)' : '');
+
+/** `v` must be a Tensor. */
+export function checkTensor(who: string, arg: string, v: unknown): asserts v is Tensor {
+  if (!(v instanceof Tensor))
+    throw new ValueError(`${who}: ${arg} must be a Tensor, got ${describe(v)}${hint(v)}`);
+}
+
+/** `v` must be a Tensor or null/undefined (an optional tensor argument). */
+export function checkOptionalTensor(
+  who: string,
+  arg: string,
+  v: unknown,
+): asserts v is Tensor | null | undefined {
+  if (v !== null && v !== undefined) checkTensor(who, arg, v);
+}
+
+/** `v` must be a Tensor or a number (the operand of an elementwise op). */
+export function checkTensorLike(who: string, arg: string, v: unknown): asserts v is Tensor | number {
+  if (typeof v !== 'number' && !(v instanceof Tensor)) {
+    throw new ValueError(`${who}: ${arg} must be a Tensor or a number, got ${describe(v)}${hint(v)}`);
+  }
+}
+
+/** Bounds and kind of a numeric argument; every number checked must at least be a number. */
+export interface NumberRule {
+  /** Rejects NaN and +-Infinity (the default: a hyperparameter of NaN poisons every weight a step later). */
+  finite?: boolean;
+  integer?: boolean;
+  /** Inclusive lower bound. */
+  min?: number;
+  /** Exclusive lower bound. */
+  above?: number;
+  /** Inclusive upper bound. */
+  max?: number;
+}
+
+/** `v` must be a number meeting the rule (finite by default); the message says which part failed. */
+export function checkNumber(who: string, arg: string, v: unknown, rule: NumberRule = {}): number {
+  const { finite = true, integer = false, min, above, max } = rule;
+  const want = integer ? 'an integer' : finite ? 'a finite number' : 'a number';
+  const bounds = [
+    min === undefined ? '' : `>= ${min}`,
+    above === undefined ? '' : `> ${above}`,
+    max === undefined ? '' : `<= ${max}`,
+  ].filter((b) => b !== '');
+  const fail = () =>
+    new ValueError(
+      `${who}: ${arg} must be ${want}${bounds.length > 0 ? ` ${bounds.join(' and ')}` : ''}, got ${describe(v)}`,
+    );
+  if (typeof v !== 'number') throw fail();
+  if ((finite || integer) && !Number.isFinite(v)) throw fail();
+  if (integer && !Number.isInteger(v)) throw fail();
+  if (
+    (min !== undefined && !(v >= min)) ||
+    (above !== undefined && !(v > above)) ||
+    (max !== undefined && !(v <= max))
+  ) {
+    throw fail();
+  }
+  return v;
+}
+
+/** `v` must be a boolean (`true`/`false`, not a truthy string). */
+export function checkBoolean(who: string, arg: string, v: unknown): boolean {
+  if (typeof v !== 'boolean')
+    throw new ValueError(`${who}: ${arg} must be true or false, got ${describe(v)}`);
+  return v;
+}
+
+/** `v` must be one of the listed strings. */
+export function checkChoice<T extends string>(
+  who: string,
+  arg: string,
+  v: unknown,
+  choices: readonly T[],
+): T {
+  if (typeof v !== 'string' || !choices.includes(v as T)) {
+    throw new ValueError(
+      `${who}: ${arg} must be one of ${choices.map((c) => `'${c}'`).join(', ')}, got ${describe(v)}${suggest(v, choices)}`,
+    );
+  }
+  return v as T;
+}
+
+/**
+ * An options argument: undefined, or a plain object whose keys are all known.
+ * A misspelt key (`{ lrr: 0.1 }`) is an error with a did-you-mean, not silently
+ * ignored; a number or tensor where the options belong says so.
+ */
+export function checkOptions(who: string, opts: unknown, known: readonly string[]): void {
+  if (opts === undefined) return;
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts) || opts instanceof Tensor) {
+    throw new ValueError(
+      `${who}: options must be an object such as { ${known[0] ?? ''}: ... }, got ${describe(opts)}`,
+    );
+  }
+  for (const key of Object.keys(opts)) {
+    if (!known.includes(key)) {
+      throw new ValueError(
+        `${who}: unknown option '${key}'${suggest(key, known)} (known options: ${known.join(', ')})`,
+      );
+    }
+  }
+}
+
+/** `; did you mean 'lr'?` when a known word is within a typo's reach of v, else ''. */
+export function suggest(v: unknown, known: readonly string[]): string {
+  if (typeof v !== 'string') return '';
+  let best = '';
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const k of known) {
+    // A prefix counts as close (eps for epsilon); otherwise the edit distance decides.
+    const prefix =
+      v.length >= 2 &&
+      (k.toLowerCase().startsWith(v.toLowerCase()) || v.toLowerCase().startsWith(k.toLowerCase()));
+    const d = prefix ? 1 : editDistance(v.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(v.length / 3)) ? `; did you mean '${best}'?` : '';
+}
+
+/** Levenshtein distance (insertions, deletions, substitutions), by the two-row table. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
+}
