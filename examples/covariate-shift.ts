@@ -190,11 +190,11 @@ function landscape(model: Sequential, x: Tensor, y: Tensor): Landscape {
     model.zeroGrad();
     const loss = F.crossEntropy(model.forward(x), y);
     loss.backward();
-    const grad = new Float64Array(params.reduce((n, p) => n + p.numel, 0));
+    const grad = new Float64Array(params.reduce((n, p) => n + p.numel(), 0));
     let o = 0;
     for (const p of params) {
       grad.set(p.grad!.data, o);
-      o += p.numel;
+      o += p.numel();
     }
     return { loss: loss.item(), grad };
   };
@@ -209,8 +209,8 @@ function landscape(model: Sequential, x: Tensor, y: Tensor): Landscape {
     noGrad(() => {
       let o = 0;
       for (const p of params) {
-        for (let i = 0; i < p.numel; i++) p.data[i] = p.data[i]! - eta * base.grad[o + i]!;
-        o += p.numel;
+        for (let i = 0; i < p.numel(); i++) p.data[i] = p.data[i]! - eta * base.grad[o + i]!;
+        o += p.numel();
       }
     });
     const moved = at();

@@ -171,8 +171,8 @@ function runRows(
   );
   const pred = noGrad(() => model.forward(data.testX).argmax(1));
   let hits = 0;
-  for (let i = 0; i < data.testY.numel; i++) if (pred.data[i] === data.testY.data[i]) hits++;
-  const score = (100 * hits) / data.testY.numel;
+  for (let i = 0; i < data.testY.numel(); i++) if (pred.data[i] === data.testY.data[i]) hits++;
+  const score = (100 * hits) / data.testY.numel();
   return {
     task: 'rows',
     cell,
