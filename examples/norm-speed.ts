@@ -184,6 +184,7 @@ This measures normgrad's CPU implementation in one Node process, not PyTorch on 
         };
     const c14: Verdict = {
       claim: 'C14',
+      label: 'speed of fully connected layers',
       statement:
         'LN has no speed advantage over BN (fully connected layers: one forward and backward pass in training mode).',
       criterion: C14_CRITERION,
@@ -211,6 +212,7 @@ This measures normgrad's CPU implementation in one Node process, not PyTorch on 
     };
     const conv: Verdict = {
       claim: 'C14',
+      label: 'convolutional half',
       statement: 'On convolutional networks LN is worse than BN in both accuracy and speed.',
       criterion: CONV_CRITERION,
       numbers: { 'convolutional layers in normgrad': 'none' },
@@ -320,7 +322,7 @@ This measures normgrad's CPU implementation in one Node process, not PyTorch on 
         'warm-up passes per layer and size': size.warmup,
         'target duration of one timed trial (ms)': size.targetMs,
         order: 'all sizes in each repetition, BN and LN back to back, both orders rotated per repetition',
-        clock: 'performance.now() in one Node process',
+        clock: 'process.cpuUsage() (user + system CPU time of this Node process), not the wall clock',
         ...(tiny ? { note: 'tiny mode: timings not meaningful' } : {}),
       },
       verdicts: [c14, conv],
