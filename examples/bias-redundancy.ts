@@ -34,20 +34,30 @@ const FLOOR = 1e-18;
 /** Most gradient-descent steps for learning γ and β. */
 const MAX_IDENTITY_STEPS = 5000;
 
+/** Tolerances of the criteria: exact up to rounding, learned to LEARNED, and the contrast's minimum effect. */
+const EXACT = 1e-12;
+const LEARNED = 1e-6;
+const STOP_GRAD = 1e-13;
+const IDENTITY_LR = 0.25;
+const NO_EFFECT = 1e-9;
+const SOME_EFFECT = 1e-3;
+/** Tolerances as the criterion prints them: 1e-12, not 0.000000000001. */
+const sci = (v: number): string => v.toExponential();
+
 const C5_CRITERION =
   'On a batch of 64 samples of 8 features (mean 5, sd 3), in training mode: before the affine step every ' +
-  'feature has batch mean 0 and biased batch variance σ²/(σ² + ε) to 1e-12 (that is, 1 up to ε/σ²); with ' +
-  'γ = sqrt(σ² + ε) and β = μ (batch statistics) the output equals the input to 1e-12 relative to its size, and ' +
+  `feature has batch mean 0 and biased batch variance σ²/(σ² + ε) to ${sci(EXACT)} (that is, 1 up to ε/σ²); with ` +
+  `γ = sqrt(σ² + ε) and β = μ (batch statistics) the output equals the input to ${sci(EXACT)} relative to its size, and ` +
   'in evaluation mode with γ = sqrt(running_var + ε), β = running_mean likewise; and γ, β learned by gradient ' +
-  'descent on the mean squared distance between BN(x) and x (learning rate 0.25, until the gradient is below ' +
-  '1e-13 or 5000 steps) reach those values to 1e-6. Held if all four hold; held partly if some do.';
+  `descent on the mean squared distance between BN(x) and x (learning rate ${IDENTITY_LR}, until the gradient is below ` +
+  `${sci(STOP_GRAD)} or ${MAX_IDENTITY_STEPS} steps) reach those values to ${sci(LEARNED)}. Held if all four hold; held partly if some do.`;
 
 const C6_CRITERION =
   'For Linear(16, 8) then BatchNorm1d(8) in training mode: (a) over biases c·u with c from 0.01 to 10,000 the ' +
-  'output changes by at most 1e-9 (without BN it changes by more than 1e-3); (b) the gradient with respect to ' +
-  'the bias is at most 1e-12 times the weight gradient in norm; (c) two MNIST training runs from identical ' +
+  `output changes by at most ${sci(NO_EFFECT)} (without BN it changes by more than ${sci(SOME_EFFECT)}); (b) the gradient with respect to ` +
+  `the bias is at most ${sci(EXACT)} times the weight gradient in norm; (c) two MNIST training runs from identical ` +
   'weights, one with the bias before each BN and one without, have training losses that differ by at most ' +
-  '1e-9 at every step (the same pair without BN is the contrast). Held if (a), (b) and (c) hold; held partly ' +
+  `${sci(NO_EFFECT)} at every step (the same pair without BN is the contrast). Held if (a), (b) and (c) hold; held partly ` +
   'if one or two do.';
 
 // ---------------------------------------------------------------- C5
@@ -101,10 +111,10 @@ export function checkBatchNorm(g: Generator) {
     ) / maxAbs(x.data);
   // γ and β learned: gradient descent on the mean squared distance to the input.
   const learner = new BatchNorm1d(f);
-  const opt = new SGD([learner.weight!, learner.bias!], { lr: 0.25 });
+  const opt = new SGD([learner.weight!, learner.bias!], { lr: IDENTITY_LR });
   // Until the gradient vanishes: the loss is a quadratic in (γ, β), so plain gradient descent converges.
   let steps = 0;
-  for (let gradNorm = Number.POSITIVE_INFINITY; gradNorm > 1e-13 && steps < MAX_IDENTITY_STEPS; steps++) {
+  for (let gradNorm = Number.POSITIVE_INFINITY; gradNorm > STOP_GRAD && steps < MAX_IDENTITY_STEPS; steps++) {
     opt.zeroGrad();
     F.mseLoss(learner.forward(x), x).backward();
     gradNorm = Math.hypot(...learner.weight!.grad!.data, ...learner.bias!.grad!.data);
@@ -226,10 +236,10 @@ The second part checks the article's remark that a Linear layer's bias b is usel
 
     // ---- C5
     const c5Parts = [
-      c5.meanErr <= 1e-12 && c5.varErr <= 1e-12,
-      c5.identityTrain <= 1e-12,
-      c5.identityEval <= 1e-12,
-      c5.gammaErr <= 1e-6 && c5.betaErr <= 1e-6,
+      c5.meanErr <= EXACT && c5.varErr <= EXACT,
+      c5.identityTrain <= EXACT,
+      c5.identityEval <= EXACT,
+      c5.gammaErr <= LEARNED && c5.betaErr <= LEARNED,
     ];
     const v5: Verdict = {
       claim: 'C5',
@@ -257,9 +267,9 @@ The second part checks the article's remark that a Linear layer's bias b is usel
     const maxLossGap = Math.max(...bnPair.lossGap);
     const maxLossGapPlain = Math.max(...plainPair.lossGap);
     const saved = bnPair.runs[0].params - bnPair.runs[1].params;
-    const partA = maxWithBn <= 1e-9 && minWithout > 1e-3;
-    const partB = sweep.biasGrad <= 1e-12 * sweep.weightGrad;
-    const partC = maxLossGap <= 1e-9;
+    const partA = maxWithBn <= NO_EFFECT && minWithout > SOME_EFFECT;
+    const partB = sweep.biasGrad <= EXACT * sweep.weightGrad;
+    const partC = maxLossGap <= NO_EFFECT;
     const v6: Verdict = {
       claim: 'C6',
       statement: claim('C6').summary,

@@ -53,19 +53,26 @@ function lrGrid(perDecade: number): number[] {
   return out;
 }
 
+/** C1 thresholds: normalized inputs need FEWER_ITERS x fewer iterations, SMALLER_KAPPA x smaller κ, median cosine ≥ COSINE. */
+const FEWER_ITERS = 10;
+const SMALLER_KAPPA = 100;
+const COSINE = 0.9;
+/** C2 thresholds: outliers lengthen raw training LONGER x; z-score then needs FEWER_ITERS x fewer iterations than raw. */
+const LONGER = 2;
+
 const C1_CRITERION =
   'For each normalization (min-max and z-score), three conditions against raw inputs: gradient descent with its ' +
-  'best learning rate reaches the tolerance in at least 10x fewer iterations (a raw run that never reaches it ' +
-  "counts with the cap as a lower bound); the Hessian's condition number is at least 100x smaller; and the " +
-  'median cosine between the negative gradient and the direction to the optimum is at least 0.9. ' +
+  `best learning rate reaches the tolerance in at least ${FEWER_ITERS}x fewer iterations (a raw run that never reaches it ` +
+  `counts with the cap as a lower bound); the Hessian's condition number is at least ${SMALLER_KAPPA}x smaller; and the ` +
+  `median cosine between the negative gradient and the direction to the optimum is at least ${COSINE}. ` +
   'Held if all six conditions hold, did not hold if none does, held partly otherwise.';
 
 const C2_CRITERION =
   '(a) On raw inputs the outliers lengthen training: with its own best learning rate, gradient descent needs at ' +
-  'least 2x more iterations than without outliers, or does not reach the tolerance within the cap; (b) they can ' +
+  `least ${LONGER}x more iterations than without outliers, or does not reach the tolerance within the cap; (b) they can ` +
   'stop convergence: the learning rate that was best without outliers diverges or does not reach the tolerance ' +
   'on the data with outliers; (c) normalizing helps: with z-score inputs the data with outliers reach the ' +
-  'tolerance in at least 10x fewer iterations than raw inputs. Held if (a), (b) and (c) hold, did not hold if ' +
+  `tolerance in at least ${FEWER_ITERS}x fewer iterations than raw inputs. Held if (a), (b) and (c) hold, did not hold if ` +
   'none does, held partly otherwise.';
 
 const C3_CRITERION =
@@ -218,12 +225,16 @@ The gradient-descent iterations are computed from the Gram matrix XᵀX/n (the s
     for (const r of [mm, zs]) {
       const iterRatio = itersOf(raw, cap) / itersOf(r, cap);
       const kappaRatio = raw.kappa / r.kappa;
-      const parts = [r.best !== null && iterRatio >= 10, kappaRatio >= 100, r.medianCos >= 0.9];
+      const parts = [
+        r.best !== null && iterRatio >= FEWER_ITERS,
+        kappaRatio >= SMALLER_KAPPA,
+        r.medianCos >= COSINE,
+      ];
       c1Parts.push(...parts);
       const mark = (ok: boolean) => (ok ? 'held' : 'did not hold');
       c1Conditions.push(
-        `${r.arm}: ≥ 10x fewer iterations ${mark(parts[0]!)}, ≥ 100x smaller κ ${mark(parts[1]!)}, ` +
-          `median cosine ≥ 0.9 ${mark(parts[2]!)} (${fmt(r.medianCos)})`,
+        `${r.arm}: ≥ ${FEWER_ITERS}x fewer iterations ${mark(parts[0]!)}, ≥ ${SMALLER_KAPPA}x smaller κ ${mark(parts[1]!)}, ` +
+          `median cosine ≥ ${COSINE} ${mark(parts[2]!)} (${fmt(r.medianCos)})`,
       );
       c1Numbers[`iteration ratio raw / ${r.arm}${raw.best ? '' : ' (lower bound)'}`] = iterRatio;
       c1Numbers[`κ ratio raw / ${r.arm}`] = kappaRatio;
@@ -234,6 +245,10 @@ The gradient-descent iterations are computed from the Gram matrix XᵀX/n (the s
       criterion: C1_CRITERION,
       numbers: c1Numbers,
       verdict: combine(c1Parts),
+      finding: `Raw inputs took ${itersText(raw, cap)} iterations, min-max ${itersText(mm, cap)}, z-score ${itersText(
+        zs,
+        cap,
+      )}; κ fell from ${fmt(raw.kappa)} to ${fmt(mm.kappa)} and ${fmt(zs.kappa)}.`,
       notes:
         `Conditions: ${c1Conditions.join('; ')}. ` +
         `At the start (all parameters 0) the first gradient-descent step points ${fmt(
@@ -248,10 +263,10 @@ The gradient-descent iterations are computed from the Gram matrix XᵀX/n (the s
     const cleanLrOnDirty = raw.best
       ? gradientDescent(rawO.q, raw.best.lr, { tol: TOLERANCE * rawO.q.varY, maxSteps: cap })
       : null;
-    const partA = rawO.best === null || (raw.best !== null && rawO.best.steps >= 2 * raw.best.steps);
+    const partA = rawO.best === null || (raw.best !== null && rawO.best.steps >= LONGER * raw.best.steps);
     const partB = cleanLrOnDirty !== null && cleanLrOnDirty.status !== 'reached';
     const zRatioO = itersOf(rawO, cap) / itersOf(zsO, cap);
-    const partC = zsO.best !== null && zRatioO >= 10;
+    const partC = zsO.best !== null && zRatioO >= FEWER_ITERS;
     const span = (x: Tensor, idx: readonly number[], col: number) => {
       const inl: number[] = [];
       const f = x.shape[1]!;

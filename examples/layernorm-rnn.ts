@@ -93,12 +93,17 @@ const KINDS: RecurrentKind[] = ['plain', 'layernorm'];
 const LR = 2e-3;
 const MARGIN_PP = 2;
 
+/** A plain RNN explodes when D ≥ EXPLODES and vanishes when D ≤ −EXPLODES (orders of magnitude). */
+const EXPLODES = 1;
+/** LN must bring |D| to at most this share of the plain RNN's. */
+const D_SHARE = 0.5;
+
 const C13_CRITERION =
   'D = log10(‖∂L/∂h_1‖ / ‖∂L/∂h_T‖), the orders of magnitude the gradient grows (D > 0) or shrinks (D < 0) ' +
-  'going back from the last step to the first, mean over seeds. Six conditions: (a) with W_hh at gain 3, at ' +
-  "initialization, the plain RNN explodes (D ≥ 1) and the LN-RNN has |D| at most half the plain RNN's; (b) with " +
-  'gain 0.5, at initialization, the plain RNN vanishes (D ≤ −1) and the LN-RNN has |D| at most half the plain ' +
-  "RNN's; (c, d) after training, at each gain, the LN-RNN's |D| is at most half the plain RNN's; (e, f) at each " +
+  `going back from the last step to the first, mean over seeds. Six conditions: (a) with W_hh at gain ${REGIMES[0].gain}, at ` +
+  `initialization, the plain RNN explodes (D ≥ ${EXPLODES}) and the LN-RNN has |D| at most ${D_SHARE} times the plain RNN's; (b) with ` +
+  `gain ${REGIMES[1].gain}, at initialization, the plain RNN vanishes (D ≤ −${EXPLODES}) and the LN-RNN has |D| at most ${D_SHARE} times the plain ` +
+  `RNN's; (c, d) after training, at each gain, the LN-RNN's |D| is at most ${D_SHARE} times the plain RNN's; (e, f) at each ` +
   `gain, the LN-RNN's final test accuracy is at least ${MARGIN_PP} percentage points above the plain RNN's. ` +
   'Held if all six hold, did not hold if none does, held partly otherwise.';
 
@@ -257,14 +262,14 @@ Differences from the paper: the paper's RNN experiments use LSTMs and GRUs on la
         },
       },
     };
-    const halves = (p: Spread, l: Spread) => Math.abs(l.mean) <= Math.abs(p.mean) / 2;
+    const halves = (p: Spread, l: Spread) => Math.abs(l.mean) <= D_SHARE * Math.abs(p.mean);
     const acc = {
       exploding: { plain: accOf('plain', 'exploding'), ln: accOf('layernorm', 'exploding') },
       vanishing: { plain: accOf('plain', 'vanishing'), ln: accOf('layernorm', 'vanishing') },
     };
     const parts = {
-      a: d.exploding.init.plain.mean >= 1 && halves(d.exploding.init.plain, d.exploding.init.ln),
-      b: d.vanishing.init.plain.mean <= -1 && halves(d.vanishing.init.plain, d.vanishing.init.ln),
+      a: d.exploding.init.plain.mean >= EXPLODES && halves(d.exploding.init.plain, d.exploding.init.ln),
+      b: d.vanishing.init.plain.mean <= -EXPLODES && halves(d.vanishing.init.plain, d.vanishing.init.ln),
       c: halves(d.exploding.trained.plain, d.exploding.trained.ln),
       d: halves(d.vanishing.trained.plain, d.vanishing.trained.ln),
       e: acc.exploding.ln.mean >= acc.exploding.plain.mean + MARGIN_PP,
@@ -272,6 +277,7 @@ Differences from the paper: the paper's RNN experiments use LSTMs and GRUs on la
     };
     const c13: Verdict = {
       claim: 'C13',
+      label: 'Elman RNN, exploding and vanishing weights',
       statement: claim('C13').summary,
       criterion: C13_CRITERION,
       numbers: {

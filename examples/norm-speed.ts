@@ -179,6 +179,7 @@ This measures normgrad's CPU implementation in one Node process, not PyTorch on 
         };
     const c14: Verdict = {
       claim: 'C14',
+      label: 'speed of fully connected layers',
       statement:
         'LN has no speed advantage over BN (fully connected layers: one forward and backward pass in training mode).',
       criterion: C14_CRITERION,
@@ -306,7 +307,7 @@ This measures normgrad's CPU implementation in one Node process, not PyTorch on 
         'warm-up passes per layer and size': size.warmup,
         'target duration of one timed trial (ms)': size.targetMs,
         order: 'all sizes in each repetition, BN and LN back to back, both orders rotated per repetition',
-        clock: 'performance.now() in one Node process',
+        clock: 'process.cpuUsage() (user + system CPU time of this Node process), not the wall clock',
         ...(tiny ? { note: 'tiny mode: timings not meaningful' } : {}),
       },
       verdicts: [c14],

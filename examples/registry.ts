@@ -15,6 +15,7 @@ import { layernormRnn } from './layernorm-rnn.ts';
 import type { Experiment } from './lib/experiment.ts';
 import { normFamily } from './norm-family.ts';
 import { normSpeed } from './norm-speed.ts';
+import { rnnLongSequences } from './rnn-long-sequences.ts';
 import { saturatingActivations } from './saturating-activations.ts';
 
 // biome-ignore format: one experiment per line, so additions never touch each other's lines
@@ -28,6 +29,7 @@ export const experiments: Experiment[] = [
   bnRegularization,
   batchSize,
   layernormRnn,
+  rnnLongSequences,
   normSpeed,
   cnnNorm,
   cnnBatchSize,

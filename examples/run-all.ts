@@ -8,8 +8,9 @@ import { join, resolve } from 'node:path';
 import { ValueError } from '../core/index.ts';
 import { parseArgs, USAGE } from './lib/args.ts';
 import { CLAIMS } from './lib/claims.ts';
+import { loadCommitted } from './lib/committed.ts';
 import { describeRun, isMain, type RunOptions, type RunResult, runExperiment } from './lib/experiment.ts';
-import { reportHtml } from './lib/report.ts';
+import { reportHtml, verdictLabel } from './lib/report.ts';
 import { formatTable, keyNumbers } from './lib/table.ts';
 import { experiments } from './registry.ts';
 
@@ -36,7 +37,10 @@ export async function runAll(
   }
   const wallTimeSeconds = (performance.now() - start) / 1000;
   const report = resolve(opts.out, 'report.html');
-  writeFileSync(report, reportHtml(runs, { mode: opts.mode, seed: opts.seed, wallTimeSeconds }));
+  writeFileSync(
+    report,
+    reportHtml(runs, { mode: opts.mode, seed: opts.seed, wallTimeSeconds }, loadCommitted()),
+  );
   return { runs, report };
 }
 
@@ -49,7 +53,16 @@ export function claimsTable(runs: readonly RunResult[]): string {
     );
     if (hits.length === 0) rows.push([c.id, 'not tested', '(no experiment in this run)', '-', '-']);
     for (const { v, r } of hits) {
-      rows.push([c.id, v.verdict, keyNumbers(v, 3), r.results.experiment, `${r.results.wallTimeSeconds} s`]);
+      rows.push([
+        verdictLabel(
+          v,
+          hits.map((h) => h.v),
+        ),
+        v.verdict,
+        keyNumbers(v, 3),
+        r.results.experiment,
+        `${r.results.wallTimeSeconds} s`,
+      ]);
     }
   }
   return formatTable(['claim', 'verdict', 'key numbers', 'experiment', 'wall time'], rows);

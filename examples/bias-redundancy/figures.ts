@@ -54,7 +54,7 @@ export function figures({ c5, sweep, bnPair, plainPair, trainSteps, batch, floor
       claims: ['C6'],
       spec: lineChart({
         title: 'Output change against bias size',
-        x: { title: 'bias size c (norm of b, log scale)', log: true },
+        x: { title: 'bias size c (norm of b, log scale)', log: true, format: '~e' },
         y: { title: 'output change (log scale)', log: true, format: '~e' },
         series: [
           {

@@ -31,7 +31,7 @@ export interface FigureInputs {
 
 export function figures({ comparisons, seeds, size, cap, searchSteps, target }: FigureInputs): Figure[] {
   const window = Math.max(5, Math.round(cap / 40));
-  const armName = (c: Comparison, bn: boolean) => `${c.activation}, ${bn ? 'BN' : 'no BN'} (lr ${fmt(c.lr)})`;
+  const armName = (c: Comparison, bn: boolean) => `${c.name}, ${bn ? 'BN' : 'no BN'} (lr ${fmt(c.lr)})`;
   return [
     {
       file: 'test-accuracy.svg',
@@ -79,15 +79,15 @@ export function figures({ comparisons, seeds, size, cap, searchSteps, target }: 
     },
     ...comparisons.map(
       (c): Figure => ({
-        file: `lr-search-${c.activation}.svg`,
-        title: `The learning-rate search for the ${c.activation} network without BN`,
+        file: `lr-search-${c.name.replace(/[^a-z]+/gi, '-').toLowerCase()}.svg`,
+        title: `The learning-rate search for the ${c.name} network without BN`,
         caption:
-          `Test accuracy of the ${c.activation} network without BN at each learning rate tried (seed ${seeds[0]}); ` +
+          `Test accuracy of the ${c.name} network without BN at each learning rate tried (seed ${seeds[0]}); ` +
           `runs stop when they reach ${target} % or after ${searchSteps} steps. The rate that got there in ` +
           'the fewest steps (or, if none did, ended highest) is used for both arms.',
         claims: ['C7'],
         spec: lineChart({
-          title: `Learning-rate search, ${c.activation}, no BN`,
+          title: `Learning-rate search, ${c.name}, no BN`,
           x: { title: 'SGD step (count)' },
           y: { title: 'test accuracy (%)', domain: [0, 100] },
           series: c.search.map((s) => ({

@@ -81,6 +81,11 @@ export interface MlpOptions {
   weightScale?: number;
   /** Draw every Linear weight from N(0, weightStd²) instead of the default. */
   weightStd?: number;
+  /**
+   * 'xavier': Glorot and Bengio's U(±sqrt(6 / (fanIn + fanOut))) weights and zero biases, the scale
+   * meant for sigmoid and tanh units; PyTorch's default U(±1/sqrt(fanIn)) when absent.
+   */
+  init?: 'default' | 'xavier';
   /** Source of the dropout masks (the global generator if absent). */
   generator?: Generator;
 }
@@ -103,7 +108,10 @@ export function mlp(o: MlpOptions): Sequential {
   for (let i = 0; i <= last; i++) {
     const hidden = i < last;
     const lin = new Linear(o.sizes[i]!, o.sizes[i + 1]!, { bias: !(hidden && o.batchNorm) });
-    if (o.weightStd !== undefined) init.normal_(lin.weight, 0, o.weightStd);
+    if (o.init === 'xavier') {
+      init.xavierUniform_(lin.weight);
+      if (lin.bias) init.zeros_(lin.bias);
+    } else if (o.weightStd !== undefined) init.normal_(lin.weight, 0, o.weightStd);
     else if (o.weightScale !== undefined && o.weightScale !== 1) {
       const s = o.weightScale;
       noGrad(() => lin.weight.data.forEach((v, k, w) => (w[k] = s * v)));
@@ -122,6 +130,7 @@ export function describeMlp(o: MlpOptions): string {
   const parts = [`${o.sizes.join('-')} ${o.activation}`];
   if (o.batchNorm) parts.push('BatchNorm1d between each hidden Linear (no bias) and its activation');
   if (o.dropout) parts.push(`dropout p = ${o.dropout} after each hidden activation`);
+  if (o.init === 'xavier') parts.push('Xavier (Glorot) uniform weights, zero biases');
   return parts.join(', ');
 }
 
@@ -180,6 +189,8 @@ export interface TrainOptions {
   stopAtAccuracy?: number;
   /** Called after every step with the step number (1-based) and the mini-batch loss. */
   onStep?(step: number, loss: number): void;
+  /** Called before every step with the number of steps taken so far (e.g. to set modules' modes). */
+  beforeStep?(step: number): void;
 }
 
 export interface TrainRun {
@@ -230,6 +241,7 @@ export function train(o: TrainOptions): TrainRun {
   let ms = 0;
   while (step < o.steps && !run.diverged && !reached) {
     for (const [xb, yb] of loader) {
+      o.beforeStep?.(step);
       const t0 = performance.now();
       opt.zeroGrad();
       const loss = F.crossEntropy(o.model.forward(xb) as Tensor, yb);

@@ -48,7 +48,7 @@ export function figures({ runs, unit, batch, accEvery }: FigureInputs): Figure[]
       file: 'drift-per-unit.svg',
       title: 'Drift of every unit of the last hidden layer',
       caption:
-        'Each tick is one of the 100 units: how far its 15th, 50th or 85th percentile moved between 10 % of ' +
+        'Each tick is one of the 100 units: how far its 15th, 50th or 85th percentile (evaluation mode) moved between 10 % of ' +
         'training and the end, in units of its 15-85 spread at 10 % (log scale). The medians of these are the ' +
         'drift numbers of the verdict.',
       claims: ['C4'],
@@ -107,6 +107,24 @@ export function figures({ runs, unit, batch, accEvery }: FigureInputs): Figure[]
         series: runs.map((r) => ({
           arm: r.arm,
           points: r.checkpoints.slice(1).map((c) => ({ x: c.step, y: c.grad.cos })),
+        })),
+      }),
+    },
+    {
+      file: 'landscape-beta.svg',
+      title: "Santurkar et al.'s effective β-smoothness along the training path",
+      caption:
+        'At each checkpoint, the largest change of the full gradient per unit moved, ‖∇L(w) − ∇L(w − η∇L)‖ / ' +
+        '‖η∇L‖, over a few steps η along the gradient on that step’s batch (log scale). Lower means a smoother, ' +
+        'more predictable landscape, which Santurkar et al. give as the reason BN helps.',
+      claims: ['C4'],
+      spec: lineChart({
+        title: 'Effective β-smoothness over training',
+        x: { title: 'training step (count)' },
+        y: { title: 'effective β (log scale)', log: true, format: '~e' },
+        series: runs.map((r) => ({
+          arm: r.arm,
+          points: r.checkpoints.map((c) => ({ x: c.step, y: Math.max(c.landscape.beta, 1e-12) })),
         })),
       }),
     },

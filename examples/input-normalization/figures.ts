@@ -15,23 +15,42 @@ const LOG_FLOOR = -3;
 const LOG_CEIL = 3;
 
 /** log10 of (L - L*) / Var(y) over (w1, w2) with the bias at its optimum, on a square grid centred on w*. */
+/**
+ * One panel: a square window around w* with equal units on both axes, except
+ * where the loss rises so steeply along w2 that the whole window would sit above
+ * the top colour level (the raw inputs): there the w2 range shrinks until the
+ * loss at its edge matches the loss at the w1 edge, so the ellipses show, and
+ * the title says how much the w2 axis is stretched.
+ */
 function contourPanel(r: ArmResult, cells: number) {
   const [w1, w2] = r.q.wStar as [number, number, number];
-  const half = 1.15 * Math.max(Math.abs(w1), Math.abs(w2));
-  const m = cells >> 1;
-  const h = half / m;
-  const xs = Array.from({ length: 2 * m + 1 }, (_, i) => w1 + (i - m) * h);
-  const ys = Array.from({ length: 2 * m + 1 }, (_, j) => w2 + (j - m) * h);
   const b = r.q.wStar[2]!;
-  const z: number[] = [];
-  for (const v of ys) {
-    for (const u of xs) z.push(Math.max(LOG_FLOOR, Math.log10(excessLoss(r.q, [u, v, b]) / r.q.varY)));
+  const half = 1.15 * Math.max(Math.abs(w1), Math.abs(w2));
+  const excess = (u: number, v: number) => excessLoss(r.q, [u, v, b]) / r.q.varY;
+  const atEdge = Math.min(excess(w1 + half, w2), excess(w1 - half, w2), 10 ** LOG_CEIL);
+  let halfY = half;
+  if (Math.min(excess(w1, w2 + half), excess(w1, w2 - half)) > 10 * atEdge) {
+    let [lo, hi] = [0, half];
+    for (let k = 0; k < 60; k++) {
+      const mid = (lo + hi) / 2;
+      if (Math.max(excess(w1, w2 + mid), excess(w1, w2 - mid)) > atEdge) hi = mid;
+      else lo = mid;
+    }
+    halfY = lo;
   }
+  const stretch = half / halfY;
+  const m = cells >> 1;
+  const xs = Array.from({ length: 2 * m + 1 }, (_, i) => w1 + ((i - m) * half) / m);
+  const ys = Array.from({ length: 2 * m + 1 }, (_, j) => w2 + ((j - m) * halfY) / m);
+  const z: number[] = [];
+  for (const v of ys) for (const u of xs) z.push(Math.max(LOG_FLOOR, Math.log10(excess(u, v))));
   const path = (r.path?.trace ?? []).map((t) => ({ x: t.w[0]!, y: t.w[1]!, step: t.step }));
-  const inWindow = path.filter((p) => Math.abs(p.x - w1) <= half + h && Math.abs(p.y - w2) <= half + h);
-  const steps = r.best ? `${r.best.steps} iterations` : 'did not reach the tolerance';
+  const inWindow = path.filter(
+    (p) => Math.abs(p.x - w1) <= 1.02 * half && Math.abs(p.y - w2) <= 1.02 * halfY,
+  );
+  const steps = r.best ? `${r.best.steps} it.` : 'no convergence';
   return {
-    title: `${r.arm}: ${steps}, κ = ${fmt(r.kappa)}`,
+    title: `${r.arm}: ${steps}, κ ${fmt(r.kappa)}${stretch > 1.5 ? `, w2 x${fmt(Number(stretch.toPrecision(2)))}` : ''}`,
     xs,
     ys,
     z,
@@ -39,7 +58,7 @@ function contourPanel(r: ArmResult, cells: number) {
     marks: [
       { x: 0, y: 0, label: 'start' },
       { x: w1, y: w2, label: 'w*' },
-    ],
+    ].filter((p) => Math.abs(p.x - w1) <= 1.02 * half && Math.abs(p.y - w2) <= 1.02 * halfY),
   };
 }
 
@@ -92,9 +111,10 @@ export function figures({
       caption:
         'Each panel is one input scaling. Colour: log10 of the excess loss (L − L*)/Var(y) over the two ' +
         'weights (w1, w2) with the bias held at its optimum; darker is lower. Equal units on both axes, so a ' +
-        'round bowl looks round. The red line with dots is the (w1, w2) part of the gradient-descent path with ' +
+        'round bowl looks round, except where a panel title ends in "w2 xN" (its w2 axis stretched N times): on raw inputs the ' +
+        'bowl is so narrow along w2 that at equal units the whole panel would be one colour. The red line with dots is the (w1, w2) part of the gradient-descent path with ' +
         'that scaling\'s best learning rate (the bias starts at 0 and is trained too), from "start" (0, 0) to ' +
-        'the optimum w*. On raw inputs the bowl is a valley so narrow that it looks like one line: the gradient ' +
+        'the optimum w*. On raw inputs the bowl is a valley thousands of times narrower than it is long: the gradient ' +
         'points across it, not along it, and the path creeps along the valley floor (figure (a) of the ' +
         'article); on z-scored inputs the contours are nearly circles and the path goes straight to w* ' +
         '(figure (b)).',
@@ -107,7 +127,7 @@ export function figures({
         y: 'w2 (weight of x2)',
         color: { title: 'log10 excess loss', domain: [LOG_FLOOR, LOG_CEIL] },
         levels: 12,
-        size: mode === 'tiny' ? 120 : 240,
+        size: mode === 'tiny' ? 120 : 280,
       }),
     },
     {

@@ -4,7 +4,10 @@
  * Every experiment file exports one `Experiment` and ends with
  * `runMain(experiment, import.meta.url)` so it also runs on its own.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { manualSeed, ValueError } from '../../core/index.ts';
@@ -83,6 +86,24 @@ export interface Results {
   figures: { file: string; title: string; caption: string; claims: ClaimId[] }[];
   tables: Table[];
   timings: Record<string, number>;
+  /** Where and when the run was made, so a committed result says what produced it. */
+  provenance: Provenance;
+  /** `criteriaHash` of the verdicts' criteria: a committed result is stale once the criteria change. */
+  criteriaHash: string;
+}
+
+/** The commit, date and machine of a run. */
+export interface Provenance {
+  /** `git rev-parse HEAD`, or 'unknown' outside a checkout. */
+  commit: string;
+  /** True when the working tree had uncommitted changes. */
+  dirty: boolean;
+  /** ISO 8601, UTC. */
+  date: string;
+  /** CPU model, core count and Node version. */
+  machine: string;
+  /** The system load average over one minute when the run started (timings are noisy on a shared machine). */
+  load: number;
 }
 
 export interface RunOptions {
@@ -100,6 +121,7 @@ export interface RunResult {
   dir: string;
 }
 
+/** The command that reruns an experiment in this mode with this seed. */
 export function commandFor(name: string, mode: Mode, seed: number): string {
   return `npx tsx examples/${name}.ts --${mode}${seed === 0 ? '' : ` --seed ${seed}`}`;
 }
@@ -119,6 +141,7 @@ export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<
     },
     progress: (label, total) => progress(label, total, { quiet }),
   };
+  const before = provenance();
   manualSeed(opts.seed);
   const start = performance.now();
   const out = await exp.run(ctx);
@@ -128,6 +151,12 @@ export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<
       throw new ValueError(`runExperiment: ${exp.name} declares claim ${c} but returned no verdict for it`);
     }
   }
+  for (const t of out.tables ?? []) checkTable(exp.name, t);
+  const source = readFileSync(resolve('examples', `${exp.name}.ts`), 'utf8');
+  const verdicts = out.verdicts.map((v) => ({
+    ...v,
+    criterionAt: criterionLine(exp.name, source, v.criterion),
+  }));
   const svgs = new Map<string, string>();
   for (const f of out.figures) {
     if (!f.file.endsWith('.svg'))
@@ -147,7 +176,7 @@ export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<
     wallTimeSeconds,
     fullModeTime: exp.fullModeTime,
     setup: out.setup,
-    verdicts: out.verdicts,
+    verdicts,
     figures: out.figures.map((f) => ({
       file: f.file,
       title: f.title,
@@ -156,9 +185,68 @@ export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<
     })),
     tables: out.tables ?? [],
     timings: out.timings ?? {},
+    provenance: before,
+    criteriaHash: criteriaHash(out.verdicts),
   };
   writeFileSync(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   return { results, svgs, dir };
+}
+
+/** Every row of a table has one cell per column, or the values sit under the wrong names. */
+function checkTable(name: string, t: Table): void {
+  t.rows.forEach((r, i) => {
+    if (r.length !== t.columns.length) {
+      throw new ValueError(
+        `runExperiment: ${name}'s table "${t.title}" has ${t.columns.length} columns but row ${i} has ${r.length} cells`,
+      );
+    }
+  });
+}
+
+/**
+ * A fingerprint of the criteria (claim and criterion text of every verdict, in
+ * order): committed full results whose fingerprint differs from the current
+ * code's were decided by rules that are no longer the ones in the code.
+ */
+export function criteriaHash(verdicts: readonly Pick<Verdict, 'claim' | 'criterion'>[]): string {
+  const text = verdicts.map((v) => `${v.claim}\n${v.criterion}`).join('\n\n');
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/**
+ * `examples/<name>.ts#L<n>`: the line of the experiment's source where the
+ * criterion's text begins (found by its first literal words), else the first
+ * line that sets a criterion, so the report can link a rule to the code that applies it.
+ */
+export function criterionLine(name: string, source: string, criterion: string): string {
+  const lines = source.split('\n');
+  const head = criterion.slice(0, 40).replace(/[`$\\]/g, '');
+  for (let n = head.length; n >= 16; n -= 8) {
+    const i = lines.findIndex((l) => l.includes(head.slice(0, n)));
+    if (i >= 0) return `examples/${name}.ts#L${i + 1}`;
+  }
+  const i = lines.findIndex((l) => /CRITERION\s*=|criterion:/.test(l));
+  return `examples/${name}.ts${i >= 0 ? `#L${i + 1}` : ''}`;
+}
+
+function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '';
+  }
+}
+
+/** The commit, date, machine and load of a run starting now. */
+export function provenance(): Provenance {
+  const cpu = cpus();
+  return {
+    commit: git(['rev-parse', 'HEAD']) || 'unknown',
+    dirty: git(['status', '--porcelain', '--untracked-files=no']).length > 0,
+    date: new Date().toISOString(),
+    machine: `${cpu[0]?.model.trim() ?? 'unknown CPU'} x ${cpu.length}, Node ${process.version}`,
+    load: Number(loadavg()[0]!.toFixed(2)),
+  };
 }
 
 /** The terminal summary of one experiment: its tables, then its verdicts. */

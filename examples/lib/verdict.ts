@@ -4,7 +4,7 @@
  * computed from the numbers by the criterion, never chosen by hand.
  */
 
-/** A claim id from CLAIMS.md: C1 ... C14. */
+/** A claim id from CLAIMS.md: C1 ... C15. */
 export type ClaimId = `C${number}`;
 
 export type VerdictValue = 'held' | 'did not hold' | 'held partly' | 'not tested';
@@ -19,6 +19,18 @@ export interface Verdict {
   numbers: Record<string, number | string>;
   verdict: VerdictValue;
   notes?: string;
+  /**
+   * A short name telling this verdict apart from the claim's others, e.g.
+   * "Santurkar et al.'s critique" (the summary shows "C4 - <label>").
+   */
+  label?: string;
+  /**
+   * One line for a learner: what the evidence shows, in words (the report adds
+   * how far to trust it from the run's size).
+   */
+  finding?: string;
+  /** Where the criterion is written, `examples/<name>.ts#L<n>` (filled in by runExperiment). */
+  criterionAt?: string;
 }
 
 /**

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Results, runExperiment } from '../../examples/lib/experiment.ts';
+import { loadCommitted } from '../../examples/lib/committed.ts';
+import { type Experiment, type Results, runExperiment } from '../../examples/lib/experiment.ts';
 import { experiments } from '../../examples/registry.ts';
 import { runAll } from '../../examples/run-all.ts';
 
@@ -16,9 +17,9 @@ const VERDICTS = ['held', 'did not hold', 'held partly', 'not tested'];
 const out = mkdtempSync(join(tmpdir(), 'normgrad-smoke-'));
 const first = new Map<string, Results>();
 
-/** results.json without the fields that legitimately differ between runs (wall-clock times). */
-function reproducible(r: Results): Omit<Results, 'wallTimeSeconds' | 'timings'> {
-  const { wallTimeSeconds: _w, timings: _t, ...rest } = r;
+/** results.json without the fields that legitimately differ between runs (wall-clock times, date and load). */
+function reproducible(r: Results): Omit<Results, 'wallTimeSeconds' | 'timings' | 'provenance'> {
+  const { wallTimeSeconds: _w, timings: _t, provenance: _p, ...rest } = r;
   return rest;
 }
 
@@ -72,6 +73,48 @@ for (const exp of experiments) {
     assert.equal(reproducible(JSON.parse(JSON.stringify(again.results)) as Results), reproducible(before!));
   });
 }
+
+test('committed full results were decided by the criteria the code applies now', () => {
+  const committed = loadCommitted();
+  for (const [name, full] of committed) {
+    const now = first.get(name);
+    assert.ok(now, `examples/results/full/${name} has no registered experiment`);
+    assert.is(full.results.mode, 'full', `examples/results/full/${name} is not a full run`);
+    const was = full.results.verdicts.map((v) => v.criterion);
+    const is = now!.verdicts.map((v) => v.criterion);
+    assert.equal(
+      was,
+      is,
+      `examples/results/full/${name}: the criteria changed after the full run; rerun it with ` +
+        `npx tsx examples/run-all.ts --full --only ${name} --out examples/results/full`,
+    );
+    assert.is(full.results.criteriaHash, now!.criteriaHash);
+    assert.ok(/^[0-9a-f]{40}$/.test(full.results.provenance.commit), `${name}: no commit`);
+    assert.ok(full.results.wallTimeSeconds > 0 && full.results.provenance.machine.length > 0);
+  }
+});
+
+test('runExperiment rejects a table whose rows do not match its header', async () => {
+  const bad: Experiment = {
+    name: experiments[0]!.name,
+    title: 'bad table',
+    claims: [],
+    description: '',
+    fullModeTime: '',
+    run: async () => ({
+      setup: {},
+      verdicts: [],
+      figures: [],
+      tables: [{ title: 'Per arm', columns: ['a', 'b', 'c'], rows: [['x', 1]] }],
+    }),
+  };
+  try {
+    await runExperiment(bad, { mode: 'tiny', seed: 0, out: join(out, 'bad'), quiet: true });
+    assert.unreachable('should have thrown');
+  } catch (e) {
+    assert.match((e as Error).message, /table "Per arm" has 3 columns but row 0 has 2 cells/);
+  }
+});
 
 test('run-all writes a self-contained report with every claim', async () => {
   const dir = join(out, 'all');

@@ -15,7 +15,7 @@ import {
   title,
   WIDTH,
 } from './base.ts';
-import type { LineChartOptions } from './line.ts';
+import { LINE_LEGEND, type LineChartOptions } from './line.ts';
 
 export interface BandSeries {
   arm: string;
@@ -27,6 +27,8 @@ export interface BandChartOptions extends Omit<LineChartOptions, 'series' | 'poi
   series: readonly BandSeries[];
   /** The band: min to max over seeds, or mean ± one standard deviation. */
   band?: 'minmax' | 'sd';
+  /** A dash pattern per arm as well as a colour, so lines that coincide (e.g. two at 0) both stay visible. */
+  dashPerArm?: boolean;
 }
 
 /** Mean over seeds and a band (min/max or ±sd) for each x. */
@@ -74,6 +76,7 @@ export function bandChart(o: BandChartOptions): TopLevelSpec {
     layer: [
       {
         data: { values },
+        transform: [{ calculate: 'datum.arm', as: 'band' }],
         mark: { type: 'area', opacity: 0.2 },
         encoding: {
           x,
@@ -83,13 +86,20 @@ export function bandChart(o: BandChartOptions): TopLevelSpec {
             values.flatMap((v) => [v.lo, v.hi]),
           ),
           y2: { field: 'hi' },
-          color,
+          // The band's colour on its own channel and field, with no legend: the legend comes from the lines,
+          // in full colour (a shared field would merge the two legends and take the band's pale symbols).
+          fill: { ...color, field: 'band', legend: null },
         },
       },
       {
         data: { values },
         mark: { type: 'line', strokeWidth: 2 },
-        encoding: { x, y: { field: 'mean', type: 'quantitative' }, color },
+        encoding: {
+          x,
+          y: { field: 'mean', type: 'quantitative' },
+          color: { ...color, legend: LINE_LEGEND },
+          ...(o.dashPerArm ? { strokeDash: { ...color, legend: LINE_LEGEND } } : {}),
+        },
       },
       ...ruleLayers(o.rules),
     ],

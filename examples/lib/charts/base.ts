@@ -86,8 +86,22 @@ function powersOfTen(values: readonly number[]): number[] {
   );
 }
 
+/**
+ * A title longer than TITLE_LINE characters as two lines split at the space
+ * nearest its middle: a rotated y title longer than the plot is tall makes Vega
+ * pad the whole chart above and below by the overhang.
+ */
+export function wrapTitle(t: string): string | string[] {
+  if (t.length <= TITLE_LINE) return t;
+  const spaces = [...t.matchAll(/ /g)].map((m) => m.index);
+  if (spaces.length === 0) return t;
+  const cut = spaces.reduce((a, b) => (Math.abs(b - t.length / 2) < Math.abs(a - t.length / 2) ? b : a));
+  return [t.slice(0, cut), t.slice(cut + 1)];
+}
+const TITLE_LINE = 36;
+
 export function axisOf(a: AxisOptions, values: readonly number[] = []): Record<string, unknown> {
-  const axis: Record<string, unknown> = { title: a.title };
+  const axis: Record<string, unknown> = { title: wrapTitle(a.title) };
   if (a.format !== undefined) axis.format = a.format;
   if (a.log) {
     const ticks = powersOfTen(a.domain ?? values);

@@ -52,8 +52,7 @@ export function contourPanels(o: ContourOptions): TopLevelSpec {
         let k = i;
         while (k + 1 < p.xs.length && bin(p.z[j * p.xs.length + k + 1]!) === b) k++;
         const z = lo + ((b + 0.5) * (hi - lo)) / levels;
-        // The slight overlap in y hides the hairline seams renderers leave between abutting rectangles.
-        cells.push({ x: p.xs[i]! - dx / 2, x2: p.xs[k]! + dx / 2, y: y - dy / 2, y2: y + 0.6 * dy, z });
+        cells.push({ x: p.xs[i]! - dx / 2, x2: p.xs[k]! + dx / 2, y: y - dy / 2, y2: y + dy / 2, z });
         i = k + 1;
       }
     }
@@ -68,7 +67,8 @@ export function contourPanels(o: ContourOptions): TopLevelSpec {
       layer: [
         {
           data: { values: cells },
-          mark: { type: 'rect', strokeWidth: 0 },
+          // A hairline stroke in the cell's own colour covers the seams renderers leave between abutting rectangles.
+          mark: { type: 'rect', strokeWidth: 0.8 },
           encoding: {
             x: { ...xEnc, title: o.x, axis: { grid: false } },
             x2: { field: 'x2' },
@@ -79,6 +79,12 @@ export function contourPanels(o: ContourOptions): TopLevelSpec {
               type: 'quantitative',
               title: o.color.title,
               scale: { type: 'quantize', domain, nice: false, scheme: { name: 'viridis', count: levels } },
+            },
+            stroke: {
+              field: 'z',
+              type: 'quantitative',
+              scale: { type: 'quantize', domain, nice: false, scheme: { name: 'viridis', count: levels } },
+              legend: null,
             },
           },
         },

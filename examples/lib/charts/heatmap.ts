@@ -35,6 +35,11 @@ export function heatmap(o: HeatmapOptions): TopLevelSpec {
     reverse: o.color.reverse ?? false,
   };
   if (o.color.domain) colorScale.domain = o.color.domain;
+  // Viridis runs from dark to light: labels on the light half are drawn dark, on the dark half white.
+  const vs = values.map((v) => v.value).filter((v) => Number.isFinite(v) && (!o.color.log || v > 0));
+  const [lo, hi] = o.color.domain ?? [Math.min(...vs), Math.max(...vs)];
+  const middle = o.color.log ? Math.sqrt(lo * hi) : (lo + hi) / 2;
+  const lightHalf = o.color.reverse ? `datum.value < ${middle}` : `datum.value > ${middle}`;
   const inner = {
     width: cell * xs.length,
     height: cell * ys.length,
@@ -57,7 +62,7 @@ export function heatmap(o: HeatmapOptions): TopLevelSpec {
                 x: { field: 'x', type: 'ordinal', sort: xs },
                 y: { field: 'y', type: 'ordinal', sort: ys },
                 text: { field: 'label', type: 'quantitative', format: o.textFormat },
-                color: { value: 'white' },
+                color: { condition: { test: lightHalf, value: '#111' }, value: 'white' },
               },
             },
           ]),

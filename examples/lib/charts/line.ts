@@ -30,6 +30,9 @@ export interface LineChartOptions {
   height?: number;
 }
 
+/** Legend entries drawn as short line segments (the default dots hide dash patterns). */
+export const LINE_LEGEND = { symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolSize: 500 } as const;
+
 /** One line per arm. */
 export function lineChart(o: LineChartOptions): TopLevelSpec {
   const values = o.series.flatMap((s) =>
@@ -47,7 +50,7 @@ export function lineChart(o: LineChartOptions): TopLevelSpec {
     layer: [
       {
         data: { values },
-        mark: { type: 'line', point: o.points ?? false, strokeWidth: 2 },
+        mark: { type: 'line', strokeWidth: 2 },
         encoding: {
           x: quantitative(
             'x',
@@ -59,13 +62,60 @@ export function lineChart(o: LineChartOptions): TopLevelSpec {
             o.y,
             values.map((v) => v.y),
           ),
-          color: { field: 'group', type: 'nominal', sort: groups, title: o.armTitle ?? 'arm' },
+          // Legend symbols drawn as line segments, so series that differ by dash pattern look different there too.
+          color: {
+            field: 'group',
+            type: 'nominal',
+            sort: groups,
+            title: o.armTitle ?? 'arm',
+            legend: LINE_LEGEND,
+          },
           detail: { field: 'arm', type: 'nominal' },
           ...(dashed
-            ? { strokeDash: { field: 'dash', type: 'nominal', sort: dashes, title: o.dashTitle ?? 'data' } }
+            ? {
+                strokeDash: {
+                  field: 'dash',
+                  type: 'nominal',
+                  sort: dashes,
+                  title: o.dashTitle ?? 'data',
+                  legend: LINE_LEGEND,
+                },
+              }
             : {}),
         },
       },
+      ...(o.points
+        ? [
+            {
+              data: { values },
+              // Hollow markers, shaped by dash pattern, so a point drawn under another still shows.
+              mark: { type: 'point', filled: false, size: dashed ? 45 : 30, strokeWidth: 1.5 },
+              encoding: {
+                x: { field: 'x', type: 'quantitative' },
+                y: { field: 'y', type: 'quantitative' },
+                color: {
+                  field: 'group',
+                  type: 'nominal',
+                  sort: groups,
+                  title: o.armTitle ?? 'arm',
+                  legend: LINE_LEGEND,
+                },
+                ...(dashed
+                  ? {
+                      shape: {
+                        field: 'dash',
+                        type: 'nominal',
+                        sort: dashes,
+                        // Same title and legend as the dash patterns, so the two merge into one legend.
+                        title: o.dashTitle ?? 'data',
+                        legend: LINE_LEGEND,
+                      },
+                    }
+                  : {}),
+              },
+            },
+          ]
+        : []),
       ...ruleLayers(o.rules),
     ],
   });
