@@ -188,6 +188,7 @@ What CPU timing can and cannot say: the article's remark comes from GPU librarie
 
     const accuracy: Verdict = {
       claim: 'C14',
+      label: 'convolutional half, accuracy',
       statement:
         'On a convolutional network LN is worse than BN in accuracy (final test accuracy of a small MNIST CNN).',
       criterion: ACC_CRITERION,
@@ -214,6 +215,7 @@ What CPU timing can and cannot say: the article's remark comes from GPU librarie
     };
     const speed: Verdict = {
       claim: 'C14',
+      label: 'convolutional half, speed',
       statement:
         'On a convolutional network LN is worse than BN in speed (CPU time of a training step, this implementation).',
       criterion: SPEED_CRITERION,
