@@ -68,6 +68,14 @@ const linear: Converter<Linear> = (m, x, _out, { g, path }) => {
 };
 
 /**
+ * LeakyReLU as PRelu with the slope as a one-element tensor: ONNX's LeakyRelu
+ * takes alpha as an attribute, and attributes are float32, which would round
+ * 0.01 in a float64 model; a tensor keeps the slope in the model's own type.
+ */
+const leakyRelu: Converter<LeakyReLU> = (m, x, _out, { g, path }) =>
+  g.node('PRelu', [x.name, g.filled(key(path, 'negative_slope'), [1], m.negativeSlope)], path);
+
+/**
  * Normalizes `x` over `axes` with the biased variance, as the decomposed form
  * of LayerNorm (opsets before 17) and of BatchNorm without running statistics:
  *
@@ -105,7 +113,8 @@ function affine(
  *
  *     y = (x - running_mean) / sqrt(running_var + eps) * γ + β
  *
- * (γ = 1, β = 0 written out when the layer has no affine parameters). Without
+ * (γ = 1, β = 0 written out when the layer has no affine parameters; eps is a
+ * float32 attribute in ONNX, a change of ~1e-13 relative to var + eps). Without
  * running statistics PyTorch normalizes with the batch's own statistics in eval
  * too, so the layer is written as that decomposition over every dim but 1.
  */
@@ -175,9 +184,7 @@ export const CONVERTERS: ReadonlyMap<ModuleClass<Module>, Converter<Module>> = n
   entry(ReLU, unary('Relu')),
   entry(Sigmoid, unary('Sigmoid')),
   entry(Tanh, unary('Tanh')),
-  entry(LeakyReLU, (m, x, _out, c) =>
-    c.g.node('LeakyRelu', [x.name], c.path, { alpha: { float: m.negativeSlope } }),
-  ),
+  entry(LeakyReLU, leakyRelu),
   entry(Softmax, (m, x, _out, c) => c.g.node('Softmax', [x.name], c.path, { axis: { int: m.dim } })),
   entry(LogSoftmax, (m, x, _out, c) => c.g.node('LogSoftmax', [x.name], c.path, { axis: { int: m.dim } })),
   entry(BatchNorm1d, batchNorm),
