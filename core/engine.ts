@@ -19,19 +19,32 @@ import { Tensor } from './tensor.ts';
  */
 export type BackwardFn = (grad: Tensor, needs: readonly boolean[]) => readonly (Tensor | null)[];
 
+/**
+ * A recorded op in the autograd graph: what `tensor.gradFn` returns (PyTorch's `grad_fn`), named after the op
+ * (`<MulBackward>` prints as `<mul>`).
+ */
 export class Node {
   /** The module path that was running when the op was recorded (for anomaly messages). */
   readonly scope: string;
   constructor(
+    /** The op that produced the tensor (`'mul'`, `'matmul'`). */
     readonly name: string,
+    /** The op's tensor inputs, in order (the graph's edges). */
     public inputs: readonly Tensor[],
+    /**
+     * Maps the output's gradient to one gradient per input; null once the graph is released after backward.
+     */
     public backward: BackwardFn | null,
   ) {
     this.scope = scopeStack.length > 0 ? scopeStack[scopeStack.length - 1]! : '';
   }
+  /**
+   * Whether backward already freed this node's saved tensors (a second backward then needs `retainGraph`).
+   */
   get released(): boolean {
     return this.backward === null;
   }
+  /** `<name>`, as PyTorch prints a grad_fn. */
   toString(): string {
     return `<${this.name}>`;
   }
@@ -41,6 +54,7 @@ export class Node {
 
 let gradEnabled = true;
 
+/** Whether ops are being recorded (false inside `noGrad`), as `torch.is_grad_enabled`. */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }
@@ -164,8 +178,16 @@ export function freshGrad(t: Tensor): Tensor {
 /** Below this size a copy costs less than the bookkeeping. */
 const FRESH_MIN = 256;
 
+/** Options of `backward` / `tensor.backward()`, as PyTorch's. */
 export interface BackwardOptions {
+  /**
+   * Keep the graph's saved tensors so backward can run through it again (`retain_graph`); false by default.
+   */
   retainGraph?: boolean;
+  /**
+   * Record the backward pass itself, so gradients can be differentiated again (`create_graph`); false by
+   * default.
+   */
   createGraph?: boolean;
 }
 
@@ -369,7 +391,9 @@ export function backward(root: Tensor, gradient?: Tensor | null, opts: BackwardO
   run([root], [g], opts, null);
 }
 
+/** Options of `grad`, as `torch.autograd.grad`'s. */
 export interface GradOptions extends BackwardOptions {
+  /** The upstream gradient for each output (`grad_outputs`); required for non-scalar outputs. */
   gradOutputs?: readonly (Tensor | null)[] | Tensor;
   /** Return null for inputs the outputs do not depend on, instead of throwing. */
   allowUnused?: boolean;

@@ -1,5 +1,6 @@
 import { fmtShape, ShapeError, ValueError } from './errors.ts';
 
+/** A tensor's sizes, outermost first (PyTorch's `torch.Size`). */
 export type Shape = readonly number[];
 
 export function numelOf(shape: Shape): number {

@@ -15,6 +15,7 @@ export type AnyOptimizer = Optimizer<BaseOptions, StateRecord>;
 
 /** A scheduler setting or counter as stored in a state dict (PyTorch's key names). */
 export type SchedulerStateValue = number | number[] | string | null;
+/** A scheduler's `stateDict()`: its settings and counters under PyTorch's keys. */
 export type SchedulerStateDict = Record<string, SchedulerStateValue>;
 
 /** A value from a scheduler state dict, type-checked (StateDictError naming the key otherwise). */
@@ -51,7 +52,9 @@ function positiveInteger(name: string, option: string, v: number): void {
  * epoch 0.
  */
 export abstract class LRScheduler {
+  /** The class name, for messages. */
   readonly name: string;
+  /** The optimizer whose learning rates this schedules. */
   readonly optimizer: AnyOptimizer;
   /** The groups' initial learning rates. */
   baseLrs: number[];
@@ -130,7 +133,9 @@ export abstract class LRScheduler {
  * (https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.StepLR.html).
  */
 export class StepLR extends LRScheduler {
+  /** Epochs between decays (`step_size`). */
   stepSize: number;
+  /** Multiplicative factor of the learning-rate decay. */
   gamma: number;
   constructor(optimizer: AnyOptimizer, { stepSize, gamma = 0.1 }: { stepSize: number; gamma?: number }) {
     super('StepLR', optimizer);
@@ -161,6 +166,7 @@ export class StepLR extends LRScheduler {
 export class MultiStepLR extends LRScheduler {
   /** Sorted, repeats kept. */
   milestones: number[];
+  /** Multiplicative factor of the learning-rate decay. */
   gamma: number;
   constructor(
     optimizer: AnyOptimizer,
@@ -193,6 +199,7 @@ export class MultiStepLR extends LRScheduler {
  * (https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.ExponentialLR.html).
  */
 export class ExponentialLR extends LRScheduler {
+  /** Multiplicative factor of the learning-rate decay. */
   gamma: number;
   constructor(optimizer: AnyOptimizer, { gamma }: { gamma: number }) {
     super('ExponentialLR', optimizer);
@@ -227,6 +234,7 @@ export class ExponentialLR extends LRScheduler {
 export class CosineAnnealingLR extends LRScheduler {
   /** T_max, the number of epochs from lr_0 down to η_min. */
   tMax: number;
+  /** The minimum learning rate (`eta_min`). */
   etaMin: number;
   constructor(optimizer: AnyOptimizer, { tMax, etaMin = 0 }: { tMax: number; etaMin?: number }) {
     super('CosineAnnealingLR', optimizer);
@@ -266,8 +274,11 @@ export class CosineAnnealingLR extends LRScheduler {
  * computed recursively as PyTorch does: lr_e = lr_{e-1} (1 + (f - s) / (N s + (e - 1)(f - s))).
  */
 export class LinearLR extends LRScheduler {
+  /** Factor of the base rate in the first epoch (`start_factor`). */
   startFactor: number;
+  /** Factor of the base rate from `totalIters` on (`end_factor`). */
   endFactor: number;
+  /** Epochs over which the factor moves linearly (`total_iters`). */
   totalIters: number;
   constructor(
     optimizer: AnyOptimizer,

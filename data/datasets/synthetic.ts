@@ -5,8 +5,11 @@
  */
 import { Generator, Tensor, ValueError } from '../../core/index.ts';
 
+/** Inputs and targets of a synthetic set. */
 export interface Labelled {
+  /** Inputs, one sample per row. */
   x: Tensor;
+  /** Targets (class indices or values), one per sample. */
   y: Tensor;
 }
 
@@ -40,6 +43,7 @@ function splitCounts(n: number, k: number): number[] {
   return Array.from({ length: k }, (_, c) => Math.floor(n / k) + (c < n % k ? 1 : 0));
 }
 
+/** Options of `badlyScaledRegression`. */
 export interface BadlyScaledRegressionOptions {
   /** Number of samples, outliers included; 200 by default. */
   n?: number;
@@ -51,12 +55,15 @@ export interface BadlyScaledRegressionOptions {
   outliers?: number;
   /** An outlier's feature j is uniform on [outlierScale / 2, outlierScale] · scales[j]; 50 by default (>= 2). */
   outlierScale?: number;
+  /** Seed of the draws; the same seed gives the same set. */
   seed?: number;
 }
 
+/** A regression set whose features differ in scale, with the true parameters that made it. */
 export interface BadlyScaledRegression extends Labelled {
   /** The true coefficients in raw units: `y = x · weight + bias + noise`. */
   weight: Tensor;
+  /** The true intercept. */
   bias: number;
   /** Rows of x that are outliers, ascending. */
   outlierIndices: number[];
@@ -76,11 +83,13 @@ export interface BadlyScaledRegression extends Labelled {
  * conditioning of the problem but not its solution.
  */
 export function badlyScaledRegression({
+  /** Number of samples. */
   n = 200,
   scales = [1, 1000],
   noise = 0.1,
   outliers = 0,
   outlierScale = 50,
+  /** Seed of the draws; the same seed gives the same set. */
   seed = 0,
 }: BadlyScaledRegressionOptions = {}): BadlyScaledRegression {
   const fn = 'badlyScaledRegression';
@@ -124,10 +133,13 @@ export function badlyScaledRegression({
   };
 }
 
+/** Options of `twoMoons`, as scikit-learn's `make_moons`. */
 export interface TwoMoonsOptions {
+  /** Number of samples. */
   n?: number;
   /** Standard deviation of Gaussian noise added to each coordinate; 0.1 by default. */
   noise?: number;
+  /** Seed of the draws; the same seed gives the same set. */
   seed?: number;
 }
 
@@ -155,11 +167,15 @@ export function twoMoons({ n = 200, noise = 0.1, seed = 0 }: TwoMoonsOptions = {
   return shuffled(x, y, 2, g);
 }
 
+/** Options of `spirals`. */
 export interface SpiralsOptions {
+  /** Number of samples. */
   n?: number;
+  /** Number of spiral arms (classes). */
   classes?: number;
   /** Standard deviation of the Gaussian noise on each point's angle (radians); 0.2 by default. */
   noise?: number;
+  /** Seed of the draws; the same seed gives the same set. */
   seed?: number;
 }
 
@@ -189,7 +205,9 @@ export function spirals({ n = 300, classes = 3, noise = 0.2, seed = 0 }: Spirals
   return shuffled(x, y, 2, g);
 }
 
+/** Options of `gaussianBlobs`, as scikit-learn's `make_blobs`. */
 export interface GaussianBlobsOptions {
+  /** Number of samples. */
   n?: number;
   /** Number of centers drawn uniformly in `centerBox`, or the centers themselves; 3 by default. */
   centers?: number | readonly (readonly number[])[];
@@ -197,7 +215,9 @@ export interface GaussianBlobsOptions {
   std?: number;
   /** Dimension when `centers` is a number; 2 by default. */
   nFeatures?: number;
+  /** Range of the random centres' coordinates, when `centers` is a count. */
   centerBox?: readonly [number, number];
+  /** Seed of the draws; the same seed gives the same set. */
   seed?: number;
 }
 
@@ -213,7 +233,10 @@ export function gaussianBlobs({
   nFeatures = 2,
   centerBox = [-10, 10],
   seed = 0,
-}: GaussianBlobsOptions = {}): Labelled & { centers: Tensor } {
+}: GaussianBlobsOptions = {}): Labelled & {
+  /** The class centres used, [classes, nFeatures]. */
+  centers: Tensor;
+} {
   const fn = 'gaussianBlobs';
   checkNonNegative(fn, 'std', std);
   const g = new Generator(seed);

@@ -29,6 +29,7 @@ import {
 } from '../../core/index.ts';
 import { nativeBatchNorm, nativeLayerNorm } from '../../core/ops/norm.ts';
 
+/** Mean and biased variance over some dims (keepdim). */
 export interface Moments {
   /** Mean over the reduced dims, kept as size-1 dims. */
   mean: Tensor;
@@ -48,6 +49,7 @@ export function normalize(x: Tensor, mu: Tensor, variance: Tensor, eps: number):
   return mul(sub(x, mu), rsqrt(variance.add(eps)));
 }
 
+/** Options of `F.batchNorm`, as `F.batch_norm`'s. */
 export interface BatchNormOptions {
   /** γ, shape [C]; null or absent for no scale. */
   weight?: Tensor | null;
@@ -57,6 +59,7 @@ export interface BatchNormOptions {
   training?: boolean;
   /** Weight of the new batch statistic in the running average (default 0.1). */
   momentum?: number;
+  /** Added to the variance before the square root; 1e-5 by default. */
   eps?: number;
 }
 
@@ -175,11 +178,13 @@ export function checkValuesPerChannel(who: string, input: Tensor): void {
   }
 }
 
+/** Options of `F.layerNorm`, as `F.layer_norm`'s. */
 export interface LayerNormOptions {
   /** γ, shape = normalizedShape; null or absent for no scale. */
   weight?: Tensor | null;
   /** β, shape = normalizedShape; null or absent for no shift. */
   bias?: Tensor | null;
+  /** Added to the variance before the square root; 1e-5 by default. */
   eps?: number;
 }
 
