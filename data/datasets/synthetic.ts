@@ -83,13 +83,11 @@ export interface BadlyScaledRegression extends Labelled {
  * conditioning of the problem but not its solution.
  */
 export function badlyScaledRegression({
-  /** Number of samples. */
   n = 200,
   scales = [1, 1000],
   noise = 0.1,
   outliers = 0,
   outlierScale = 50,
-  /** Seed of the draws; the same seed gives the same set. */
   seed = 0,
 }: BadlyScaledRegressionOptions = {}): BadlyScaledRegression {
   const fn = 'badlyScaledRegression';
