@@ -8,6 +8,7 @@
  * `// => text` must print exactly `text` the first time it runs.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,6 +16,7 @@ import { format } from 'node:util';
 
 /** The repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const fromRoot = createRequire(join(ROOT, 'package.json'));
 
 /** One fenced block: its language, its text, where it starts, and why it is not run (null: it runs). */
 export interface Block {
@@ -58,11 +60,18 @@ export function extractBlocks(file: string): Block[] {
   return blocks;
 }
 
-/** Points `from 'normgrad'` at the repo's index.ts, and any `'normgrad/path'` string at that file of the repo. */
+/**
+ * Points `from 'normgrad'` at the repo's index.ts, any `'normgrad/path'` string at
+ * that file of the repo, and other packages at the repo's node_modules.
+ */
 function resolveImports(code: string): string {
   return code
     .replace(/from 'normgrad'/g, `from '${pathToFileURL(join(ROOT, 'index.ts')).href}'`)
-    .replace(/'normgrad\/([^']+)'/g, (_m, sub: string) => `'${pathToFileURL(join(ROOT, sub)).href}'`);
+    .replace(/'normgrad\/([^']+)'/g, (_m, sub: string) => `'${pathToFileURL(join(ROOT, sub)).href}'`)
+    .replace(
+      /from '([a-z@][^':]*)'/g,
+      (_m, pkg: string) => `from '${pathToFileURL(fromRoot.resolve(pkg)).href}'`,
+    );
 }
 
 /** Expected outputs: 1-based line in the block -> the text after `// =>`. */
@@ -82,11 +91,11 @@ let counter = 0;
 
 /**
  * Runs a TypeScript block as a module inside a fresh temporary directory (the
- * working directory while it runs, removed afterwards) and returns what each
- * of its lines printed with console.log.
+ * working directory while it runs, removed afterwards unless the caller passes
+ * its own `keepIn`) and returns what each of its lines printed with console.log.
  */
-export async function runBlock(block: Block): Promise<Printed> {
-  const dir = mkdtempSync(join(tmpdir(), 'normgrad-doc-'));
+export async function runBlock(block: Block, keepIn?: string): Promise<Printed> {
+  const dir = keepIn ?? mkdtempSync(join(tmpdir(), 'normgrad-doc-'));
   const file = join(dir, `block-${counter++}.mts`);
   writeFileSync(file, resolveImports(block.code));
   const printed: Printed = new Map();
@@ -103,7 +112,7 @@ export async function runBlock(block: Block): Promise<Printed> {
   } finally {
     console.log = log;
     process.chdir(cwd);
-    rmSync(dir, { recursive: true, force: true });
+    if (keepIn === undefined) rmSync(dir, { recursive: true, force: true });
   }
   return printed;
 }
