@@ -5,7 +5,7 @@
  * implements the same cells on the same sizes.
  */
 
-export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5';
+export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5' | 'W6';
 
 export interface Cell {
   /** Stable key used in results.json, e.g. "W1 n=256". */
@@ -65,5 +65,13 @@ export const CELLS: readonly Cell[] = [
     label: 'BatchNorm1d(512) train on [1024, 512], fwd + bwd of sum(out * g)',
     params: { batch: 1024, features: 512 },
     metric: { unit: 'GB/s', of: perMs(5 * 1024 * 512 * 8) },
+  },
+  {
+    key: 'W6 MNIST CNN step',
+    workload: 'W6',
+    label:
+      'conv 1->32 3x3, BN2d, ReLU, maxpool 2, conv 32->64 3x3, BN2d, ReLU, maxpool 2, linear 1600->10; CE, SGD(0.1, 0.9), batch 64 of 28x28',
+    params: { batch: 64, c1: 32, c2: 64, classes: 10 },
+    metric: { unit: 'ms/step', of: (ms) => ms },
   },
 ];

@@ -4,12 +4,15 @@
  */
 import * as ng from '../core/index.ts';
 import { ReLU } from '../nn/activation.ts';
-import { BatchNorm1d } from '../nn/batchnorm.ts';
+import { BatchNorm1d, BatchNorm2d } from '../nn/batchnorm.ts';
 import { Sequential } from '../nn/container.ts';
+import { Conv2d } from '../nn/conv.ts';
+import { Flatten } from '../nn/flatten.ts';
 import { linear } from '../nn/functional/linear.ts';
 import { crossEntropy } from '../nn/functional/loss.ts';
 import { LayerNorm } from '../nn/layernorm.ts';
 import { Linear } from '../nn/linear.ts';
+import { MaxPool2d } from '../nn/pooling.ts';
 import { SGD } from '../optim/sgd.ts';
 import type { Cell } from './cells.ts';
 import { type Budget, timeReps } from './measure.ts';
@@ -85,6 +88,30 @@ function w5(batch: number, features: number): Step {
   };
 }
 
+/** The small MNIST CNN of issue 15: 28x28 -> conv 26x26 -> pool 13x13 -> conv 11x11 -> pool 5x5 -> linear. */
+function w6(batch: number, c1: number, c2: number, classes: number): Step {
+  const model = new Sequential(
+    new Conv2d(1, c1, 3),
+    new BatchNorm2d(c1),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Conv2d(c1, c2, 3),
+    new BatchNorm2d(c2),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Flatten(),
+    new Linear(c2 * 5 * 5, classes),
+  );
+  const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+  const x = ng.randn([batch, 1, 28, 28]);
+  const y = ng.randint(0, classes, [batch]);
+  return () => {
+    opt.zeroGrad();
+    crossEntropy(model.forward(x) as ng.Tensor, y).backward();
+    opt.step();
+  };
+}
+
 export function build(cell: Cell): Step | null {
   const p = cell.params;
   switch (cell.workload) {
@@ -98,6 +125,8 @@ export function build(cell: Cell): Step | null {
       return w4(p['iters']!);
     case 'W5':
       return w5(p['batch']!, p['features']!);
+    case 'W6':
+      return w6(p['batch']!, p['c1']!, p['c2']!, p['classes']!);
     default:
       return null;
   }

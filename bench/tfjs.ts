@@ -9,7 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs';
+import type { Rank, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import type { Cell } from './cells.ts';
 import { type Budget, timeReps } from './measure.ts';
 import type { Found, Runner } from './runner.ts';
@@ -108,6 +108,37 @@ function builders(tf: TF): Record<string, (p: Record<string, number>) => Step> {
           tf.variableGrads(loss, [x, gamma, beta]).value.dataSync();
         });
     },
+    W6: ({ batch, c1, c2, classes }) => {
+      // NHWC, tfjs' layout; filters [kh, kw, in, out]. BN over N, H, W per channel (moments over [0, 1, 2]).
+      const k1 = variable([3, 3, 1, c1!], 1 / 3) as Variable<Rank.R4>;
+      const bc1 = zeros(c1!);
+      const g1 = ones(c1!);
+      const be1 = zeros(c1!);
+      const k2 = variable([3, 3, c1!, c2!], 1 / Math.sqrt(9 * c1!)) as Variable<Rank.R4>;
+      const bc2 = zeros(c2!);
+      const g2 = ones(c2!);
+      const be2 = zeros(c2!);
+      const wl = variable([5 * 5 * c2!, classes!], 1 / Math.sqrt(25 * c2!));
+      const bl = zeros(classes!);
+      const x = tf.randomNormal([batch!, 28, 28, 1], 0, 1, 'float32', 7);
+      const labels = tf.oneHot(tf.randomUniform([batch!], 0, classes!, 'int32', 8), classes!);
+      const opt = tf.train.momentum(0.1, 0.9);
+      const bn2d = (h: Tensor, gamma: Variable, beta: Variable) => {
+        const { mean, variance } = tf.moments(h, [0, 1, 2]);
+        return tf.batchNorm(h, mean, variance, beta, gamma, 1e-5);
+      };
+      const loss = () => {
+        let h: Tensor = bn2d(tf.conv2d(x as Tensor<Rank.R4>, k1, 1, 'valid').add(bc1), g1, be1).relu();
+        h = tf.maxPool(h as Tensor<Rank.R4>, 2, 2, 'valid');
+        h = bn2d(tf.conv2d(h as Tensor<Rank.R4>, k2, 1, 'valid').add(bc2), g2, be2).relu();
+        h = tf.maxPool(h as Tensor<Rank.R4>, 2, 2, 'valid');
+        return tf.losses.softmaxCrossEntropy(labels, h.reshape([batch!, -1]).matMul(wl).add(bl)) as Scalar;
+      };
+      return () =>
+        tf.tidy(() => {
+          opt.minimize(loss, true)?.dataSync();
+        });
+    },
   };
 }
 
@@ -129,6 +160,9 @@ function runner(tf: TF, backend: string, name: string, detail: string): Runner {
     async measure(cell: Cell, budget: Budget) {
       const make = build[cell.workload];
       if (make === undefined) return null;
+      // tfjs-cpu's convolution gradients are plain loops: one W6 step took 94 s (load ~20), so a
+      // full run of that cell alone would take about 20 minutes. Left out; bench/README.md says so.
+      if (backend === 'cpu' && cell.workload === 'W6') return null;
       await tf.setBackend(backend);
       tf.engine().startScope();
       try {

@@ -23,6 +23,15 @@ export {
   gradgradcheck,
 } from './gradcheck.ts';
 export {
+  type ConvOptions,
+  conv1d,
+  conv2d,
+  fold,
+  type Size2,
+  type UnfoldOptions,
+  unfold,
+} from './ops/conv.ts';
+export {
   abs,
   add,
   clamp,
@@ -63,6 +72,15 @@ export {
   transpose,
   unsqueeze,
 } from './ops/movement.ts';
+export { type PaddingMode, pad } from './ops/padding.ts';
+export {
+  type AvgPool2dOptions,
+  adaptiveAvgPool2d,
+  avgPool2d,
+  type MaxPool2dOptions,
+  maxPool2d,
+  maxPool2dWithIndices,
+} from './ops/pool.ts';
 export { amax, amin, logSoftmax, logsumexp, mean, softmax, std, sum, variance as var } from './ops/reduce.ts';
 export { defaultGenerator, Generator, manualSeed } from './random.ts';
 export type { Shape } from './shape.ts';

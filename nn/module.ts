@@ -19,6 +19,7 @@ import {
   fmtShape,
   NormgradError,
   noGrad,
+  type RemovableHandle,
   StateDictError,
   Tensor,
   ValueError,
@@ -50,6 +51,12 @@ export interface SaveOptions {
   /** String metadata stored in the safetensors header. */
   metadata?: Record<string, string>;
 }
+
+/**
+ * Runs before a module's forward with the module and its arguments, as PyTorch's
+ * forward pre-hook; returning an array replaces the arguments.
+ */
+export type ForwardPreHook = (module: Module, args: unknown[]) => unknown[] | undefined;
 
 /** Buffers PyTorch keeps as int64; `save` stores them as I64 so PyTorch reads them with their own dtype. */
 const INTEGER_BUFFERS = new Set(['num_batches_tracked']);
@@ -93,6 +100,8 @@ export abstract class Module {
   protected readonly _modules = new Map<string, Module>();
   private _parent: Module | null = null;
   private _nameInParent = '';
+  /** Null until the first hook, as Tensor's hooks: most modules never get one. */
+  private _forwardPreHooks: ForwardPreHook[] | null = null;
 
   constructor() {
     const forward = this.forward;
@@ -102,7 +111,7 @@ export abstract class Module {
       value: (...args: unknown[]) => {
         const label = this.scopeLabel();
         try {
-          return withScope(label, () => forward.apply(this, args));
+          return withScope(label, () => forward.apply(this, this.runForwardPreHooks(args)));
         } catch (e) {
           throw this.path === '' ? e : locate(e, label);
         }
@@ -183,6 +192,42 @@ export abstract class Module {
     module._parent = this;
     module._nameInParent = name;
     return module;
+  }
+
+  /**
+   * Removes a parameter registered under `name` (as `del module._parameters[name]`)
+   * and returns it, so the name can become something else: weight normalization
+   * replaces `weight` by `weight_g` and `weight_v` this way. The tensor is not changed.
+   */
+  deleteParameter(name: string): Tensor | null {
+    if (!this._parameters.has(name)) {
+      throw new ValueError(`${this.name}.deleteParameter: no parameter named '${name}'`);
+    }
+    const t = this._parameters.get(name)!;
+    this._parameters.delete(name);
+    return t;
+  }
+
+  /**
+   * Registers a hook that runs before every forward, inside the module's scope,
+   * as `register_forward_pre_hook`; hooks run in registration order.
+   */
+  registerForwardPreHook(hook: ForwardPreHook): RemovableHandle {
+    if (this._forwardPreHooks === null) this._forwardPreHooks = [];
+    this._forwardPreHooks.push(hook);
+    return {
+      remove: () => {
+        const i = this._forwardPreHooks?.indexOf(hook) ?? -1;
+        if (i >= 0) this._forwardPreHooks!.splice(i, 1);
+      },
+    };
+  }
+
+  private runForwardPreHooks(args: unknown[]): unknown[] {
+    if (this._forwardPreHooks === null) return args;
+    let current = args;
+    for (const hook of [...this._forwardPreHooks]) current = hook(this, current) ?? current;
+    return current;
   }
 
   /** Dotted path from the root of the tree this module was registered in ('' for a root). */

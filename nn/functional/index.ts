@@ -4,8 +4,11 @@
  * @module
  */
 export * from './activation.ts';
+export * from './conv.ts';
 export * from './dropout.ts';
+export * from './group-norm.ts';
 export * from './linear.ts';
 export * from './loss.ts';
 export * from './normalization.ts';
 export * from './recurrent.ts';
+export * from './rms-norm.ts';

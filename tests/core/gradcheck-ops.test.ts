@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as core from '../../core/index.ts';
 import { describeGradcheck } from '../../core/index.ts';
+import { convOpCases } from '../gradcheck/conv-ops.ts';
 import { opCases } from '../gradcheck/ops.ts';
 import { runRow } from '../gradcheck/table.ts';
 
@@ -53,7 +54,7 @@ const NOT_OPS = new Set([
 ]);
 
 test('every exported op and differentiable Tensor method is in the gradcheck table', () => {
-  const covered = new Set(opCases.map((r) => r.covers));
+  const covered = new Set([...opCases, ...convOpCases].map((r) => r.covers));
   const fns = Object.entries(core)
     .filter(([name, v]) => typeof v === 'function' && !NOT_OPS.has(name) && !name.endsWith('Error'))
     .map(([name]) => name);

@@ -41,7 +41,7 @@ type Out = Tensor | readonly Tensor[];
  * the module's own parameter tensors; `fn` runs the module on the data. gradcheck
  * perturbs the parameters in place, which is what the module reads.
  */
-function moduleRow<M extends Module>(
+export function moduleRow<M extends Module>(
   name: string,
   covers: string,
   mode: Mode,
@@ -75,7 +75,7 @@ function moduleRow<M extends Module>(
 }
 
 /** Both modes of one module. */
-function bothModes<M extends Module>(
+export function bothModes<M extends Module>(
   name: string,
   covers: string,
   make: () => M,

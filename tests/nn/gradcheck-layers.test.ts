@@ -7,7 +7,9 @@ import * as dropout from '../../nn/functional/dropout.ts';
 import * as linear from '../../nn/functional/linear.ts';
 import * as loss from '../../nn/functional/loss.ts';
 import * as nn from '../../nn/index.ts';
+import { nnConvCases } from '../gradcheck/nn-conv.ts';
 import { nnLayerCases } from '../gradcheck/nn-layers.ts';
+import { nnNormFamilyCases } from '../gradcheck/nn-norm-family.ts';
 import { nnNormRnnCases } from '../gradcheck/nn-norm-rnn.ts';
 import { runRow } from '../gradcheck/table.ts';
 
@@ -64,7 +66,9 @@ test('every module appears in train and eval mode, every functional at least onc
 
 test('every module class exported by nn is covered by a gradient-check table', () => {
   // Static imports (not loadTables' dynamic import), so the tables share this file's module instances.
-  const covered = new Set([...nnLayerCases, ...nnNormRnnCases].map((r) => r.covers));
+  const covered = new Set(
+    [...nnLayerCases, ...nnNormRnnCases, ...nnNormFamilyCases, ...nnConvCases].map((r) => r.covers),
+  );
   const NOT_DIFFERENTIABLE = new Set(['Module', 'ModuleList']);
   const missing = Object.entries(nn)
     .filter(([k, v]) => typeof v === 'function' && /^[A-Z]/.test(k) && !k.startsWith('_'))
