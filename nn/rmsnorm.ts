@@ -5,6 +5,7 @@ import { ones_ } from './init.ts';
 import { Module } from './module.ts';
 import { pyBool, pyFloat } from './repr.ts';
 
+/** Options of `RMSNorm`, with PyTorch's defaults. */
 export interface RMSNormOptions {
   /** Added to the mean square; null (the default) for the machine epsilon of the input's dtype. */
   eps?: number | null;
@@ -26,9 +27,13 @@ export interface RMSNormOptions {
  * so training and evaluation compute the same function.
  */
 export class RMSNorm extends Module {
+  /** The trailing dims normalized over (`normalized_shape`). */
   readonly normalizedShape: readonly number[];
+  /** Added to mean(x²) before the square root; null for the dtype's machine epsilon. */
   readonly eps: number | null;
+  /** Whether the gain γ is learned (`elementwise_affine`). */
   readonly elementwiseAffine: boolean;
+  /** γ, shape normalizedShape; null without elementwiseAffine. */
   readonly weight: Tensor | null;
 
   constructor(normalizedShape: number | readonly number[], opts: RMSNormOptions = {}) {

@@ -13,11 +13,13 @@
 import { fmtShape, mul, ShapeError, type Tensor, ValueError, zeros } from '../../core/index.ts';
 import { batchNorm, layerNorm } from './normalization.ts';
 
+/** Options of `F.groupNorm`, as `F.group_norm`'s. */
 export interface GroupNormOptions {
   /** γ, shape [C]; null or absent for no scale. */
   weight?: Tensor | null;
   /** β, shape [C]; null or absent for no shift. */
   bias?: Tensor | null;
+  /** Added to the variance before the square root; 1e-5 by default. */
   eps?: number;
 }
 
@@ -56,6 +58,7 @@ export function groupNorm(input: Tensor, numGroups: number, opts: GroupNormOptio
   return affinePerChannel(out, weight, bias);
 }
 
+/** Options of `F.instanceNorm`, as `F.instance_norm`'s. */
 export interface InstanceNormOptions {
   /** Running mean [C], updated in place when `useInputStats`; read when not. */
   runningMean?: Tensor | null;
@@ -69,6 +72,7 @@ export interface InstanceNormOptions {
   useInputStats?: boolean;
   /** Weight of the new statistics in the running averages (default 0.1). */
   momentum?: number;
+  /** Added to the variance before the square root; 1e-5 by default. */
   eps?: number;
 }
 
