@@ -7,8 +7,12 @@
 import type { Tensor } from '../core/index.ts';
 import {
   type _BatchNorm,
+  AdaptiveAvgPool2d,
+  AvgPool2d,
   BatchNorm1d,
   BatchNorm2d,
+  Conv1d,
+  Conv2d,
   Dropout,
   Flatten,
   Identity,
@@ -16,35 +20,16 @@ import {
   LeakyReLU,
   Linear,
   LogSoftmax,
+  MaxPool2d,
   type Module,
   ReLU,
   Sigmoid,
   Softmax,
   Tanh,
 } from '../nn/index.ts';
-import type { GraphBuilder, Value } from './graph.ts';
-
-/** Where a converter writes: the graph, and the module's dotted path (names its nodes and initializers). */
-export interface ConvertContext {
-  g: GraphBuilder;
-  path: string;
-}
-
-/**
- * Writes the nodes for module `m` applied to `x` and returns the name of the
- * result. `outShape` is the shape the module's own forward gave on the sample.
- */
-export type Converter<M extends Module> = (
-  m: M,
-  x: Value,
-  outShape: readonly number[],
-  c: ConvertContext,
-) => string;
-
-type ModuleClass<M extends Module> = abstract new (...args: never[]) => M;
-
-/** The state-dict key of a module's tensor: `layers.0.weight`, or `weight` for the root. */
-const key = (path: string, name: string): string => (path === '' ? name : `${path}.${name}`);
+import { type ConvertContext, type Converter, key, type ModuleClass } from './context.ts';
+import type { GraphBuilder } from './graph.ts';
+import { adaptiveAvgPool, avgPool, conv, maxPool } from './spatial.ts';
 
 /** ONNX's form of an elementwise activation: one node, no settings. */
 const unary =
@@ -191,4 +176,9 @@ export const CONVERTERS: ReadonlyMap<ModuleClass<Module>, Converter<Module>> = n
   entry(BatchNorm2d, batchNorm),
   entry(LayerNorm, layerNorm),
   entry(Flatten, flatten),
+  entry(Conv1d, conv),
+  entry(Conv2d, conv),
+  entry(MaxPool2d, maxPool),
+  entry(AvgPool2d, avgPool),
+  entry(AdaptiveAvgPool2d, adaptiveAvgPool),
 ]);

@@ -74,7 +74,10 @@ function walk(m: Module, path: string, x: Traced, g: GraphBuilder): Traced {
   const out: unknown = m.forward(x.tensor);
   if (!(out instanceof Tensor))
     throw cannotExport(m, path, `its forward returned ${typeof out}, not a Tensor`);
-  const name = convert(m, x.value, out.shape, { g, path });
+  const fail = (why: string): never => {
+    throw cannotExport(m, path, why);
+  };
+  const name = convert(m, x.value, out.shape, { g, path, fail });
   return { value: { name, shape: out.shape }, tensor: out };
 }
 

@@ -13,8 +13,8 @@ export interface Value {
   shape: readonly number[];
 }
 
-/** An attribute value: an int, a float or a list of ints (the kinds the converters need). */
-export type Attr = { int: number } | { float: number } | { ints: readonly number[] };
+/** An attribute value: an int, a float, a string or a list of ints (the kinds the converters need). */
+export type Attr = { int: number } | { float: number } | { string: string } | { ints: readonly number[] };
 
 /** The element type every floating-point tensor of the model is stored and computed in. */
 export type FloatType = 'float64' | 'float32';
@@ -24,6 +24,7 @@ interface AttributeObject {
   type: number;
   i?: number;
   f?: number;
+  s?: Uint8Array;
   ints?: number[];
 }
 
@@ -60,6 +61,7 @@ function rawData(values: ArrayLike<number>, type: 'float64' | 'float32' | 'int64
 function attribute(name: string, a: Attr): AttributeObject {
   if ('int' in a) return { name, type: AttributeType.INT, i: a.int };
   if ('float' in a) return { name, type: AttributeType.FLOAT, f: a.float };
+  if ('string' in a) return { name, type: AttributeType.STRING, s: new TextEncoder().encode(a.string) };
   return { name, type: AttributeType.INTS, ints: [...a.ints] };
 }
 

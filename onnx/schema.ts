@@ -135,4 +135,4 @@ export const ModelProto: protobuf.Type = root.lookupType('onnx.ModelProto');
 export const DataType = { FLOAT: 1, INT64: 7, DOUBLE: 11 } as const;
 
 /** `AttributeProto.AttributeType` values used here. */
-export const AttributeType = { FLOAT: 1, INT: 2, FLOATS: 6, INTS: 7 } as const;
+export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7 } as const;

@@ -56,7 +56,10 @@ interface Case {
   name: string;
   build: () => nn.Module;
   input: number[];
-  /** Element types to export and run in: float64 unless the runtime lacks the op in double. */
+  /**
+   * Element types to export and run in: float64 unless the runtime lacks the op in double
+   * (onnxruntime's CPU provider has Conv, AveragePool and GlobalAveragePool in float32 only).
+   */
   dtypes: Dtype[];
   opsets?: number[];
 }
@@ -217,6 +220,120 @@ const CASES: Case[] = [
     dtypes: ['float64'],
   },
   {
+    name: 'Conv2d',
+    build: () => new nn.Conv2d(3, 4, 3),
+    input: [2, 3, 7, 6],
+    dtypes: ['float32'],
+  },
+  {
+    name: 'Conv2d with stride, padding, dilation, groups, no bias',
+    build: () =>
+      new nn.Conv2d(4, 6, [3, 2], {
+        stride: [2, 1],
+        padding: [1, 2],
+        dilation: [1, 2],
+        groups: 2,
+        bias: false,
+      }),
+    input: [2, 4, 8, 7],
+    dtypes: ['float32'],
+  },
+  {
+    name: "Conv2d padding 'same' (odd total: the extra pad at the end)",
+    build: () => new nn.Conv2d(2, 3, [4, 3], { padding: 'same', dilation: [1, 2] }),
+    input: [1, 2, 6, 7],
+    dtypes: ['float32'],
+  },
+  {
+    name: 'Conv2d reflect and replicate padding (Pad, then Conv)',
+    build: () =>
+      new nn.Sequential(
+        new nn.Conv2d(2, 3, 3, { padding: 1, paddingMode: 'reflect' }),
+        new nn.Conv2d(3, 2, 3, { padding: [2, 1], paddingMode: 'replicate' }),
+      ),
+    input: [2, 2, 6, 5],
+    dtypes: ['float32'],
+  },
+  {
+    name: 'Conv2d circular padding (Pad wrap, opset 19)',
+    build: () => new nn.Conv2d(2, 3, 3, { padding: 1, paddingMode: 'circular' }),
+    input: [2, 2, 5, 5],
+    dtypes: ['float32'],
+    opsets: [19],
+  },
+  {
+    name: 'Conv1d',
+    build: () => new nn.Conv1d(3, 5, 3, { padding: 1, stride: 2 }),
+    input: [2, 3, 9],
+    dtypes: ['float32'],
+  },
+  {
+    name: 'MaxPool2d',
+    build: () => new nn.MaxPool2d(2),
+    input: [2, 3, 6, 8],
+    dtypes: ['float64', 'float32'],
+  },
+  {
+    name: 'MaxPool2d with stride, padding, dilation, ceilMode',
+    build: () => new nn.MaxPool2d(3, { stride: 2, padding: 1, dilation: [1, 2], ceilMode: true }),
+    input: [2, 2, 9, 10],
+    dtypes: ['float64'],
+  },
+  {
+    name: 'AvgPool2d',
+    build: () => new nn.AvgPool2d(2),
+    input: [2, 3, 6, 8],
+    dtypes: ['float32'],
+  },
+  {
+    name: 'AvgPool2d padded, not counting the pad, ceilMode',
+    build: () => new nn.AvgPool2d(3, { stride: 2, padding: 1, countIncludePad: false, ceilMode: true }),
+    input: [2, 2, 8, 9],
+    dtypes: ['float32'],
+  },
+  {
+    name: 'AvgPool2d padded, counting the pad',
+    build: () => new nn.AvgPool2d([3, 2], { stride: [2, 1], padding: [1, 1] }),
+    input: [2, 2, 8, 9],
+    dtypes: ['float32'],
+  },
+  {
+    name: 'AvgPool2d with divisorOverride',
+    build: () => new nn.AvgPool2d(2, { divisorOverride: 3 }),
+    input: [2, 2, 6, 6],
+    dtypes: ['float32'],
+  },
+  {
+    name: 'AdaptiveAvgPool2d(1)',
+    build: () => new nn.AdaptiveAvgPool2d(1),
+    input: [2, 3, 5, 7],
+    dtypes: ['float32'],
+  },
+  {
+    name: 'AdaptiveAvgPool2d to a size that divides the input',
+    build: () => new nn.AdaptiveAvgPool2d([2, null]),
+    input: [2, 3, 6, 5],
+    dtypes: ['float32'],
+  },
+  {
+    name: 'a small CNN: Conv2d, BatchNorm2d, ReLU, MaxPool2d, Flatten, Linear',
+    build: () =>
+      new nn.Sequential(
+        new nn.Conv2d(1, 4, 3, { padding: 1, bias: false }),
+        new nn.BatchNorm2d(4),
+        new nn.ReLU(),
+        new nn.MaxPool2d(2),
+        new nn.Conv2d(4, 6, 3),
+        new nn.ReLU(),
+        new nn.AdaptiveAvgPool2d(1),
+        new nn.Flatten(),
+        new nn.Linear(6, 3),
+        new nn.LogSoftmax(1),
+      ),
+    input: [3, 1, 10, 10],
+    dtypes: ['float32'],
+  },
+  {
     name: 'empty Sequential (the input passes through)',
     build: () => new nn.Sequential(),
     input: [2, 3],
@@ -322,7 +439,7 @@ const throwsValue = (fn: () => unknown, message: string) =>
   assert.throws(fn, (e: unknown) => e instanceof ValueError && e.message === message);
 
 const EXPORTABLE =
-  'exportable: Sequential of Linear, Identity, Dropout, ReLU, Sigmoid, Tanh, LeakyReLU, Softmax, LogSoftmax, BatchNorm1d, BatchNorm2d, LayerNorm, Flatten';
+  'exportable: Sequential of Linear, Identity, Dropout, ReLU, Sigmoid, Tanh, LeakyReLU, Softmax, LogSoftmax, BatchNorm1d, BatchNorm2d, LayerNorm, Flatten, Conv1d, Conv2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d';
 
 test('a module tree with a module that has no ONNX form names the first such module by path and class', () => {
   const x = randn([2, 3]);
@@ -354,6 +471,47 @@ test('a module tree with a module that has no ONNX form names the first such mod
   );
   assert.ok(model.training, 'a failed export leaves the training flags as they were');
   assert.ok([...model.modules()].every((m) => m.training));
+});
+
+test('layer settings without an ONNX form are refused, naming the module and the setting', () => {
+  const cases: [nn.Module, number[], number, string][] = [
+    [
+      new nn.Sequential(new nn.Conv2d(2, 2, 3, { padding: 1, paddingMode: 'circular' })),
+      [1, 2, 5, 5],
+      17,
+      "module '0' (Conv2d): circular padding needs Pad's 'wrap' mode (opset 19 or later)",
+    ],
+    [
+      new nn.Conv2d(2, 2, 3),
+      [2, 5, 5],
+      17,
+      'the model itself (Conv2d): ONNX Conv needs a batch dim; export with a batched sample of 4 dims, not 3',
+    ],
+    [
+      new nn.AvgPool2d(2, { divisorOverride: 3, ceilMode: true }),
+      [1, 1, 5, 5],
+      17,
+      'the model itself (AvgPool2d): divisorOverride with ceilMode has no ONNX form',
+    ],
+    [
+      new nn.AdaptiveAvgPool2d([2, 3]),
+      [1, 1, 5, 6],
+      17,
+      "the model itself (AdaptiveAvgPool2d): output size [2, 3] does not divide the input's [5, 6], and ONNX has no adaptive pooling",
+    ],
+    [
+      new nn.Sequential(new nn.MaxPool2d(2, { returnIndices: true })),
+      [1, 1, 4, 4],
+      17,
+      "module '0' (MaxPool2d): its forward returned object, not a Tensor",
+    ],
+  ];
+  for (const [model, shape, opset, what] of cases) {
+    throwsValue(
+      () => onnx.exportToBytes(model, randn(shape), { opsetVersion: opset }),
+      `onnx.export: cannot export ${what}; ${EXPORTABLE}`,
+    );
+  }
 });
 
 test('bad arguments are named', () => {
