@@ -28,7 +28,6 @@ import {
   Tanh,
 } from '../nn/index.ts';
 import { type ConvertContext, type Converter, key, type ModuleClass } from './context.ts';
-import type { GraphBuilder } from './graph.ts';
 import { adaptiveAvgPool, avgPool, conv, maxPool } from './spatial.ts';
 
 /** ONNX's form of an elementwise activation: one node, no settings. */

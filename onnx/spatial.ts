@@ -27,16 +27,15 @@ export const conv: Converter<_ConvNd> = (m, x, _out, c) => {
       `ONNX Conv needs a batch dim; export with a batched sample of ${k + 2} dims, not ${x.shape.length}`,
     );
   }
-  const begin: number[] = [];
-  const end: number[] = [];
-  for (let i = 0; i < k; i++) {
-    if (m.padding === 'valid') begin.push(0), end.push(0);
-    else if (m.padding === 'same') {
-      const total = m.dilation[i]! * (m.kernelSize[i]! - 1);
-      begin.push(Math.floor(total / 2));
-      end.push(total - Math.floor(total / 2));
-    } else begin.push(m.padding[i]!), end.push(m.padding[i]!);
-  }
+  // [begin, end] padding of each spatial dim.
+  const sides = m.kernelSize.map((size, i): [number, number] => {
+    if (m.padding === 'valid') return [0, 0];
+    if (m.padding !== 'same') return [m.padding[i]!, m.padding[i]!];
+    const total = m.dilation[i]! * (size - 1);
+    return [Math.floor(total / 2), total - Math.floor(total / 2)];
+  });
+  const begin = sides.map((p) => p[0]);
+  const end = sides.map((p) => p[1]);
   let input = x.name;
   let pads = [...begin, ...end];
   if (m.paddingMode !== 'zeros') {
@@ -104,7 +103,7 @@ export const avgPool: Converter<AvgPool2d> = (m, x, _out, c) => {
  * each output size divides the input's, an AveragePool whose windows are then
  * all of size S / O (ONNX has no adaptive pooling for uneven windows).
  */
-export const adaptiveAvgPool: Converter<AdaptiveAvgPool2d> = (m, x, out, c) => {
+export const adaptiveAvgPool: Converter<AdaptiveAvgPool2d> = (_m, x, out, c) => {
   if (x.shape.length !== 4) c.fail('export with a batched [N, C, H, W] sample');
   const [h, w] = [x.shape[2]!, x.shape[3]!];
   const [oh, ow] = [out[2]!, out[3]!];
