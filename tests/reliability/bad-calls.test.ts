@@ -18,6 +18,7 @@ import {
   minimum,
   NormgradError,
   nn,
+  onnx,
   optim,
   randperm,
   ShapeError,
@@ -53,6 +54,7 @@ const TOPICS = [
   'conv',
   'pooling',
   'padding',
+  'onnx',
 ] as const;
 type Topic = (typeof TOPICS)[number];
 type ErrorClass = typeof ShapeError | typeof ValueError | typeof GraphError | typeof StateDictError;
@@ -290,6 +292,10 @@ const TABLE: BadCall[] = [
   { topic: 'padding', call: 'pad reflect too large', fn: () => nn.F.pad(zeros([1, 2, 3]), [3, 0], 'reflect'), kind: ShapeError, message: "pad: 'reflect' padding (3, 0) of dim 2 must be >= 0 and less than that dim's size 3 (input of shape [1, 2, 3])" },
   { topic: 'padding', call: 'pad mode', fn: () => nn.F.pad(zeros([1, 2, 3]), [1, 0], 'wrap' as 'reflect'), kind: ValueError, message: "pad: mode must be one of 'constant', 'reflect', 'replicate', 'circular', got 'wrap'" },
   { topic: 'padding', call: 'pad crop too much', fn: () => nn.F.pad(zeros([1, 2, 3]), [-2, -2]), kind: ShapeError, message: 'pad: cropping (-2, -2) of dim 2 removes more than its size 3 (input of shape [1, 2, 3])' },
+  // ONNX export (tests/onnx/export.test.ts has the rest, including modules without an ONNX form)
+  { topic: 'onnx', call: 'onnx.export opsetVersion', fn: () => onnx.exportToBytes(new nn.Linear(2, 2), zeros([1, 2]), { opsetVersion: 9 }), kind: ValueError, message: 'onnx.export: opsetVersion must be an integer from 13 to 21, got 9' },
+  { topic: 'onnx', call: 'onnx.export sampleInput', fn: () => onnx.exportToBytes(new nn.Linear(2, 2), [[1, 2]] as unknown as ReturnType<typeof zeros>), kind: ValueError, message: 'onnx.export: sampleInput must be a Tensor, got 1,2' },
+  { topic: 'onnx', call: 'onnx.export dynamicAxes', fn: () => onnx.exportToBytes(new nn.Linear(2, 2), zeros([1, 2]), { dynamicAxes: { input: [3] } }), kind: ValueError, message: "onnx.export: dynamicAxes['input'] names dim 3, but 'input' has shape [1, 2]" },
 ];
 
 test('every bad call throws its error class with a message naming the op or module, argument and values', () => {
