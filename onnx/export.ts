@@ -7,6 +7,7 @@
  */
 import { fmtShape, noGrad, Tensor, ValueError } from '../core/index.ts';
 import { Module, Sequential } from '../nn/index.ts';
+import type { ModuleClass } from './context.ts';
 import { CONVERTERS } from './converters.ts';
 import { type FloatType, GraphBuilder, type Value } from './graph.ts';
 import { ModelProto } from './schema.ts';
@@ -69,7 +70,7 @@ function walk(m: Module, path: string, x: Traced, g: GraphBuilder): Traced {
     }
     return x;
   }
-  const convert = CONVERTERS.get(m.constructor as typeof Sequential);
+  const convert = CONVERTERS.get(m.constructor as ModuleClass<Module>);
   if (convert === undefined) throw cannotExport(m, path, `no ONNX converter for ${m.name}`);
   const out: unknown = m.forward(x.tensor);
   if (!(out instanceof Tensor))
