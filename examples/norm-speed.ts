@@ -2,8 +2,7 @@
  * Normalization speed (C14): the time of one forward and backward pass through
  * BatchNorm1d and through LayerNorm of the same size, [N, F] inputs over a
  * range of N and F, measured interleaved in one run and reported as the ratio
- * LN / BN. The convolutional half of the claim needs convolutions, which
- * normgrad does not have: it is reported as not tested.
+ * LN / BN. The convolutional half of the claim is the cnn-norm experiment's.
  *
  *     npx tsx examples/norm-speed.ts --quick
  */
@@ -61,10 +60,6 @@ const C14_CRITERION =
   'that was decided, held partly if both kinds of size occur. In tiny mode the timings are too short and too ' +
   'few to mean anything, and the verdict is "not tested".';
 
-const CONV_CRITERION =
-  'Needs convolutional layers (Conv2d with BatchNorm2d against LayerNorm over channels and space), for accuracy ' +
-  'and for speed; normgrad has no convolutions, so nothing is run and no substitute is offered.';
-
 // ---------------------------------------------------------------- timing
 
 /**
@@ -118,7 +113,7 @@ export const normSpeed: Experiment = {
   claims: ['C14'],
   description: `One forward and one backward pass through \`nn.BatchNorm1d(F)\` and through \`nn.LayerNorm(F)\` (both with their learnable scale and shift, BN in training mode so it computes batch statistics and updates its running averages), on the same [N, F] input with the same upstream gradient, for several batch sizes N and widths F. Both layers compute a mean and a variance and normalize, BN per feature over the batch, LN per sample over the features, so the work is of the same order; what differs is the memory order of the reductions and BN's running-average update. For each size the two are timed back to back in every repetition, in alternating order, and all sizes are interleaved in one run, so a change in machine load touches both alike; each timed trial repeats the pass enough times to last ${SIZES.quick.targetMs} ms (quick mode), timed on the process's CPU clock (\`process.cpuUsage\`), which does not run while other processes have the CPU. A third contender, BN without running statistics, shows what the running-average update costs. We report medians over repetitions and the ratio LN / BN.
 
-This measures normgrad's CPU implementation in one Node process, not PyTorch on a GPU, where the article's remark comes from (cuDNN's fused BatchNorm kernels). The convolutional half of the claim (LN worse than BN in accuracy and speed on CNNs) needs convolutions, which normgrad does not have: it is reported as not tested. Timings differ between runs and machines; they are kept out of the reproducible numbers in tiny mode, where they are not meaningful.`,
+This measures normgrad's CPU implementation in one Node process, not PyTorch on a GPU, where the article's remark comes from (cuDNN's fused BatchNorm kernels). The convolutional half of the claim (LN worse than BN in accuracy and speed on CNNs) is answered by the cnn-norm experiment, which trains a small CNN with each normalization. Timings differ between runs and machines; they are kept out of the reproducible numbers in tiny mode, where they are not meaningful.`,
   fullModeTime: 'about 2 min on 2 cores (122 s measured on a busy machine)',
   async run(ctx): Promise<ExperimentOutput> {
     const size = SIZES[ctx.mode];
@@ -208,15 +203,6 @@ This measures normgrad's CPU implementation in one Node process, not PyTorch on 
           '"undecided" rule was added after the first full run, where the largest size ([512, 4096], the noisiest) ' +
           'had a median ratio of 0.88 with LN faster in 33 of 61 repetitions and the earlier rule counted it ' +
           'as evidence for the claim (held partly, with LN faster at the other 19 sizes).',
-    };
-    const conv: Verdict = {
-      claim: 'C14',
-      statement: 'On convolutional networks LN is worse than BN in both accuracy and speed.',
-      criterion: CONV_CRITERION,
-      numbers: { 'convolutional layers in normgrad': 'none' },
-      verdict: 'not tested',
-      notes:
-        'The framework has no Conv2d yet, so neither the accuracy nor the speed comparison on CNNs can be run.',
     };
 
     const tables: Table[] = tiny
@@ -323,7 +309,7 @@ This measures normgrad's CPU implementation in one Node process, not PyTorch on 
         clock: 'performance.now() in one Node process',
         ...(tiny ? { note: 'tiny mode: timings not meaningful' } : {}),
       },
-      verdicts: [c14, conv],
+      verdicts: [c14],
       figures,
       tables,
       timings,

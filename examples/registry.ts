@@ -7,10 +7,13 @@ import { biasRedundancy } from './bias-redundancy.ts';
 import { bnRegularization } from './bn-regularization.ts';
 import { bnSensitivity } from './bn-sensitivity.ts';
 import { bnTrainingSpeed } from './bn-training-speed.ts';
+import { cnnBatchSize } from './cnn-batch-size.ts';
+import { cnnNorm } from './cnn-norm.ts';
 import { covariateShift } from './covariate-shift.ts';
 import { inputNormalization } from './input-normalization.ts';
 import { layernormRnn } from './layernorm-rnn.ts';
 import type { Experiment } from './lib/experiment.ts';
+import { normFamily } from './norm-family.ts';
 import { normSpeed } from './norm-speed.ts';
 import { saturatingActivations } from './saturating-activations.ts';
 
@@ -26,4 +29,7 @@ export const experiments: Experiment[] = [
   batchSize,
   layernormRnn,
   normSpeed,
+  cnnNorm,
+  cnnBatchSize,
+  normFamily,
 ];

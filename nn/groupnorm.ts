@@ -4,7 +4,7 @@ import { ones_, zeros_ } from './init.ts';
 import { Module } from './module.ts';
 import { pyBool, pyFloat } from './repr.ts';
 
-/** Options of `GroupNorm`, with PyTorch's defaults. */
+/** Options of `GroupNorm` (PyTorch's keyword arguments after numGroups and numChannels). */
 export interface GroupNormOptions {
   /** Added to the variance before the square root; 1e-5 by default. */
   eps?: number;

@@ -1,6 +1,6 @@
 /**
  * The nn namespace: the Module base, layers, losses, `functional` (alias `F`),
- * `init`, and safetensors I/O.
+ * `init`, `utils` (weight normalization), and safetensors I/O.
  *
  * @module
  */

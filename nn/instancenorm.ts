@@ -4,7 +4,7 @@ import { ones_, zeros_ } from './init.ts';
 import { Module } from './module.ts';
 import { pyBool, pyFloat } from './repr.ts';
 
-/** Options of InstanceNorm1d/2d, with PyTorch's defaults (no affine, no running stats). */
+/** Options of `InstanceNorm1d` / `InstanceNorm2d` (PyTorch's keyword arguments after numFeatures). */
 export interface InstanceNormOptions {
   /** Added to the variance before the square root; 1e-5 by default. */
   eps?: number;

@@ -5,7 +5,7 @@ import { ones_ } from './init.ts';
 import { Module } from './module.ts';
 import { pyBool, pyFloat } from './repr.ts';
 
-/** Options of `RMSNorm`, with PyTorch's defaults. */
+/** Options of `RMSNorm` (PyTorch's keyword arguments after normalizedShape). */
 export interface RMSNormOptions {
   /** Added to the mean square; null (the default) for the machine epsilon of the input's dtype. */
   eps?: number | null;

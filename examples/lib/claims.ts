@@ -19,6 +19,11 @@ export interface Claim {
   en: string;
   /** True when formulas in `zh` were transcribed from LaTeX. */
   transcribed?: boolean;
+  /**
+   * For a claim the article does not make (CLAIMS.md, "Beyond the article"): where
+   * it comes from. `zh` is then empty and `en` states the claim; the report marks it.
+   */
+  beyond?: string;
 }
 
 export const ARTICLE = {
@@ -213,6 +218,20 @@ export const CLAIMS: readonly Claim[] = [
     en:
       'Compared with batch normalization, layer normalization has no advantage in speed. On CNNs in particular, ' +
       'experiments show that layer normalization is worse than batch normalization in both results and speed.',
+  },
+  {
+    id: 'C15',
+    summary:
+      "Beyond the article: GroupNorm's accuracy does not depend on the batch size, where BatchNorm's degrades at " +
+      'small batches (extends C11 to convolutional networks).',
+    section: 'none: not from the article',
+    zh: '',
+    en:
+      'Group Normalization divides the channels into groups and normalizes within each group, so its computation ' +
+      'is independent of the batch size and its accuracy is stable over a wide range of batch sizes, where Batch ' +
+      "Normalization's error increases rapidly when the batch size becomes small.",
+    beyond:
+      'Wu and He 2018, Group Normalization (ECCV), Figure 1 and its abstract; CLAIMS.md lists it as C15, beyond the article',
   },
 ];
 

@@ -58,6 +58,8 @@ export interface Experiment {
   name: string;
   title: string;
   claims: ClaimId[];
+  /** An extension the article does not make: it declares no claims and gives no verdicts, only measurements. */
+  beyondArticle?: boolean;
   /** What is run and why, in plain words for the report (paragraphs separated by blank lines). */
   description: string;
   /** How long --full takes on 2 cores, e.g. "about 80 s on 2 cores" (the report prints "which takes …"). */

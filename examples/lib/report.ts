@@ -39,6 +39,10 @@ function numbersHtml(v: Verdict): string {
 }
 
 function statementHtml(c: Claim): string {
+  if (c.beyond !== undefined) {
+    return `<p class="source"><b>Not from the article.</b> ${esc(c.beyond)}.</p>
+<blockquote class="en"><p>${esc(c.en)}</p></blockquote>`;
+  }
   return `<blockquote lang="zh"><p>${esc(c.zh)}</p></blockquote>
 <blockquote class="en"><p>${esc(c.en)}</p></blockquote>
 <p class="source">From the article's section “${esc(c.section)}”${

@@ -4,7 +4,7 @@ import { checkNormalizedShape } from './normalization.ts';
 /** torch.finfo(dtype).eps: the gap between 1 and the next representable number. */
 const FINFO_EPS: Record<Tensor['dtype'], number> = { float64: Number.EPSILON };
 
-/** Options of `F.rmsNorm`, as `F.rms_norm`'s. */
+/** Options of `rmsNorm`. */
 export interface RMSNormOptions {
   /** γ, shape = normalizedShape; null or absent for no scale. */
   weight?: Tensor | null;

@@ -74,12 +74,20 @@ test('formatTable pads columns; keyNumbers takes the first entries', () => {
   assert.is(keyNumbers(v, 2), 'a = 1; b = two');
 });
 
-test('claims: C1 to C14, each with the article text and an English rendering', () => {
+test('claims: C1 to C14 with the article text and an English rendering, then C15 beyond the article', () => {
   assert.equal(
     CLAIMS.map((c) => c.id),
-    Array.from({ length: 14 }, (_, k) => `C${k + 1}`),
+    Array.from({ length: 15 }, (_, k) => `C${k + 1}`),
   );
-  for (const c of CLAIMS) assert.ok(c.zh.length > 10 && c.en.length > 10 && c.summary.length > 10, c.id);
+  for (const c of CLAIMS.filter((c) => c.beyond === undefined)) {
+    assert.ok(c.zh.length > 10 && c.en.length > 10 && c.summary.length > 10, c.id);
+  }
+  const beyond = CLAIMS.filter((c) => c.beyond !== undefined);
+  assert.equal(
+    beyond.map((c) => c.id),
+    ['C15'],
+  );
+  assert.ok(beyond[0]!.zh === '' && beyond[0]!.en.length > 10 && /Wu and He 2018/.test(beyond[0]!.beyond!));
   assert.match(claim('C6').zh, /偏置b将不起作用/);
   assert.throws(() => claim('C99'), /claim: unknown claim id C99/);
 });

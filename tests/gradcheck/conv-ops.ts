@@ -19,6 +19,7 @@ export function spread(shape: number[]): ng.Tensor {
   );
 }
 
+/** The rows of the conv, pooling and padding ops. */
 export const convOpCases: GradcheckCase[] = [
   {
     name: 'conv2d [2,2,4,5] * [3,2,3,3] + bias',
