@@ -20,6 +20,8 @@ export {
   type BadlyScaledRegression,
   type BadlyScaledRegressionOptions,
   badlyScaledRegression,
+  type CirclesOptions,
+  circles,
   type GaussianBlobsOptions,
   gaussianBlobs,
   type Labelled,

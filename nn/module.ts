@@ -25,7 +25,14 @@ import {
   ValueError,
   withScope,
 } from '../core/index.ts';
-import { loadFile, type SafetensorsDType, type SerializeOptions, saveFile } from './safetensors.ts';
+import {
+  load,
+  loadFile,
+  type SafetensorsDType,
+  type SerializeOptions,
+  saveFile,
+  serialize,
+} from './safetensors.ts';
 
 /** Parameter and buffer names to tensors, under PyTorch's keys, in registration order. */
 export type StateDict = Record<string, Tensor>;
@@ -435,22 +442,33 @@ export abstract class Module {
    * reads; `num_batches_tracked` is stored as I64 as PyTorch keeps it.
    */
   save(path: string, opts: SaveOptions = {}): void {
-    const sd = this.stateDict();
+    saveFile(this.stateDict(), path, this.serializeOptions(opts));
+  }
+
+  /**
+   * The bytes `save` writes (the browser form of `save`: `new Blob([m.serialize()])`
+   * downloads a file PyTorch reads with `safetensors.torch.load_file`).
+   */
+  serialize(opts: SaveOptions = {}): Uint8Array {
+    return serialize(this.stateDict(), this.serializeOptions(opts));
+  }
+
+  private serializeOptions(opts: SaveOptions): SerializeOptions {
     const dtypes: Record<string, SafetensorsDType> = {};
-    for (const k of Object.keys(sd))
+    for (const k of Object.keys(this.stateDict()))
       if (INTEGER_BUFFERS.has(k.slice(k.lastIndexOf('.') + 1))) dtypes[k] = 'I64';
     const st: SerializeOptions = { dtype: opts.dtype ?? 'F64', dtypes };
     if (opts.metadata !== undefined) st.metadata = opts.metadata;
-    saveFile(sd, path, st);
+    return st;
   }
 
-  /** Loads a safetensors file into this module (see `loadStateDict`). */
-  load(path: string, opts: LoadStateDictOptions = {}): IncompatibleKeys {
-    return this.loadStateDict(Module.load(path), opts);
+  /** Loads a safetensors file, or its bytes (e.g. a browser's `await file.arrayBuffer()`), into this module (see `loadStateDict`). */
+  load(source: string | ArrayBuffer | Uint8Array, opts: LoadStateDictOptions = {}): IncompatibleKeys {
+    return this.loadStateDict(Module.load(source), opts);
   }
 
-  /** Reads a safetensors file as a state dict (F32 and I64 values become float64). */
-  static load(path: string): StateDict {
-    return loadFile(path);
+  /** Reads a safetensors file, or its bytes, as a state dict (F32 and I64 values become float64). */
+  static load(source: string | ArrayBuffer | Uint8Array): StateDict {
+    return typeof source === 'string' ? loadFile(source) : load(source);
   }
 }

@@ -13,8 +13,7 @@
  *
  * @module
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { DTypeError, fmtShape, Tensor, ValueError } from '../core/index.ts';
+import { DTypeError, fmtShape, NormgradError, Tensor, ValueError } from '../core/index.ts';
 
 /** The storage dtypes read and written: F64, F32 and I64. */
 export type SafetensorsDType = 'F64' | 'F32' | 'I64';
@@ -177,12 +176,41 @@ export function deserialize(bytes: Uint8Array): Deserialized {
   return { tensors, dtypes, metadata };
 }
 
+/**
+ * Node's `fs`, looked up when a file is read or written rather than imported, so
+ * the library bundles for browsers (browser.ts); there `save`/`load` move bytes.
+ */
+function nodeFs(fn: string): typeof import('node:fs') {
+  const fs = globalThis.process?.getBuiltinModule?.('node:fs');
+  if (fs === undefined) {
+    throw new NormgradError(
+      `safetensors.${fn}: file paths need Node's file system; in a browser use safetensors.save / load on bytes`,
+    );
+  }
+  return fs;
+}
+
+const describe = (v: unknown): string =>
+  v === null ? 'null' : typeof v === 'object' ? (v.constructor?.name ?? 'object') : typeof v;
+
 /** Writes named tensors to a safetensors file, as `safetensors.torch.save_file`. */
 export function saveFile(tensors: Record<string, Tensor>, path: string, opts: SerializeOptions = {}): void {
-  writeFileSync(path, serialize(tensors, opts));
+  nodeFs('saveFile').writeFileSync(path, serialize(tensors, opts));
 }
 
 /** Reads the tensors of a safetensors file into float64 tensors, as `safetensors.torch.load_file`. */
 export function loadFile(path: string): Record<string, Tensor> {
-  return deserialize(readFileSync(path)).tensors;
+  return deserialize(nodeFs('loadFile').readFileSync(path)).tensors;
+}
+
+/** The bytes of a safetensors file, as `safetensors.torch.save`; in a browser, `new Blob([bytes])` downloads them. */
+export function save(tensors: Record<string, Tensor>, opts: SerializeOptions = {}): Uint8Array {
+  return serialize(tensors, opts);
+}
+
+/** Tensors from the bytes of a safetensors file (e.g. `await file.arrayBuffer()`), as `safetensors.torch.load`. */
+export function load(data: ArrayBuffer | Uint8Array): Record<string, Tensor> {
+  if (data instanceof Uint8Array) return deserialize(data).tensors;
+  if (data instanceof ArrayBuffer) return deserialize(new Uint8Array(data)).tensors;
+  throw new ValueError(`safetensors.load: data must be an ArrayBuffer or Uint8Array (got ${describe(data)})`);
 }

@@ -165,6 +165,46 @@ export function twoMoons({ n = 200, noise = 0.1, seed = 0 }: TwoMoonsOptions = {
   return shuffled(x, y, 2, g);
 }
 
+/** Options of `circles`, as scikit-learn's `make_circles`. */
+export interface CirclesOptions {
+  /** Number of samples. */
+  n?: number;
+  /** Standard deviation of Gaussian noise added to each coordinate; 0 by default (scikit-learn's None). */
+  noise?: number;
+  /** Radius of the inner circle relative to the outer one, in [0, 1); 0.8 by default. */
+  factor?: number;
+  /** Seed of the draws; the same seed gives the same set. */
+  seed?: number;
+}
+
+/**
+ * A small circle inside a large one, as scikit-learn's `make_circles`: class 0 is
+ * `(cos t, sin t)` and class 1 is `factor · (cos t, sin t)` for t evenly spaced
+ * on [0, 2π) without the endpoint (floor(n/2) samples in class 0), plus
+ * N(0, noise²) noise, shuffled. No line separates the classes, so a network
+ * needs a hidden layer to learn them.
+ */
+export function circles({ n = 200, noise = 0, factor = 0.8, seed = 0 }: CirclesOptions = {}): Labelled {
+  checkInt('circles', 'n', n, 2);
+  checkNonNegative('circles', 'noise', noise);
+  if (!(factor >= 0 && factor < 1)) {
+    throw new ValueError(`circles: factor must be in [0, 1) (got ${factor})`);
+  }
+  const g = new Generator(seed);
+  const [nOut, nIn] = [Math.floor(n / 2), n - Math.floor(n / 2)];
+  const x = new Float64Array(2 * n);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const inner = i >= nOut;
+    const t = (2 * Math.PI * (inner ? i - nOut : i)) / (inner ? nIn : nOut);
+    const r = inner ? factor : 1;
+    x[2 * i] = r * Math.cos(t) + noise * g.normal();
+    x[2 * i + 1] = r * Math.sin(t) + noise * g.normal();
+    y[i] = inner ? 1 : 0;
+  }
+  return shuffled(x, y, 2, g);
+}
+
 /** Options of `spirals`. */
 export interface SpiralsOptions {
   /** Number of samples. */

@@ -170,6 +170,10 @@ hold is reported as such: no run was tuned until it agreed with the article.</p>
 <p>This run: ${esc(info.mode)} mode (smaller than the faithful size, to finish in minutes), seed ${info.seed},
 ${fmt(info.wallTimeSeconds)} s in total. Everything is reproducible: the same command and seed give the same numbers.
 Rerun all of it with <code>npm start</code> (quick mode) or <code>npx tsx examples/run-all.ts --full</code>.</p>
+<p class="lab">To see normalization move instead of reading fixed pictures, open the <b>normalization lab</b>: run
+<code>npm run lab</code> and open the address it prints (<a href="http://localhost:8017/">http://localhost:8017/</a>), or after it
+has built, open <a href="lab/index.html">out/lab/index.html</a> directly. Two networks train side by side in the browser, one with
+BatchNorm and one without (or whatever you choose), with the BN paper's Figure 1, activation histograms and gradient norms live.</p>
 <h2>Summary</h2>
 <table><thead><tr><th>claim</th><th>the article says</th><th>verdict</th><th>key numbers</th><th>experiment</th></tr></thead>
 <tbody>${summaryRows}</tbody></table>
