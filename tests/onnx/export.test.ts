@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { manualSeed, noGrad, randn, type Tensor, ValueError } from '../../core/index.ts';
+import { manualSeed, NormgradError, noGrad, randn, type Tensor, ValueError } from '../../core/index.ts';
 import * as nn from '../../nn/index.ts';
 import * as onnx from '../../onnx/index.ts';
 import { ModelProto } from '../../onnx/schema.ts';
@@ -374,6 +374,22 @@ test('the file form writes the same bytes as exportToBytes, and a runtime loads 
     assert.equal(session.outputNames, ['output']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('where there is no file system (a browser), the file form says to use exportToBytes', () => {
+  const original = process.getBuiltinModule;
+  try {
+    (process as { getBuiltinModule?: unknown }).getBuiltinModule = undefined;
+    assert.throws(
+      () => onnx.export(new nn.Linear(2, 2), randn([1, 2]), 'unused.onnx'),
+      (e: unknown) =>
+        e instanceof NormgradError &&
+        e.message ===
+          "onnx.export: a file path needs Node's file system; in a browser use onnx.exportToBytes",
+    );
+  } finally {
+    process.getBuiltinModule = original;
   }
 });
 
