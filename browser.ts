@@ -10,4 +10,5 @@
 export * from './core/index.ts';
 export * as data from './data/browser.ts';
 export * as nn from './nn/index.ts';
+export * as onnx from './onnx/index.ts';
 export * as optim from './optim/index.ts';

@@ -5,4 +5,5 @@
 export * from './core/index.ts';
 export * as data from './data/index.ts';
 export * as nn from './nn/index.ts';
+export * as onnx from './onnx/index.ts';
 export * as optim from './optim/index.ts';

@@ -5,11 +5,15 @@ import { checkShapeArg, numelOf, type Shape } from './shape.ts';
 import { type NestedArray, Tensor } from './tensor.ts';
 import { checkNumber, checkOptions, checkTensor } from './validate.ts';
 
+/** Options every tensor factory takes. */
 export interface TensorOptions {
+  /** Record operations on the new tensor for autograd (`requires_grad`); false by default. */
   requiresGrad?: boolean;
 }
 
+/** Options of the random factories (`rand`, `randn`, `randint`, ...). */
 export interface RandomOptions extends TensorOptions {
+  /** Source of the draws; the seeded global generator (see `manualSeed`) by default. */
   generator?: Generator;
 }
 
@@ -91,28 +95,34 @@ function filled(op: string, shape: Shape, value: number, opts: TensorOptions): T
   return new Tensor(new Float64Array(numelOf(shape)).fill(value), shape, opts.requiresGrad ?? false);
 }
 
+/** A tensor of `shape` filled with `value`, as `torch.full`. */
 export function full(shape: Shape, value: number, opts: TensorOptions = {}): Tensor {
   return filled('full', shape, value, opts);
 }
 
+/** A tensor of `shape` filled with 0, as `torch.zeros`. */
 export function zeros(shape: Shape, opts: TensorOptions = {}): Tensor {
   return filled('zeros', shape, 0, opts);
 }
 
+/** A tensor of `shape` filled with 1, as `torch.ones`. */
 export function ones(shape: Shape, opts: TensorOptions = {}): Tensor {
   return filled('ones', shape, 1, opts);
 }
 
+/** Zeros of `t`'s shape, as `torch.zeros_like`. */
 export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
   checkTensor('zerosLike', 'input', t);
   return full(t.shape, 0, opts);
 }
 
+/** Ones of `t`'s shape, as `torch.ones_like`. */
 export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
   checkTensor('onesLike', 'input', t);
   return full(t.shape, 1, opts);
 }
 
+/** `value` in `t`'s shape, as `torch.full_like`. */
 export function fullLike(t: Tensor, value: number, opts: TensorOptions = {}): Tensor {
   checkTensor('fullLike', 'input', t);
   return full(t.shape, value, opts);

@@ -19,6 +19,10 @@ import { Tensor } from './tensor.ts';
  */
 export type BackwardFn = (grad: Tensor, needs: readonly boolean[]) => readonly (Tensor | null)[];
 
+/**
+ * A recorded op in the autograd graph: what `tensor.gradFn` returns (PyTorch's `grad_fn`), named after the op
+ * (`<MulBackward>` prints as `<mul>`).
+ */
 export class Node {
   /** The module path that was running when the op was recorded (for anomaly messages). */
   readonly scope: string;
@@ -27,8 +31,13 @@ export class Node {
   /** The output's storage and its version, for ops whose backward reads their own result (see savesOutput). */
   output: { data: Float64Array; shape: readonly number[]; version: number } | null = null;
   constructor(
+    /** The op that produced the tensor (`'mul'`, `'matmul'`). */
     readonly name: string,
+    /** The op's tensor inputs, in order (the graph's edges). */
     public inputs: readonly Tensor[],
+    /**
+     * Maps the output's gradient to one gradient per input; null once the graph is released after backward.
+     */
     public backward: BackwardFn | null,
   ) {
     this.scope = scopeStack.length > 0 ? scopeStack[scopeStack.length - 1]! : '';
@@ -41,9 +50,13 @@ export class Node {
     }
     this.inputVersions = versions;
   }
+  /**
+   * Whether backward already freed this node's saved tensors (a second backward then needs `retainGraph`).
+   */
   get released(): boolean {
     return this.backward === null;
   }
+  /** `<name>`, as PyTorch prints a grad_fn. */
   toString(): string {
     return `<${this.name}>`;
   }
@@ -107,6 +120,7 @@ function checkVersions(node: Node): void {
 
 let gradEnabled = true;
 
+/** Whether ops are being recorded (false inside `noGrad`), as `torch.is_grad_enabled`. */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }
@@ -215,7 +229,14 @@ export function fromOp(
 // ---------------------------------------------------------------- backward
 
 export interface BackwardOptions {
+  /**
+   * Keep the graph's saved tensors so backward can run through it again (`retain_graph`); false by default.
+   */
   retainGraph?: boolean;
+  /**
+   * Record the backward pass itself, so gradients can be differentiated again (`create_graph`); false by
+   * default.
+   */
   createGraph?: boolean;
 }
 
@@ -401,7 +422,9 @@ export function backward(root: Tensor, gradient?: Tensor | null, opts: BackwardO
   run([root], [g], opts, null);
 }
 
+/** Options of `grad`, as `torch.autograd.grad`'s. */
 export interface GradOptions extends BackwardOptions {
+  /** The upstream gradient for each output (`grad_outputs`); required for non-scalar outputs. */
   gradOutputs?: readonly (Tensor | null)[] | Tensor;
   /** Return null for inputs the outputs do not depend on, instead of throwing. */
   allowUnused?: boolean;

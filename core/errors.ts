@@ -4,36 +4,43 @@
  * and the shapes or values involved.
  */
 export class NormgradError extends Error {
+  /** The class name, printed before the message (`ShapeError: ...`). */
   override name = 'NormgradError';
 }
 
 /** Shapes that do not fit: broadcasting, matmul alignment, reshape counts, module input ranks. */
 export class ShapeError extends NormgradError {
+  /** The class name, printed before the message (`ShapeError: ...`). */
   override name = 'ShapeError';
 }
 
 /** An argument whose value is out of range or of the wrong kind: dims, options, labels, hyperparameters. */
 export class ValueError extends NormgradError {
+  /** The class name, printed before the message (`ShapeError: ...`). */
   override name = 'ValueError';
 }
 
 /** Misuse of the autograd graph: backward twice, backward on a non-scalar, on a tensor without grad. */
 export class GraphError extends NormgradError {
+  /** The class name, printed before the message (`ShapeError: ...`). */
   override name = 'GraphError';
 }
 
 /** A state dict that does not fit a module or optimizer: missing, unexpected or mis-shaped keys. */
 export class StateDictError extends NormgradError {
+  /** The class name, printed before the message (`ShapeError: ...`). */
   override name = 'StateDictError';
 }
 
 /** A data type that an op does not support (reserved for when float32 storage arrives). */
 export class DTypeError extends NormgradError {
+  /** The class name, printed before the message (`ShapeError: ...`). */
   override name = 'DTypeError';
 }
 
 /** A NaN or Infinity caught while anomaly detection is on. */
 export class AnomalyError extends NormgradError {
+  /** The class name, printed before the message (`ShapeError: ...`). */
   override name = 'AnomalyError';
 }
 
@@ -44,5 +51,6 @@ export function fmtShape(shape: readonly number[]): string {
 
 /** A gradient check that failed, thrown by gradcheck with `raiseException: true`. */
 export class GradcheckError extends NormgradError {
+  /** The class name, printed before the message (`ShapeError: ...`). */
   override name = 'GradcheckError';
 }

@@ -16,9 +16,16 @@ import { Tensor } from './tensor.ts';
 
 export type Fn = (...inputs: Tensor[]) => Tensor | readonly Tensor[];
 
+/** Options of `gradcheck` / `gradgradcheck`, with `torch.autograd.gradcheck`'s defaults. */
 export interface GradcheckOptions {
+  /** Step of the central difference (f(x + eps) - f(x - eps)) / 2eps; 1e-6 by default. */
   eps?: number;
+  /**
+   * Absolute tolerance: an element passes when abs(analytic - numeric) <= atol + rtol * abs(numeric); 1e-5 by
+   * default.
+   */
   atol?: number;
+  /** Relative tolerance (see `atol`); 1e-3 by default. */
   rtol?: number;
   /** Throw a GradcheckError naming the worst element instead of returning a failed report. */
   raiseException?: boolean;
@@ -37,9 +44,16 @@ export interface WorstElement {
   numeric: number;
 }
 
+/**
+ * What a gradient check found: pass or fail, and the worst disagreement between the analytic and the numeric
+ * Jacobian.
+ */
 export interface GradcheckReport {
+  /** True when every element is within atol + rtol * abs(numeric). */
   ok: boolean;
+  /** Largest abs(analytic - numeric) over all checked elements. */
   maxAbsError: number;
+  /** Largest abs(analytic - numeric) / abs(numeric) over elements whose numeric value is not 0. */
   maxRelError: number;
   /** The element with the largest error relative to its tolerance, or null when nothing was compared. */
   worst: WorstElement | null;
@@ -49,6 +63,12 @@ export interface GradcheckReport {
 
 const asList = (o: Tensor | readonly Tensor[]): readonly Tensor[] => (o instanceof Tensor ? [o] : o);
 
+/**
+ * Checks the gradients of `fn` at `inputs` against float64 central differences, as
+ * `torch.autograd.gradcheck`: every input's analytic Jacobian (by backward with a random upstream gradient,
+ * seeded) against (f(x + eps) - f(x - eps)) / 2eps. Returns a report; throws a GradcheckError instead with
+ * `raiseException`.
+ */
 export function gradcheck(fn: Fn, inputs: readonly Tensor[], opts: GradcheckOptions = {}): GradcheckReport {
   const eps = opts.eps ?? 1e-6;
   const atol = opts.atol ?? 1e-5;

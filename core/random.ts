@@ -25,6 +25,7 @@ export class Generator {
     return this;
   }
 
+  /** The seed this generator was created or last seeded with, as `Generator.initial_seed()`. */
   initialSeed(): number {
     return this.seed;
   }

@@ -1,6 +1,7 @@
 import { fmtShape, ShapeError, ValueError } from './errors.ts';
 import { describe } from './validate.ts';
 
+/** A tensor's sizes, outermost first (PyTorch's `torch.Size`). */
 export type Shape = readonly number[];
 
 export function numelOf(shape: Shape): number {

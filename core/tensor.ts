@@ -16,18 +16,34 @@ import { formatTensor } from './print.ts';
 import { normalizeDim, type Shape, sameShape } from './shape.ts';
 import { checkOptions, checkTensor } from './validate.ts';
 
+/**
+ * A tensor or a plain number (broadcast as a 0-d tensor), accepted wherever PyTorch takes a Python scalar.
+ */
 export type TensorLike = Tensor | number;
 export type DType = 'float64';
 export type Hook = (grad: Tensor) => Tensor | undefined;
 
+/** What `registerHook` returns, as PyTorch's `RemovableHandle`. */
 export interface RemovableHandle {
+  /** Unregisters the hook; calling it again does nothing. */
   remove(): void;
 }
 
+/**
+ * An n-dimensional array of float64 with autograd, as `torch.Tensor` (dtype float64 only for now). Values are
+ * row-major in `data`; ops return new tensors (no in-place ops yet), and each records a `gradFn` when an
+ * input requires grad, so `backward()` fills `.grad` of the leaves. Indexing is by methods: `select`,
+ * `narrow`, `slice`, `indexSelect`, `gather`.
+ */
 export class Tensor {
   /** Row-major values. Mutating them in place bypasses autograd (as `.data` does in PyTorch). */
   readonly data: Float64Array;
+  /** The sizes, outermost first (frozen), as `x.shape`. */
   readonly shape: readonly number[];
+  /**
+   * Accumulated gradient of a leaf that requires grad (or of a tensor that called `retainGrad`); null until
+   * the first backward.
+   */
   grad: Tensor | null = null;
   private _requiresGrad: boolean;
   private _gradFn: Node | null = null;
@@ -47,6 +63,7 @@ export class Tensor {
     this._requiresGrad = requiresGrad;
   }
 
+  /** Always 'float64' today. */
   get dtype(): DType {
     return 'float64';
   }
@@ -60,6 +77,7 @@ export class Tensor {
 
   // ------------------------------------------------------------ read-out
 
+  /** Number of dims, as `x.ndim` / `x.dim()`. */
   get ndim(): number {
     return this.shape.length;
   }
@@ -81,6 +99,7 @@ export class Tensor {
     }
     return this.shape[normalizeDim('size', dim, this.ndim)]!;
   }
+  /** The value of a one-element tensor as a number, as `x.item()`. */
   item(): number {
     if (this.numel() !== 1) {
       throw new ValueError(
@@ -126,6 +145,7 @@ export class Tensor {
       return x === y || Math.abs(x - y) <= atol + rtol * Math.abs(y);
     });
   }
+  /** A PyTorch-style print: `tensor([[1., 2.], ...], requires_grad=True)`. */
   toString(): string {
     return formatTensor(this);
   }
@@ -146,9 +166,11 @@ export class Tensor {
 
   // ------------------------------------------------------------ autograd
 
+  /** Whether ops on this tensor are recorded for autograd (`requires_grad`); settable on leaves only. */
   get requiresGrad(): boolean {
     return this._requiresGrad;
   }
+  /** Whether ops on this tensor are recorded for autograd (`requires_grad`); settable on leaves only. */
   set requiresGrad(v: boolean) {
     if (!this.isLeaf && !v) {
       throw new GraphError(
@@ -166,9 +188,11 @@ export class Tensor {
   get gradFn(): Node | null {
     return this._gradFn;
   }
+  /** True for tensors not made by a recorded op (user-created, or made without grad), as `x.is_leaf`. */
   get isLeaf(): boolean {
     return this._gradFn === null;
   }
+  /** Whether a non-leaf keeps its `.grad` after backward (see `retainGrad`), as `x.retains_grad`. */
   get retainsGrad(): boolean {
     return this._retainsGrad;
   }
@@ -260,66 +284,90 @@ export class Tensor {
 
   // ------------------------------------------------------------ elementwise
 
+  /** this + alpha * other, broadcasting, as `torch.add`. */
   add(other: TensorLike, alpha?: number): Tensor {
     return ew.add(this, alpha === undefined ? other : ew.mul(other, alpha));
   }
+  /** this - alpha * other, broadcasting, as `torch.sub`. */
   sub(other: TensorLike, alpha?: number): Tensor {
     return ew.sub(this, alpha === undefined ? other : ew.mul(other, alpha));
   }
+  /** Elementwise product, broadcasting, as `torch.mul`. */
   mul(other: TensorLike): Tensor {
     return ew.mul(this, other);
   }
+  /** Elementwise quotient, broadcasting, as `torch.div` (true division). */
   div(other: TensorLike): Tensor {
     return ew.div(this, other);
   }
+  /** -x, elementwise. */
   neg(): Tensor {
     return ew.neg(this);
   }
+  /** x ** exponent, elementwise, as `torch.pow`; d/dx = exponent * x^(exponent - 1). */
   pow(exponent: TensorLike): Tensor {
     return ew.pow(this, exponent);
   }
+  /** x², elementwise. */
   square(): Tensor {
     return ew.pow(this, 2);
   }
+  /** 1 / x, elementwise. */
   reciprocal(): Tensor {
     return ew.div(1, this);
   }
+  /** eˣ, elementwise. */
   exp(): Tensor {
     return ew.exp(this);
   }
+  /** Natural logarithm, elementwise (log 0 = -Infinity, as PyTorch). */
   log(): Tensor {
     return ew.log(this);
   }
+  /** √x, elementwise. */
   sqrt(): Tensor {
     return ew.sqrt(this);
   }
+  /** 1 / √x, elementwise, as `torch.rsqrt`. */
   rsqrt(): Tensor {
     return ew.rsqrt(this);
   }
+  /** abs(x), elementwise; the gradient at 0 is 0, as PyTorch. */
   abs(): Tensor {
     return ew.abs(this);
   }
+  /** -1, 0 or 1, elementwise; zero gradient. */
   sign(): Tensor {
     return ew.sign(this);
   }
+  /** 1 / (1 + e^-x), elementwise; d/dx = σ(x)(1 - σ(x)). */
   sigmoid(): Tensor {
     return ew.sigmoid(this);
   }
+  /** tanh(x), elementwise; d/dx = 1 - tanh²(x). */
   tanh(): Tensor {
     return ew.tanh(this);
   }
+  /** max(x, 0), elementwise; gradient 0 at x = 0, as PyTorch. */
   relu(): Tensor {
     return ew.relu(this);
   }
+  /** x for x > 0, negativeSlope * x otherwise, as `F.leaky_relu`. */
   leakyRelu(negativeSlope = 0.01): Tensor {
     return ew.leakyRelu(this, negativeSlope);
   }
+  /**
+   * Limits values to [min, max] (either may be null), as `torch.clamp`; the gradient is 1 inside the range, 0
+   * outside.
+   */
   clamp(min?: number | null, max?: number | null): Tensor {
     return ew.clamp(this, min, max);
   }
+  /** Elementwise maximum with broadcasting, as `torch.maximum`; ties split the gradient evenly. */
   maximum(other: TensorLike): Tensor {
     return ew.maximum(this, other);
   }
+  /** Elementwise minimum with broadcasting, as `torch.minimum`; ties split the gradient evenly. */
   minimum(other: TensorLike): Tensor {
     return ew.minimum(this, other);
   }
@@ -327,21 +375,29 @@ export class Tensor {
   where(condition: Tensor, other: TensorLike): Tensor {
     return ew.where(condition, this, other);
   }
+  /**
+   * 1 where this == other, else 0 (float64: normgrad has no bool dtype), as `torch.eq`; not differentiable.
+   */
   eq(other: TensorLike): Tensor {
     return ew.compare('eq', this, other);
   }
+  /** 1 where this != other, else 0, as `torch.ne`. */
   ne(other: TensorLike): Tensor {
     return ew.compare('ne', this, other);
   }
+  /** 1 where this > other, else 0, as `torch.gt`. */
   gt(other: TensorLike): Tensor {
     return ew.compare('gt', this, other);
   }
+  /** 1 where this >= other, else 0, as `torch.ge`. */
   ge(other: TensorLike): Tensor {
     return ew.compare('ge', this, other);
   }
+  /** 1 where this < other, else 0, as `torch.lt`. */
   lt(other: TensorLike): Tensor {
     return ew.compare('lt', this, other);
   }
+  /** 1 where this <= other, else 0, as `torch.le`. */
   le(other: TensorLike): Tensor {
     return ew.compare('le', this, other);
   }
@@ -433,15 +489,22 @@ export class Tensor {
 
   // ------------------------------------------------------------ reductions
 
+  /** Sum over `dim` (all dims by default), as `torch.sum`. */
   sum(dim?: Dims, keepdim = false): Tensor {
     return base.sum(this, dim, keepdim);
   }
+  /** Mean over `dim` (all dims by default), as `torch.mean`. */
   mean(dim?: Dims, keepdim = false): Tensor {
     return rd.mean(this, dim, keepdim);
   }
+  /**
+   * Variance over `dim`: sum((x - mean)²) / (N - correction), unbiased (correction 1) by default, as
+   * `torch.var`. BatchNorm normalizes with the biased one (correction 0).
+   */
   var(dim?: Dims, opts: VarOptions = {}): Tensor {
     return rd.variance(this, dim, opts);
   }
+  /** Standard deviation, the square root of `var` with the same options, as `torch.std`. */
   std(dim?: Dims, opts: VarOptions = {}): Tensor {
     return rd.std(this, dim, opts);
   }
@@ -449,6 +512,7 @@ export class Tensor {
   amax(dim?: Dims, keepdim = false): Tensor {
     return rd.amax(this, dim, keepdim);
   }
+  /** Minimum over `dim` (all dims by default), as `torch.amin`; ties split the gradient evenly. */
   amin(dim?: Dims, keepdim = false): Tensor {
     return rd.amin(this, dim, keepdim);
   }
@@ -458,47 +522,78 @@ export class Tensor {
   max(dim?: number, keepdim = false): Tensor | rd.ValuesIndices {
     return dim === undefined ? rd.amax(this) : rd.maxDim(this, dim, keepdim, 1);
   }
+  /**
+   * `x.min()` is the minimum of all elements; `x.min(dim)` gives `{ values, indices }` (PyTorch's named
+   * tuple).
+   */
   min(): Tensor;
+  /**
+   * `x.min()` is the minimum of all elements; `x.min(dim)` gives `{ values, indices }` (PyTorch's named
+   * tuple).
+   */
   min(dim: number, keepdim?: boolean): rd.ValuesIndices;
+  /**
+   * `x.min()` is the minimum of all elements; `x.min(dim)` gives `{ values, indices }` (PyTorch's named
+   * tuple).
+   */
   min(dim?: number, keepdim = false): Tensor | rd.ValuesIndices {
     return dim === undefined ? rd.amin(this) : rd.maxDim(this, dim, keepdim, -1);
   }
+  /**
+   * Index of the largest element over `dim` (of the flattened tensor by default), first on ties, as
+   * `torch.argmax`.
+   */
   argmax(dim?: number, keepdim = false): Tensor {
     return rd.argmax(this, dim, keepdim, 1);
   }
+  /**
+   * Index of the smallest element over `dim` (of the flattened tensor by default), first on ties, as
+   * `torch.argmin`.
+   */
   argmin(dim?: number, keepdim = false): Tensor {
     return rd.argmax(this, dim, keepdim, -1);
   }
+  /** log(sum(exp(x))) over `dim`, computed stably (shifted by the max), as `torch.logsumexp`. */
   logsumexp(dim: Dims, keepdim = false): Tensor {
     return rd.logsumexp(this, dim, keepdim);
   }
+  /** softmax(x)_i = e^x_i / sum_j e^x_j along `dim`, as `torch.softmax`. */
   softmax(dim: number): Tensor {
     return sm.softmax(this, dim);
   }
+  /** x_i - logsumexp(x) along `dim`, as `torch.log_softmax`. */
   logSoftmax(dim: number): Tensor {
     return sm.logSoftmax(this, dim);
   }
 
   // ------------------------------------------------------------ matmul
 
+  /** Matrix product, as `torch.matmul` (see `matmul`). */
   matmul(other: Tensor): Tensor {
     return mm.matmul(this, other);
   }
 
   // ------------------------------------------------------------ movement
 
+  /**
+   * The same values in a new shape (one dim may be -1), as `x.reshape(...)`; sizes as arguments or one array.
+   */
   reshape(...shape: ShapeArgs): Tensor {
     return base.reshape(this, shapeArgs(shape));
   }
+  /** Same as `reshape` (tensors here are always contiguous, so every view is a reshape). */
   view(...shape: ShapeArgs): Tensor {
     return base.reshape(this, shapeArgs(shape), 'view');
   }
+  /** Merges dims startDim..endDim into one, as `x.flatten(start_dim, end_dim)`. */
   flatten(startDim = 0, endDim = -1): Tensor {
     return mv.flatten(this, startDim, endDim);
   }
+  /** Reorders the dims, as `x.permute(...)`. */
   permute(...dims: ShapeArgs): Tensor {
     return mv.permute(this, shapeArgs(dims));
   }
+  /** Swaps two dims, as `x.transpose(dim0, dim1)`. */
   transpose(dim0: number, dim1: number): Tensor {
     return mv.transpose(this, dim0, dim1);
   }
@@ -506,24 +601,35 @@ export class Tensor {
   t(): Tensor {
     return mv.t(this);
   }
+  /** All dims reversed, as `x.T`. */
   get T(): Tensor {
     return mv.permute(
       this,
       this.shape.map((_, i) => this.ndim - 1 - i),
     );
   }
+  /** Inserts a dim of size 1, as `x.unsqueeze(dim)`. */
   unsqueeze(dim: number): Tensor {
     return mv.unsqueeze(this, dim);
   }
+  /** Removes dims of size 1 (all of them, or those in `dim`), as `x.squeeze(dim)`. */
   squeeze(dim?: Dims): Tensor {
     return mv.squeeze(this, dim);
   }
+  /**
+   * Broadcasts to a larger shape (-1 keeps a size), as `x.expand(...)`; backward sums over the expanded dims.
+   */
   expand(...shape: ShapeArgs): Tensor {
     return base.expand(this, shapeArgs(shape));
   }
+  /** Broadcasts to `other`'s shape, as `x.expand_as(other)`. */
   expandAs(other: Tensor): Tensor {
     return base.expand(this, other.shape);
   }
+  /**
+   * `length` elements of `dim` from `start`, as `x.narrow(dim, start, length)` (Python's `x[:,
+   * start:start+length]`).
+   */
   narrow(dim: number, start: number, length: number): Tensor {
     return mv.narrow(this, dim, start, length);
   }
@@ -531,23 +637,31 @@ export class Tensor {
   slice(dim: number, start?: number, end?: number): Tensor {
     return mv.slice(this, dim, start, end);
   }
+  /** Index `index` of `dim`, removing the dim, as `x.select(dim, index)` (Python's `x[:, i]`). */
   select(dim: number, index: number): Tensor {
     return mv.select(this, dim, index);
   }
+  /** The entries of `dim` at the given indices, as `x.index_select(dim, index)` (Python's `x[:, [0, 2]]`). */
   indexSelect(dim: number, index: Tensor | readonly number[]): Tensor {
     return mv.indexSelect(this, dim, index);
   }
+  /** Picks along `dim` by an index tensor of the output's shape, as `torch.gather`. */
   gather(dim: number, index: Tensor): Tensor {
     return mv.gather(this, dim, index);
   }
+  /**
+   * Pieces of `splitSize` along `dim` (the last may be smaller), or of the listed sizes, as `torch.split`.
+   */
   split(splitSize: number | readonly number[], dim = 0): Tensor[] {
     return mv.split(this, splitSize, dim);
   }
+  /** `chunks` nearly equal pieces along `dim`, as `torch.chunk`. */
   chunk(chunks: number, dim = 0): Tensor[] {
     return mv.chunk(this, chunks, dim);
   }
 }
 
+/** Nested number arrays, as `tensor()` takes and `toArray()` returns (`[[1, 2], [3, 4]]`). */
 export type NestedArray = number | NestedArray[];
 /** What `JSON.stringify(tensor)` writes (see Tensor.toJSON). */
 export interface TensorJSON {
@@ -563,9 +677,11 @@ export interface BackwardCallOptions extends BackwardOptions {
   gradient?: Tensor | null;
 }
 export type Dims = number | readonly number[];
+/** Options of `var` and `std`. */
 export interface VarOptions {
   /** Subtracted from N in the divisor; 1 (Bessel's correction, the unbiased estimate) by default, as PyTorch. */
   correction?: number;
+  /** Keep the reduced dims with size 1; false by default. */
   keepdim?: boolean;
 }
 type ShapeArgs = number[] | [readonly number[]];

@@ -10,6 +10,7 @@ import {
 } from '../core/index.ts';
 import { collate, type Dataset } from './dataset.ts';
 
+/** Options of `DataLoader`, as `torch.utils.data.DataLoader`'s. */
 export interface DataLoaderOptions {
   /** Samples per batch (a positive integer); 1 by default, as PyTorch. */
   batchSize?: number;
@@ -32,10 +33,15 @@ export interface DataLoaderOptions {
  * same seed gives the same sequence of epochs.
  */
 export class DataLoader<T extends Tensor[] = Tensor[]> implements Iterable<T> {
+  /** The dataset batches are drawn from. */
   readonly dataset: Dataset<T>;
+  /** Samples per batch (`batch_size`). */
   readonly batchSize: number;
+  /** Draw a new permutation each epoch. */
   readonly shuffle: boolean;
+  /** Skip the last batch when it is smaller than batchSize (`drop_last`). */
   readonly dropLast: boolean;
+  /** Source of the shuffles. */
   readonly generator: Generator;
 
   constructor(dataset: Dataset<T>, options: DataLoaderOptions = {}) {
@@ -80,6 +86,7 @@ export class DataLoader<T extends Tensor[] = Tensor[]> implements Iterable<T> {
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
+  /** One epoch: the batches in order (a fresh shuffle each time with `shuffle`). */
   *[Symbol.iterator](): Iterator<T> {
     const n = this.dataset.length;
     const order = this.shuffle ? this.generator.randperm(n) : Int32Array.from({ length: n }, (_, i) => i);

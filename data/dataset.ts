@@ -11,8 +11,11 @@ import { checkTensor, fmtShape, ShapeError, Tensor, ValueError } from '../core/i
  * DataLoader uses it when present and stacks `get(i)` results otherwise.
  */
 export interface Dataset<T extends Tensor[] = Tensor[]> {
+  /** Number of samples (`len(dataset)`). */
   readonly length: number;
+  /** Sample i as a tuple of tensors (`dataset[i]`). */
   get(index: number): T;
+  /** Samples at the given indices, stacked along a new first dim (a faster path than collating `get`). */
   getBatch?(indices: ArrayLike<number>): T;
 }
 
@@ -22,6 +25,7 @@ export interface Dataset<T extends Tensor[] = Tensor[]> {
  * typed-array `set`, so assembling 60 MNIST rows of 784 values costs 60 copies.
  */
 export class TensorDataset<T extends Tensor[] = Tensor[]> implements Dataset<T> {
+  /** The tensors, each with the samples along dim 0. */
   readonly tensors: T;
 
   constructor(...tensors: T) {
@@ -43,6 +47,7 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> implements Dataset<T> 
     this.tensors = tensors;
   }
 
+  /** Number of samples (the common size of dim 0). */
   get length(): number {
     return this.tensors[0]!.shape[0]!;
   }

@@ -2,6 +2,8 @@
  * The data namespace (`torch.utils.data` plus scikit-learn's scalers and a few
  * data sets): input scalers, data sets and the DataLoader, MNIST and synthetic
  * data sets, each deterministic under a seed.
+ *
+ * @module
  */
 export { DataLoader, type DataLoaderOptions } from './dataloader.ts';
 export { collate, type Dataset, TensorDataset } from './dataset.ts';

@@ -30,7 +30,10 @@ export class ReLU extends Module {
 
 /** leakyRelu(x) = x for x > 0, negativeSlope * x otherwise. */
 export class LeakyReLU extends Module {
-  constructor(readonly negativeSlope = 0.01) {
+  constructor(
+    /** Slope for negative inputs (`negative_slope`), 0.01 by default. */
+    readonly negativeSlope = 0.01,
+  ) {
     super();
   }
   forward(input: Tensor): Tensor {
@@ -44,7 +47,10 @@ export class LeakyReLU extends Module {
 
 /** softmax(x)_i = e^x_i / sum_j e^x_j along `dim`. */
 export class Softmax extends Module {
-  constructor(readonly dim: number) {
+  constructor(
+    /** The dim the probabilities are normalized along. */
+    readonly dim: number,
+  ) {
     super();
   }
   forward(input: Tensor): Tensor {
@@ -58,7 +64,10 @@ export class Softmax extends Module {
 
 /** logSoftmax(x)_i = x_i - logsumexp(x) along `dim`, computed stably. */
 export class LogSoftmax extends Module {
-  constructor(readonly dim: number) {
+  constructor(
+    /** The dim the probabilities are normalized along. */
+    readonly dim: number,
+  ) {
     super();
   }
   forward(input: Tensor): Tensor {

@@ -4,7 +4,9 @@ import { ones_, zeros_ } from './init.ts';
 import { Module } from './module.ts';
 import { pyBool, pyFloat } from './repr.ts';
 
+/** Options of BatchNorm1d/2d, with PyTorch's defaults. */
 export interface BatchNormOptions {
+  /** Added to the variance before the square root; 1e-5 by default. */
   eps?: number;
   /** Weight of each new batch statistic in the running averages; null for a cumulative average. */
   momentum?: number | null;
@@ -34,14 +36,26 @@ export interface BatchNormOptions {
  * γ (`weight`, ones) and β (`bias`, zeros) have shape [C].
  */
 export abstract class _BatchNorm extends Module {
+  /** C, the number of channels (`num_features`). */
   readonly numFeatures: number;
+  /** Added to the variance before the square root. */
   readonly eps: number;
+  /** Weight of each new batch statistic in the running averages (null: cumulative average). */
   readonly momentum: number | null;
+  /** Whether γ (`weight`) and β (`bias`) are learned. */
   readonly affine: boolean;
+  /** Whether running averages are kept for eval (`track_running_stats`). */
   readonly trackRunningStats: boolean;
+  /** γ, the per-channel scale, shape [C]; null without affine. */
   readonly weight: Tensor | null;
+  /** β, the per-channel shift, shape [C]; null without affine. */
   readonly bias: Tensor | null;
+  /** Running average of the batch means (`running_mean`), used in eval; null without trackRunningStats. */
   readonly runningMean: Tensor | null;
+  /**
+   * Running average of the unbiased batch variances (`running_var`), used in eval; null without
+   * trackRunningStats.
+   */
   readonly runningVar: Tensor | null;
   /** A 0-d tensor counting the training batches seen (`num_batches_tracked`, int64 in PyTorch). */
   readonly numBatchesTracked: Tensor | null;

@@ -27,6 +27,7 @@ export class Sequential extends Module implements Iterable<Module> {
     }
   }
 
+  /** Number of child modules, as `len(seq)`. */
   get length(): number {
     return this._modules.size;
   }
@@ -41,6 +42,7 @@ export class Sequential extends Module implements Iterable<Module> {
     return new Sequential(...[...this._modules.values()].slice(start, end));
   }
 
+  /** Adds a module at the end under the next index, as `seq.append(m)`. */
   append(module: Module): this {
     if (!(module instanceof Module)) {
       throw new ValueError(`${this.name}.append: expected a Module, got ${String(module)}`);
@@ -49,6 +51,7 @@ export class Sequential extends Module implements Iterable<Module> {
     return this;
   }
 
+  /** The child modules in order. */
   [Symbol.iterator](): Iterator<Module> {
     return this._modules.values();
   }
@@ -70,14 +73,17 @@ export class ModuleList extends Module implements Iterable<Module> {
     this.extend(modules);
   }
 
+  /** Number of modules, as `len(modules)`. */
   get length(): number {
     return this._modules.size;
   }
 
+  /** The module at position i; negative i counts from the end, as `modules[i]`. */
   at(i: number): Module {
     return childAt(this, [...this._modules.values()], i);
   }
 
+  /** Adds a module at the end, as `modules.append(m)`. */
   append(module: Module): this {
     if (!(module instanceof Module)) {
       throw new ValueError(`${this.name}.append: expected a Module, got ${String(module)}`);
@@ -86,11 +92,13 @@ export class ModuleList extends Module implements Iterable<Module> {
     return this;
   }
 
+  /** Appends each module in order, as `modules.extend(ms)`. */
   extend(modules: Iterable<Module>): this {
     for (const m of modules) this.append(m);
     return this;
   }
 
+  /** The modules in order. */
   [Symbol.iterator](): Iterator<Module> {
     return this._modules.values();
   }

@@ -32,15 +32,25 @@ const PADDING_MODES: readonly string[] = ['zeros', 'reflect', 'replicate', 'circ
  * the number of spatial dims and the functional they call.
  */
 export abstract class _ConvNd extends Module {
+  /** C_in, channels of the input (`in_channels`). */
   readonly inChannels: number;
+  /** C_out, channels produced (`out_channels`). */
   readonly outChannels: number;
+  /** Size of the kernel in each spatial dim (`kernel_size`). */
   readonly kernelSize: readonly number[];
+  /** Step of the kernel in each spatial dim. */
   readonly stride: readonly number[];
+  /** Padding added on both sides of each spatial dim, or 'same' / 'valid'. */
   readonly padding: readonly number[] | 'same' | 'valid';
+  /** Spacing between kernel elements. */
   readonly dilation: readonly number[];
+  /** Channel groups: each output channel sees C_in / groups input channels. */
   readonly groups: number;
+  /** How padding is filled: 'zeros', 'reflect', 'replicate' or 'circular' (`padding_mode`). */
   readonly paddingMode: ConvPaddingMode;
+  /** The kernels, shape [C_out, C_in / groups, ...kernelSize]. */
   weight: Tensor;
+  /** Per-output-channel bias, shape [C_out]; null without bias. */
   bias: Tensor | null;
 
   constructor(

@@ -3,6 +3,7 @@ import { dropout } from './functional/dropout.ts';
 import { Module } from './module.ts';
 import { pyFloat } from './repr.ts';
 
+/** Options of `Dropout`. */
 export interface DropoutModuleOptions {
   /** Source of the masks; the seeded global generator by default. */
   generator?: Generator;
@@ -13,7 +14,9 @@ export interface DropoutModuleOptions {
  * m_i ~ Bernoulli(1 - p) drawn fresh on every call; in eval, y = x.
  */
 export class Dropout extends Module {
+  /** Probability of zeroing an element in training. */
   readonly p: number;
+  /** Source of the masks; null uses the global generator. */
   generator: Generator | null;
 
   constructor(p = 0.5, opts: DropoutModuleOptions = {}) {

@@ -6,6 +6,7 @@ import { pyBool, pyFloat } from './repr.ts';
 
 /** Options of `GroupNorm` (PyTorch's keyword arguments after numGroups and numChannels). */
 export interface GroupNormOptions {
+  /** Added to the variance before the square root; 1e-5 by default. */
   eps?: number;
   /** Learn a per-channel scale γ and shift β (true by default). */
   affine?: boolean;
@@ -26,11 +27,17 @@ export interface GroupNormOptions {
  * is InstanceNorm. γ (`weight`, ones) and β (`bias`, zeros) have shape [C].
  */
 export class GroupNorm extends Module {
+  /** Groups the channels are split into (`num_groups`). */
   readonly numGroups: number;
+  /** C, channels expected in dim 1 (`num_channels`). */
   readonly numChannels: number;
+  /** Added to the variance before the square root. */
   readonly eps: number;
+  /** Whether the per-channel γ and β are learned. */
   readonly affine: boolean;
+  /** γ, shape [C]; null without affine. */
   readonly weight: Tensor | null;
+  /** β, shape [C]; null without affine. */
   readonly bias: Tensor | null;
 
   constructor(numGroups: number, numChannels: number, opts: GroupNormOptions = {}) {

@@ -1,6 +1,8 @@
 /**
  * The nn namespace: the Module base, layers, losses, `functional` (alias `F`),
  * `init`, `utils` (weight normalization), and safetensors I/O.
+ *
+ * @module
  */
 export * from './activation.ts';
 export * from './batchnorm.ts';

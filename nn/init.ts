@@ -7,13 +7,21 @@
  * and fanOut = out * prod(k). The scaled inits (Glorot and Bengio 2010; He et
  * al. 2015) pick a std and, for the uniform forms, bound = sqrt(3) * std, the
  * bound of a uniform distribution with that std.
+ *
+ * @module
  */
 import { checkTensor, fmtShape, type Generator, noGrad, type Tensor, ValueError } from '../core/index.ts';
 
+/** Options of the random initializers. */
 export interface InitOptions {
+  /** Source of the draws; the seeded global generator by default. */
   generator?: Generator;
 }
 
+/**
+ * Which fan Kaiming initialization preserves the variance of: inputs (forward pass) or outputs (backward
+ * pass).
+ */
 export type FanMode = 'fanIn' | 'fanOut';
 
 /** Nonlinearity names in TypeScript casing; PyTorch's snake_case spellings ('leaky_relu') are accepted too. */
@@ -31,11 +39,13 @@ export type Nonlinearity =
   | 'leakyRelu'
   | 'selu';
 
+/** Options of `kaimingUniform_` / `kaimingNormal_`, as PyTorch's. */
 export interface KaimingOptions extends InitOptions {
   /** Negative slope of the leaky ReLU that follows (only with nonlinearity 'leakyRelu'); 0 by default. */
   a?: number;
   /** 'fanIn' (the default) keeps the forward pass's variance; 'fanOut' the backward pass's. */
   mode?: FanMode | 'fan_in' | 'fan_out';
+  /** The activation that follows, which sets the gain (see `calculateGain`); 'leaky_relu' by default. */
   nonlinearity?: Nonlinearity | string;
 }
 
@@ -77,7 +87,12 @@ export function calculateGain(nonlinearity: Nonlinearity | string, param: number
 }
 
 /** fanIn and fanOut of a weight of shape [out, in, *k], as `_calculate_fan_in_and_fan_out`. */
-export function calculateFanInAndFanOut(t: Tensor): { fanIn: number; fanOut: number } {
+export function calculateFanInAndFanOut(t: Tensor): {
+  /** Inputs feeding each output unit: in × the receptive field. */
+  fanIn: number;
+  /** Outputs each input feeds: out × the receptive field. */
+  fanOut: number;
+} {
   checkTensor('init', 'tensor', t);
   if (t.ndim < 2) {
     throw new ValueError(
@@ -108,10 +123,12 @@ export function constant_(t: Tensor, val: number): Tensor {
   return noGrad(() => t.fill_(val));
 }
 
+/** Fills t with 0 in place and returns it, as `nn.init.zeros_`. */
 export function zeros_(t: Tensor): Tensor {
   return constant_(t, 0);
 }
 
+/** Fills t with 1 in place and returns it, as `nn.init.ones_`. */
 export function ones_(t: Tensor): Tensor {
   return constant_(t, 1);
 }

@@ -6,6 +6,7 @@ import { pyBool, pyFloat } from './repr.ts';
 
 /** Options of `InstanceNorm1d` / `InstanceNorm2d` (PyTorch's keyword arguments after numFeatures). */
 export interface InstanceNormOptions {
+  /** Added to the variance before the square root; 1e-5 by default. */
   eps?: number;
   /** Weight of each new batch's statistics in the running averages (0.1). PyTorch has no cumulative form here. */
   momentum?: number;
@@ -35,14 +36,25 @@ export interface InstanceNormOptions {
  * (affine or running statistics) and otherwise only a warning, as in PyTorch.
  */
 export abstract class _InstanceNorm extends Module {
+  /** C, channels expected in dim 1 (`num_features`). */
   readonly numFeatures: number;
+  /** Added to the variance before the square root. */
   readonly eps: number;
+  /** Weight of each new statistic in the running averages. */
   readonly momentum: number;
+  /** Whether the per-channel γ and β are learned. */
   readonly affine: boolean;
+  /** Whether running averages are kept and used in eval (`track_running_stats`). */
   readonly trackRunningStats: boolean;
+  /** γ, shape [C]; null without affine. */
   readonly weight: Tensor | null;
+  /** β, shape [C]; null without affine. */
   readonly bias: Tensor | null;
+  /** Running average of the per-instance means (`running_mean`); null without trackRunningStats. */
   readonly runningMean: Tensor | null;
+  /**
+   * Running average of the per-instance unbiased variances (`running_var`); null without trackRunningStats.
+   */
   readonly runningVar: Tensor | null;
   /** A 0-d tensor, kept at 0 as in PyTorch (which registers it but never counts). */
   readonly numBatchesTracked: Tensor | null;

@@ -4,7 +4,9 @@ import { ones_, zeros_ } from './init.ts';
 import { Module } from './module.ts';
 import { pyBool, pyFloat } from './repr.ts';
 
+/** Options of `LayerNorm`, with PyTorch's defaults. */
 export interface LayerNormOptions {
+  /** Added to the variance before the square root; 1e-5 by default. */
   eps?: number;
   /** Learn a per-element gain γ (and shift β), both of shape normalizedShape. */
   elementwiseAffine?: boolean;
@@ -24,10 +26,15 @@ export interface LayerNormOptions {
  * one sample's output does not depend on the rest of the batch.
  */
 export class LayerNorm extends Module {
+  /** The trailing dims normalized over (`normalized_shape`). */
   readonly normalizedShape: readonly number[];
+  /** Added to the variance before the square root. */
   readonly eps: number;
+  /** Whether γ (and β) are learned (`elementwise_affine`). */
   readonly elementwiseAffine: boolean;
+  /** γ, shape normalizedShape; null without elementwiseAffine. */
   readonly weight: Tensor | null;
+  /** β, shape normalizedShape; null without elementwiseAffine or bias. */
   readonly bias: Tensor | null;
 
   constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {

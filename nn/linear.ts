@@ -12,7 +12,9 @@ import { kaimingUniform_, uniform_ } from './init.ts';
 import { Module } from './module.ts';
 import { pyBool } from './repr.ts';
 
+/** Options of `Linear`. */
 export interface LinearOptions {
+  /** Learn an additive bias b; true by default. */
   bias?: boolean;
 }
 
@@ -24,9 +26,13 @@ export interface LinearOptions {
  * Input [..., inFeatures] gives output [..., outFeatures].
  */
 export class Linear extends Module {
+  /** Size of each input sample (`in_features`). */
   readonly inFeatures: number;
+  /** Size of each output sample (`out_features`). */
   readonly outFeatures: number;
+  /** W, shape [outFeatures, inFeatures]. */
   weight: Tensor;
+  /** b, shape [outFeatures]; null without bias. */
   bias: Tensor | null;
 
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {

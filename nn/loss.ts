@@ -9,6 +9,7 @@ import * as F from './functional/loss.ts';
 import { Module } from './module.ts';
 
 export class MSELoss extends Module {
+  /** 'mean', 'sum' or 'none' (see `F.Reduction`). */
   readonly reduction: F.Reduction;
   constructor(opts: F.ReductionOptions = {}) {
     super();
@@ -22,8 +23,11 @@ export class MSELoss extends Module {
 }
 
 export class NLLLoss extends Module {
+  /** 'mean', 'sum' or 'none' (see `F.Reduction`). */
   readonly reduction: F.Reduction;
+  /** A target class that contributes neither loss nor gradient (`ignore_index`). */
   readonly ignoreIndex: number;
+  /** Rescaling weight (per class, or per element for BCE), or null. */
   weight: Tensor | null;
   constructor(opts: F.ClassLossOptions = {}) {
     super();
@@ -43,9 +47,13 @@ export class NLLLoss extends Module {
 }
 
 export class CrossEntropyLoss extends Module {
+  /** 'mean', 'sum' or 'none' (see `F.Reduction`). */
   readonly reduction: F.Reduction;
+  /** A target class that contributes neither loss nor gradient (`ignore_index`). */
   readonly ignoreIndex: number;
+  /** Mass spread uniformly over the classes (`label_smoothing`). */
   readonly labelSmoothing: number;
+  /** Rescaling weight (per class, or per element for BCE), or null. */
   weight: Tensor | null;
   constructor(opts: F.CrossEntropyOptions = {}) {
     super();
@@ -67,7 +75,9 @@ export class CrossEntropyLoss extends Module {
 }
 
 export class BCELoss extends Module {
+  /** 'mean', 'sum' or 'none' (see `F.Reduction`). */
   readonly reduction: F.Reduction;
+  /** Rescaling weight (per class, or per element for BCE), or null. */
   weight: Tensor | null;
   constructor(opts: F.BCEOptions = {}) {
     super();
@@ -82,8 +92,11 @@ export class BCELoss extends Module {
 }
 
 export class BCEWithLogitsLoss extends Module {
+  /** 'mean', 'sum' or 'none' (see `F.Reduction`). */
   readonly reduction: F.Reduction;
+  /** Rescaling weight (per class, or per element for BCE), or null. */
   weight: Tensor | null;
+  /** Weight of the positive examples per class (`pos_weight`), or null. */
   posWeight: Tensor | null;
   constructor(opts: F.BCEWithLogitsOptions = {}) {
     super();

@@ -39,19 +39,25 @@ import {
 /** Parameter and buffer names to tensors, under PyTorch's keys, in registration order. */
 export type StateDict = Record<string, Tensor>;
 
+/** Options of `loadStateDict`. */
 export interface LoadStateDictOptions {
   /** Require the keys to match exactly (true by default, as PyTorch). Shapes must always match. */
   strict?: boolean;
 }
 
+/** What `loadStateDict` reports, as PyTorch's named tuple. */
 export interface IncompatibleKeys {
+  /** Keys the module has that the state dict lacks. */
   missingKeys: string[];
+  /** Keys in the state dict that the module does not have. */
   unexpectedKeys: string[];
 }
 
+/** Options of `module.save`. */
 export interface SaveOptions {
   /** Storage dtype of floating-point tensors: F64 (exact, the default) or F32 (half the size). */
   dtype?: 'F64' | 'F32';
+  /** String metadata stored in the safetensors header. */
   metadata?: Record<string, string>;
 }
 
@@ -257,10 +263,12 @@ export abstract class Module {
     }
   }
 
+  /** This module and every descendant, each once, depth first, as `modules()`. */
   *modules(): Generator<Module> {
     for (const [, m] of this.namedModules()) yield m;
   }
 
+  /** The direct children with their names, as `named_children()`. */
   *namedChildren(): Generator<[string, Module]> {
     const seen = new Set<Module>();
     for (const [name, child] of this._modules) {
@@ -270,6 +278,7 @@ export abstract class Module {
     }
   }
 
+  /** The direct children, as `children()`. */
   *children(): Generator<Module> {
     for (const [, m] of this.namedChildren()) yield m;
   }
@@ -297,14 +306,20 @@ export abstract class Module {
     return this.namedMembers('_parameters', prefix, recurse, false);
   }
 
+  /**
+   * Every parameter of this module and its descendants, each once, as `parameters()`: what an optimizer
+   * takes.
+   */
   *parameters(recurse = true): Generator<Tensor> {
     for (const [, t] of this.namedParameters('', recurse)) yield t;
   }
 
+  /** Buffers (running statistics and such) with their dotted names, as `named_buffers()`. */
   namedBuffers(prefix = '', recurse = true): Generator<[string, Tensor]> {
     return this.namedMembers('_buffers', prefix, recurse, false);
   }
 
+  /** Every buffer of this module and its descendants, as `buffers()`. */
   *buffers(recurse = true): Generator<Tensor> {
     for (const [, t] of this.namedBuffers('', recurse)) yield t;
   }

@@ -34,11 +34,17 @@ export interface MaxPool2dModuleOptions {
  * (the first of tied ones). With returnIndices, forward returns [values, indices].
  */
 export class MaxPool2d extends Module {
+  /** Window size (`kernel_size`). */
   readonly kernelSize: Size2;
+  /** Window step; kernelSize by default. */
   readonly stride: Size2;
+  /** Implicit -Infinity padding on both sides. */
   readonly padding: Size2;
+  /** Spacing between window elements. */
   readonly dilation: Size2;
+  /** Also return the flat index of each maximum (`return_indices`). */
   readonly returnIndices: boolean;
+  /** Round the output size up instead of down (`ceil_mode`). */
   readonly ceilMode: boolean;
 
   constructor(kernelSize: Size2, opts: MaxPool2dModuleOptions = {}) {
@@ -87,11 +93,17 @@ export interface AvgPool2dModuleOptions {
 
 /** Average pooling over [N, C, H, W] (or [C, H, W]), as `torch.nn.AvgPool2d`: each window's mean. */
 export class AvgPool2d extends Module {
+  /** Window size (`kernel_size`). */
   readonly kernelSize: Size2;
+  /** Window step; kernelSize by default. */
   readonly stride: Size2;
+  /** Implicit zero padding on both sides. */
   readonly padding: Size2;
+  /** Round the output size up instead of down (`ceil_mode`). */
   readonly ceilMode: boolean;
+  /** Count padded zeros in the divisor (`count_include_pad`). */
   readonly countIncludePad: boolean;
+  /** A fixed divisor instead of the window's size (`divisor_override`), or null. */
   readonly divisorOverride: number | null;
 
   constructor(kernelSize: Size2, opts: AvgPool2dModuleOptions = {}) {
@@ -124,7 +136,10 @@ export class AvgPool2d extends Module {
  * window i of O along a dim of size S covers [floor(i S / O), ceil((i + 1) S / O)).
  */
 export class AdaptiveAvgPool2d extends Module {
-  constructor(readonly outputSize: number | readonly [number | null, number | null]) {
+  constructor(
+    /** Output height and width (one number for both; null keeps the input's size), `output_size`. */
+    readonly outputSize: number | readonly [number | null, number | null],
+  ) {
     super();
   }
 

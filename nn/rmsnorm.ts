@@ -26,9 +26,13 @@ export interface RMSNormOptions {
  * so training and evaluation compute the same function.
  */
 export class RMSNorm extends Module {
+  /** The trailing dims normalized over (`normalized_shape`). */
   readonly normalizedShape: readonly number[];
+  /** Added to mean(x²) before the square root; null for the dtype's machine epsilon. */
   readonly eps: number | null;
+  /** Whether the gain γ is learned (`elementwise_affine`). */
   readonly elementwiseAffine: boolean;
+  /** γ, shape normalizedShape; null without elementwiseAffine. */
   readonly weight: Tensor | null;
 
   constructor(normalizedShape: number | readonly number[], opts: RMSNormOptions = {}) {

@@ -24,15 +24,19 @@ import { LayerNorm } from './layernorm.ts';
 import { Module } from './module.ts';
 import { pyBool } from './repr.ts';
 
+/** Options of the recurrent cells. */
 export interface RNNCellOptions {
   /** Learn `bias_ih` and `bias_hh` (true by default). */
   bias?: boolean;
 }
 
+/** Options of `RNNCell` and `LayerNormRNNCell`. */
 export interface ElmanCellOptions extends RNNCellOptions {
+  /** The activation: 'tanh' (the default) or 'relu'. */
   nonlinearity?: Nonlinearity;
 }
 
+/** Options of the layer-normalized cells. */
 export interface LayerNormCellOptions {
   /** ε of the cell's layer norms. */
   eps?: number;
@@ -57,12 +61,19 @@ export function cellNorm(ln: LayerNorm): CellNorm {
  * (null without bias), G gate blocks stacked row-wise.
  */
 export abstract class _RNNCellBase extends Module {
+  /** Features per input sample (`input_size`). */
   readonly inputSize: number;
+  /** Features of the hidden state (`hidden_size`). */
   readonly hiddenSize: number;
+  /** Whether the cell has biases. */
   readonly bias: boolean;
+  /** Input-to-hidden weights (`weight_ih`), shape [gates × hiddenSize, inputSize]. */
   readonly weightIh: Tensor;
+  /** Hidden-to-hidden weights (`weight_hh`), shape [gates × hiddenSize, hiddenSize]. */
   readonly weightHh: Tensor;
+  /** Input-to-hidden bias (`bias_ih`), or null. */
   readonly biasIh: Tensor | null;
+  /** Hidden-to-hidden bias (`bias_hh`), or null. */
   readonly biasHh: Tensor | null;
 
   constructor(inputSize: number, hiddenSize: number, bias: boolean, gates: number) {
@@ -91,6 +102,7 @@ export abstract class _RNNCellBase extends Module {
       if (w !== null) uniform_(w, -k, k);
   }
 
+  /** The four tensors as the functional cells take them. */
   protected get weights(): CellWeights {
     return { weightIh: this.weightIh, weightHh: this.weightHh, biasIh: this.biasIh, biasHh: this.biasHh };
   }
@@ -124,6 +136,7 @@ export abstract class _RNNCellBase extends Module {
 
 /** Elman RNN cell, as `torch.nn.RNNCell`: h' = act(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh). */
 export class RNNCell extends _RNNCellBase {
+  /** The activation: 'tanh' (the default) or 'relu'. */
   readonly nonlinearity: Nonlinearity;
 
   constructor(inputSize: number, hiddenSize: number, opts: ElmanCellOptions = {}) {
@@ -179,7 +192,9 @@ export class GRUCell extends _RNNCellBase {
  * across steps. The weights keep RNNCell's names, shapes and init.
  */
 export class LayerNormRNNCell extends _RNNCellBase {
+  /** The activation: 'tanh' (the default) or 'relu'. */
   readonly nonlinearity: Nonlinearity;
+  /** LayerNorm of the pre-activation (state-dict prefix `ln`). */
   readonly ln: LayerNorm;
 
   constructor(inputSize: number, hiddenSize: number, opts: ElmanCellOptions & LayerNormCellOptions = {}) {
@@ -217,8 +232,11 @@ export class LayerNormRNNCell extends _RNNCellBase {
  * un-normalized.
  */
 export class LayerNormLSTMCell extends _RNNCellBase {
+  /** LayerNorm of the input projection (`ln_ih`). */
   readonly lnIh: LayerNorm;
+  /** LayerNorm of the recurrent projection (`ln_hh`). */
   readonly lnHh: LayerNorm;
+  /** LayerNorm of the cell state before its tanh (`ln_c`). */
   readonly lnC: LayerNorm;
 
   constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions & LayerNormCellOptions = {}) {
@@ -258,7 +276,9 @@ export class LayerNormLSTMCell extends _RNNCellBase {
  * State-dict keys of the gains: `ln_ih.weight`, `ln_hh.weight`.
  */
 export class LayerNormGRUCell extends _RNNCellBase {
+  /** LayerNorm of the input projection (`ln_ih`). */
   readonly lnIh: LayerNorm;
+  /** LayerNorm of the recurrent projection (`ln_hh`). */
   readonly lnHh: LayerNorm;
 
   constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions & LayerNormCellOptions = {}) {

@@ -46,6 +46,7 @@ import { Module } from './module.ts';
 import { pyBool } from './repr.ts';
 import { cellNorm, checkNonlinearity } from './rnn-cells.ts';
 
+/** Options every multi-layer recurrent module takes, as PyTorch's. */
 export interface RNNBaseOptions {
   /** Stacked layers (1 by default). */
   numLayers?: number;
@@ -59,7 +60,9 @@ export interface RNNBaseOptions {
   eps?: number;
 }
 
+/** Options of `RNN`. */
 export interface RNNOptions extends RNNBaseOptions {
+  /** The activation: 'tanh' (the default) or 'relu'. */
   nonlinearity?: Nonlinearity;
 }
 
@@ -88,11 +91,17 @@ type LayerNorms = Record<string, LayerNorm>;
 
 /** What RNN, LSTM and GRU share: per-layer weights, shape checks, and the loop over time and layers. */
 export abstract class _RNNBase extends Module {
+  /** Features per input step (`input_size`). */
   readonly inputSize: number;
+  /** Features of the hidden state (`hidden_size`). */
   readonly hiddenSize: number;
+  /** Stacked layers (`num_layers`). */
   readonly numLayers: number;
+  /** Whether the layers have biases. */
   readonly bias: boolean;
+  /** Input and output are [N, L, features] rather than [L, N, features] (`batch_first`). */
   readonly batchFirst: boolean;
+  /** Whether each layer is layer-normalized (a normgrad option; PyTorch has none). */
   readonly layerNorm: boolean;
   /** Per layer: the weights as the functional cells take them, and the layer norms. */
   protected readonly layers: { w: CellWeights; ln: LayerNorms }[] = [];
@@ -220,6 +229,7 @@ export abstract class _RNNBase extends Module {
 
 /** Multi-layer Elman RNN, as `torch.nn.RNN`: h_t = act(x_t W_ihᵀ + b_ih + h_{t-1} W_hhᵀ + b_hh) per layer. */
 export class RNN extends _RNNBase {
+  /** The activation: 'tanh' or 'relu'. */
   readonly nonlinearity: Nonlinearity;
 
   constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {

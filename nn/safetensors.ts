@@ -10,11 +10,15 @@
  * as the reference implementation does (by dtype alignment descending, then by
  * name), so the same tensors give the same bytes. Read F64, F32 and I64 data
  * into float64 tensors.
+ *
+ * @module
  */
 import { DTypeError, describeValue, fmtShape, NormgradError, Tensor, ValueError } from '../core/index.ts';
 
+/** The storage dtypes read and written: F64, F32 and I64. */
 export type SafetensorsDType = 'F64' | 'F32' | 'I64';
 
+/** Options of `serialize` and `saveFile`. */
 export interface SerializeOptions {
   /** String metadata stored under `"__metadata__"` (e.g. `{ format: 'pt' }`). */
   metadata?: Record<string, string>;
@@ -24,10 +28,13 @@ export interface SerializeOptions {
   dtypes?: Record<string, SafetensorsDType>;
 }
 
+/** A decoded safetensors file. */
 export interface Deserialized {
+  /** The tensors by name, as float64. */
   tensors: Record<string, Tensor>;
   /** The stored dtype of each tensor, in header order. */
   dtypes: Record<string, SafetensorsDType>;
+  /** The `"__metadata__"` strings, or null when absent. */
   metadata: Record<string, string> | null;
 }
 

@@ -12,6 +12,7 @@ import {
   zerosBuffer,
 } from './optimizer.ts';
 
+/** Options of `Adam` and `AdamW`, with PyTorch's defaults. */
 export interface AdamOptions {
   /** Learning rate γ (default 1e-3). */
   lr: number;
@@ -27,7 +28,14 @@ export interface AdamOptions {
   maximize: boolean;
 }
 
-/** `step`, `exp_avg`, `exp_avg_sq` and, with amsgrad, `max_exp_avg_sq` in a state dict. */
+/**
+ * `step`, `exp_avg`, `exp_avg_sq` and, with amsgrad, `max_exp_avg_sq` in a state dict.
+ *
+ * @property step - Updates taken so far (t in the bias corrections).
+ * @property expAvg - m_t, the running average of the gradient.
+ * @property expAvgSq - v_t, the running average of the squared gradient.
+ * @property maxExpAvgSq - max over time of v_t (amsgrad only).
+ */
 export type AdamState = { step: number; expAvg: Tensor; expAvgSq: Tensor; maxExpAvgSq?: Tensor };
 
 /**

@@ -29,6 +29,7 @@ function pNorm(values: ArrayLike<number>, p: number): number {
   return acc ** (1 / p);
 }
 
+/** Options of `clipGradNorm_`, as `clip_grad_norm_`'s. */
 export interface ClipGradNormOptions {
   /** Throw if the total norm is NaN or ±Infinity, instead of scaling by it (default false, as PyTorch). */
   errorIfNonfinite?: boolean;

@@ -2,6 +2,8 @@
  * Optimizers, learning-rate schedulers and gradient clipping, with PyTorch's
  * update rules, defaults and state-dict layout (`torch.optim`,
  * `torch.optim.lr_scheduler`, `torch.nn.utils.clip_grad_*`).
+ *
+ * @module
  */
 export { Adam, AdamBase, type AdamOptions, type AdamState, AdamW } from './adam.ts';
 export { type ClipGradNormOptions, clipGradNorm_, clipGradValue_ } from './clip_grad.ts';

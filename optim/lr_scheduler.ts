@@ -15,6 +15,7 @@ export type AnyOptimizer = Optimizer<BaseOptions, StateRecord>;
 
 /** A scheduler setting or counter as stored in a state dict (PyTorch's key names). */
 export type SchedulerStateValue = number | number[] | string | null;
+/** A scheduler's `stateDict()`: its settings and counters under PyTorch's keys. */
 export type SchedulerStateDict = Record<string, SchedulerStateValue>;
 
 /** A value from a scheduler state dict, type-checked (StateDictError naming the key otherwise). */
@@ -58,7 +59,9 @@ function positiveInteger(name: string, option: string, v: number | undefined): v
  * epoch 0.
  */
 export abstract class LRScheduler {
+  /** The class name, for messages. */
   readonly name: string;
+  /** The optimizer whose learning rates this schedules. */
   readonly optimizer: AnyOptimizer;
   /** The groups' initial learning rates. */
   baseLrs: number[];
@@ -144,7 +147,9 @@ export abstract class LRScheduler {
  * (https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.StepLR.html).
  */
 export class StepLR extends LRScheduler {
+  /** Epochs between decays (`step_size`). */
   stepSize: number;
+  /** Multiplicative factor of the learning-rate decay. */
   gamma: number;
   constructor(optimizer: AnyOptimizer, options: { stepSize: number; gamma?: number }) {
     super('StepLR', optimizer, options, ['stepSize', 'gamma']);
@@ -177,6 +182,7 @@ export class StepLR extends LRScheduler {
 export class MultiStepLR extends LRScheduler {
   /** Sorted, repeats kept. */
   milestones: number[];
+  /** Multiplicative factor of the learning-rate decay. */
   gamma: number;
   constructor(optimizer: AnyOptimizer, options: { milestones: readonly number[]; gamma?: number }) {
     super('MultiStepLR', optimizer, options, ['milestones', 'gamma']);
@@ -213,6 +219,7 @@ export class MultiStepLR extends LRScheduler {
  * (https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.ExponentialLR.html).
  */
 export class ExponentialLR extends LRScheduler {
+  /** Multiplicative factor of the learning-rate decay. */
   gamma: number;
   constructor(optimizer: AnyOptimizer, options: { gamma: number }) {
     super('ExponentialLR', optimizer, options, ['gamma']);
@@ -249,6 +256,7 @@ export class ExponentialLR extends LRScheduler {
 export class CosineAnnealingLR extends LRScheduler {
   /** T_max, the number of epochs from lr_0 down to η_min. */
   tMax: number;
+  /** The minimum learning rate (`eta_min`). */
   etaMin: number;
   constructor(optimizer: AnyOptimizer, options: { tMax: number; etaMin?: number }) {
     super('CosineAnnealingLR', optimizer, options, ['tMax', 'etaMin']);
@@ -290,8 +298,11 @@ export class CosineAnnealingLR extends LRScheduler {
  * computed recursively as PyTorch does: lr_e = lr_{e-1} (1 + (f - s) / (N s + (e - 1)(f - s))).
  */
 export class LinearLR extends LRScheduler {
+  /** Factor of the base rate in the first epoch (`start_factor`). */
   startFactor: number;
+  /** Factor of the base rate from `totalIters` on (`end_factor`). */
   endFactor: number;
+  /** Epochs over which the factor moves linearly (`total_iters`). */
   totalIters: number;
   constructor(
     optimizer: AnyOptimizer,

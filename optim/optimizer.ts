@@ -28,20 +28,38 @@ const BOOLEAN_OPTIONS = new Set(['nesterov', 'maximize', 'centered', 'amsgrad'])
 
 /** The option every optimizer has. */
 export interface BaseOptions {
+  /** The learning rate. */
   lr: number;
 }
 
-/** One parameter group as given: its tensors, and any options that differ from the optimizer's defaults. */
-export type ParamGroupInput<O> = Partial<O> & { params: Tensor | Iterable<Tensor> };
+/**
+ * One parameter group as given: its tensors, and any options that differ from the optimizer's defaults.
+ */
+export type ParamGroupInput<O> = Partial<O> & {
+  /** The group's tensors. */
+  params: Tensor | Iterable<Tensor>;
+};
 
-/** One parameter group with every option filled in; `initialLr` is set by the first scheduler attached. */
-export type ParamGroup<O> = O & { params: Tensor[]; initialLr?: number };
+/**
+ * One parameter group with every option filled in; `initialLr` is set by the first scheduler attached.
+ */
+export type ParamGroup<O> = O & {
+  /** The group's tensors. */
+  params: Tensor[];
+  /** The rate before any scheduler changed it (`initial_lr`). */
+  initialLr?: number;
+};
 
 /** What an optimizer is built from: tensors (one group), or a list of groups. */
 export type Params<O> = Iterable<Tensor> | Iterable<ParamGroupInput<O>>;
 
-/** Defaults: every option, with lr possibly missing (SGD requires it, per group or as a default). */
-export type Defaults<O extends BaseOptions> = Omit<O, 'lr'> & { lr?: number };
+/**
+ * Defaults: every option, with lr possibly missing (SGD requires it, per group or as a default).
+ */
+export type Defaults<O extends BaseOptions> = Omit<O, 'lr'> & {
+  /** The default learning rate, if any. */
+  lr?: number;
+};
 
 /** A value in a parameter's state: a buffer shaped like the parameter, or a count. */
 export type StateValue = Tensor | number;
@@ -57,8 +75,14 @@ export type GroupValue = number | boolean | string | number[];
  * Parameters are numbered in group order; a parameter without state has no entry.
  */
 export interface OptimizerStateDict {
+  /** Per-parameter state by parameter number, under PyTorch's keys. */
   state: Record<number, Record<string, StateValue>>;
-  param_groups: Array<{ params: number[]; [option: string]: GroupValue }>;
+  /** Each group's options under PyTorch's keys, with its parameters' numbers. */
+  param_groups: Array<{
+    /** The group's parameters, by number (numbered across groups in order). */
+    params: number[];
+    [option: string]: GroupValue;
+  }>;
 }
 
 /** `weightDecay` -> `weight_decay` (PyTorch's spelling of an option or state key). */
@@ -92,7 +116,9 @@ function cloneTensor(t: Tensor): Tensor {
 export abstract class Optimizer<O extends BaseOptions, S extends StateRecord> {
   /** The class name used in messages (`SGD`, `Adam`, ...). */
   readonly name: string;
+  /** The options a group takes when it does not set its own. */
   readonly defaults: Defaults<O>;
+  /** The parameter groups, each with its own options (`param_groups`). */
   readonly paramGroups: ParamGroup<O>[] = [];
   /** Per-parameter state, created on a parameter's first step (`optimizer.state[p]`). */
   readonly state = new Map<Tensor, S>();

@@ -9,6 +9,7 @@ import {
 import { type AnyOptimizer, loaded, type SchedulerStateDict } from './lr_scheduler.ts';
 import { Optimizer } from './optimizer.ts';
 
+/** Options of `ReduceLROnPlateau`, with PyTorch's defaults. */
 export interface ReduceLROnPlateauOptions {
   /** 'min': the metric should fall (a loss); 'max': it should rise (an accuracy). Default 'min'. */
   mode?: 'min' | 'max';
@@ -37,20 +38,33 @@ export interface ReduceLROnPlateauOptions {
  * at most eps; after a cut, `cooldown` epochs pass before bad epochs count again.
  */
 export class ReduceLROnPlateau {
+  /** The class name, for messages. */
   readonly name = 'ReduceLROnPlateau';
+  /** The optimizer whose learning rates this lowers. */
   readonly optimizer: AnyOptimizer;
+  /** 'min': lower the rate when the metric stops falling; 'max': when it stops rising. */
   mode: 'min' | 'max';
+  /** new_lr = lr * factor. */
   factor: number;
+  /** Epochs without improvement tolerated before the rate drops. */
   patience: number;
+  /** The smallest change that counts as an improvement (see thresholdMode). */
   threshold: number;
+  /** 'rel': better than best × (1 ∓ threshold); 'abs': better than best ∓ threshold. */
   thresholdMode: 'rel' | 'abs';
+  /** Epochs to wait after a drop before counting bad epochs again. */
   cooldown: number;
+  /** Lower bound of each group's rate (`min_lrs`). */
   minLrs: number[];
+  /** A drop smaller than this is skipped. */
   eps: number;
   /** The best metric so far (±Infinity before the first step). */
   best: number;
+  /** Consecutive epochs without improvement (`num_bad_epochs`). */
   numBadEpochs = 0;
+  /** Epochs of cooldown left (`cooldown_counter`). */
   cooldownCounter = 0;
+  /** Epochs stepped so far (`last_epoch`). */
   lastEpoch = 0;
   private lastLr: number[];
 
@@ -151,6 +165,7 @@ export class ReduceLROnPlateau {
     this.lastLr = this.optimizer.paramGroups.map((g) => g.lr);
   }
 
+  /** Each group's learning rate after the last step, as `get_last_lr()`. */
   getLastLr(): number[] {
     return [...this.lastLr];
   }
@@ -174,6 +189,7 @@ export class ReduceLROnPlateau {
     };
   }
 
+  /** Restores the counters and settings from `stateDict()`'s output. */
   loadStateDict(sd: SchedulerStateDict): void {
     const n = this.name;
     const mode = loaded<string>(n, sd, 'mode', 'string');

@@ -11,6 +11,7 @@ import {
   zerosBuffer,
 } from './optimizer.ts';
 
+/** Options of `RMSprop`, with PyTorch's defaults. */
 export interface RMSpropOptions {
   /** Learning rate γ (default 1e-2). */
   lr: number;
@@ -28,7 +29,14 @@ export interface RMSpropOptions {
   maximize: boolean;
 }
 
-/** `step`, `square_avg`, and `momentum_buffer` (momentum > 0) / `grad_avg` (centered) in a state dict. */
+/**
+ * `step`, `square_avg`, and `momentum_buffer` (momentum > 0) / `grad_avg` (centered) in a state dict.
+ *
+ * @property step - Updates taken so far.
+ * @property squareAvg - v_t = α v_{t-1} + (1 - α) g², the running average of the squared gradient.
+ * @property momentumBuffer - b_t = μ b_{t-1} + g / (√v_t + eps) (momentum > 0 only).
+ * @property gradAvg - The running average of the gradient, subtracted from v_t's square root when centered.
+ */
 export type RMSpropState = { step: number; squareAvg: Tensor; momentumBuffer?: Tensor; gradAvg?: Tensor };
 
 /**

@@ -9,6 +9,7 @@ import {
   zerosBuffer,
 } from './optimizer.ts';
 
+/** Options of `SGD`, with PyTorch's defaults. */
 export interface SGDOptions {
   /** Learning rate γ; required, as in PyTorch (as a default or in every group). */
   lr: number;
@@ -24,7 +25,11 @@ export interface SGDOptions {
   maximize: boolean;
 }
 
-/** `momentum_buffer` in a state dict; absent while momentum is 0. */
+/**
+ * `momentum_buffer` in a state dict; absent while momentum is 0.
+ *
+ * @property momentumBuffer - b_t = μ b_{t-1} + (1 - dampening) g_t.
+ */
 export type SGDState = { momentumBuffer?: Tensor };
 
 /**

@@ -61,6 +61,10 @@ export function mm(a: Tensor, b: Tensor, ta: boolean, tb: boolean, outBatch: num
   ]);
 }
 
+/**
+ * Matrix product with PyTorch's rules: 1-d operands are promoted and the added dim removed, batch dims
+ * broadcast, as `torch.matmul`. Backward: dA = dC Bᵀ, dB = Aᵀ dC.
+ */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   checkTensor('matmul', 'input', a);
   checkTensor('matmul', 'other', b);

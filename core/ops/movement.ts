@@ -175,6 +175,7 @@ function scatterAdd(g: Tensor, dim: number, index: Tensor, shape: Shape): Tensor
 
 // ---------------------------------------------------------------- compositions
 
+/** Merges dims startDim..endDim into one, as `torch.flatten` (all dims by default). */
 export function flatten(a: Tensor, startDim = 0, endDim = -1): Tensor {
   if (a.ndim === 0) return reshape(a, [1]);
   const s = normalizeDim('flatten', startDim, a.ndim, 'startDim');
@@ -184,6 +185,7 @@ export function flatten(a: Tensor, startDim = 0, endDim = -1): Tensor {
   return reshape(a, [...a.shape.slice(0, s), merged, ...a.shape.slice(e + 1)]);
 }
 
+/** Swaps two dims, as `torch.transpose` (a copy, not a view). */
 export function transpose(a: Tensor, dim0: number, dim1: number): Tensor {
   const d0 = normalizeDim('transpose', dim0, a.ndim, 'dim0');
   const d1 = normalizeDim('transpose', dim1, a.ndim, 'dim1');
@@ -199,6 +201,7 @@ export function t(a: Tensor): Tensor {
   return a.ndim < 2 ? a : transpose(a, 0, 1);
 }
 
+/** Inserts a dim of size 1 at `dim` (negative counts from the end of the result), as `torch.unsqueeze`. */
 export function unsqueeze(a: Tensor, dim: number): Tensor {
   const d = normalizeDim('unsqueeze', dim, a.ndim + 1);
   return reshape(a, [...a.shape.slice(0, d), 1, ...a.shape.slice(d)]);

@@ -68,6 +68,7 @@ export function amax(a: Tensor, dim?: Dims, keepdim = false): Tensor {
   return savesOutput(out);
 }
 
+/** Minimum over `dim` (all dims by default), as `torch.amin`; the gradient is split evenly among ties. */
 export function amin(a: Tensor, dim?: Dims, keepdim = false): Tensor {
   return neg(amax(neg(a), dim, keepdim));
 }

@@ -2,11 +2,13 @@
 import { Generator, Tensor } from '../../core/index.ts';
 import { checkInt, type Labelled } from './synthetic.ts';
 
+/** Options of `addingProblem`. */
 export interface AddingProblemOptions {
   /** Number of sequences; 1000 by default. */
   n?: number;
   /** Sequence length T (>= 2); 50 by default. */
   length?: number;
+  /** Seed of the draws; the same seed gives the same set. */
   seed?: number;
 }
 

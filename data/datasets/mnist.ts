@@ -15,10 +15,13 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Generator, Tensor, ValueError } from '../../core/index.ts';
 
+/** Number of MNIST digits the `mnist` package ships (train + test available here). */
 export const MNIST_TOTAL = 10_000;
+/** Pixels per digit: 28 × 28. */
 export const MNIST_PIXELS = 784;
 const MAGIC = 'NGMNIST1';
 
+/** Options of `mnist` and `mnistRows`. */
 export interface MnistOptions {
   /** Training images (taken first from the seeded permutation); 8000 by default. */
   train?: number;
@@ -30,12 +33,15 @@ export interface MnistOptions {
   cacheDir?: string | false;
 }
 
+/** A train/test split of MNIST as tensors. */
 export interface MnistSplit {
   /** `[train, 784]`, grey levels in [0, 1], row-major 28 x 28 images. */
   trainX: Tensor;
   /** `[train]`, labels 0..9 as float64. */
   trainY: Tensor;
+  /** Test images, pixels scaled to [0, 1]. */
   testX: Tensor;
+  /** Test labels 0-9. */
   testY: Tensor;
 }
 

@@ -5,8 +5,11 @@
  */
 import { Generator, Tensor, ValueError } from '../../core/index.ts';
 
+/** Inputs and targets of a synthetic set. */
 export interface Labelled {
+  /** Inputs, one sample per row. */
   x: Tensor;
+  /** Targets (class indices or values), one per sample. */
   y: Tensor;
 }
 
@@ -40,6 +43,7 @@ function splitCounts(n: number, k: number): number[] {
   return Array.from({ length: k }, (_, c) => Math.floor(n / k) + (c < n % k ? 1 : 0));
 }
 
+/** Options of `badlyScaledRegression`. */
 export interface BadlyScaledRegressionOptions {
   /** Number of samples, outliers included; 200 by default. */
   n?: number;
@@ -51,12 +55,15 @@ export interface BadlyScaledRegressionOptions {
   outliers?: number;
   /** An outlier's feature j is uniform on [outlierScale / 2, outlierScale] · scales[j]; 50 by default (>= 2). */
   outlierScale?: number;
+  /** Seed of the draws; the same seed gives the same set. */
   seed?: number;
 }
 
+/** A regression set whose features differ in scale, with the true parameters that made it. */
 export interface BadlyScaledRegression extends Labelled {
   /** The true coefficients in raw units: `y = x · weight + bias + noise`. */
   weight: Tensor;
+  /** The true intercept. */
   bias: number;
   /** Rows of x that are outliers, ascending. */
   outlierIndices: number[];
@@ -124,10 +131,13 @@ export function badlyScaledRegression({
   };
 }
 
+/** Options of `twoMoons`, as scikit-learn's `make_moons`. */
 export interface TwoMoonsOptions {
+  /** Number of samples. */
   n?: number;
   /** Standard deviation of Gaussian noise added to each coordinate; 0.1 by default. */
   noise?: number;
+  /** Seed of the draws; the same seed gives the same set. */
   seed?: number;
 }
 
@@ -155,12 +165,15 @@ export function twoMoons({ n = 200, noise = 0.1, seed = 0 }: TwoMoonsOptions = {
   return shuffled(x, y, 2, g);
 }
 
+/** Options of `circles`, as scikit-learn's `make_circles`. */
 export interface CirclesOptions {
+  /** Number of samples. */
   n?: number;
   /** Standard deviation of Gaussian noise added to each coordinate; 0 by default (scikit-learn's None). */
   noise?: number;
   /** Radius of the inner circle relative to the outer one, in [0, 1); 0.8 by default. */
   factor?: number;
+  /** Seed of the draws; the same seed gives the same set. */
   seed?: number;
 }
 
@@ -192,11 +205,15 @@ export function circles({ n = 200, noise = 0, factor = 0.8, seed = 0 }: CirclesO
   return shuffled(x, y, 2, g);
 }
 
+/** Options of `spirals`. */
 export interface SpiralsOptions {
+  /** Number of samples. */
   n?: number;
+  /** Number of spiral arms (classes). */
   classes?: number;
   /** Standard deviation of the Gaussian noise on each point's angle (radians); 0.2 by default. */
   noise?: number;
+  /** Seed of the draws; the same seed gives the same set. */
   seed?: number;
 }
 
@@ -226,7 +243,9 @@ export function spirals({ n = 300, classes = 3, noise = 0.2, seed = 0 }: Spirals
   return shuffled(x, y, 2, g);
 }
 
+/** Options of `gaussianBlobs`, as scikit-learn's `make_blobs`. */
 export interface GaussianBlobsOptions {
+  /** Number of samples. */
   n?: number;
   /** Number of centers drawn uniformly in `centerBox`, or the centers themselves; 3 by default. */
   centers?: number | readonly (readonly number[])[];
@@ -234,7 +253,9 @@ export interface GaussianBlobsOptions {
   std?: number;
   /** Dimension when `centers` is a number; 2 by default. */
   nFeatures?: number;
+  /** Range of the random centres' coordinates, when `centers` is a count. */
   centerBox?: readonly [number, number];
+  /** Seed of the draws; the same seed gives the same set. */
   seed?: number;
 }
 
@@ -250,7 +271,10 @@ export function gaussianBlobs({
   nFeatures = 2,
   centerBox = [-10, 10],
   seed = 0,
-}: GaussianBlobsOptions = {}): Labelled & { centers: Tensor } {
+}: GaussianBlobsOptions = {}): Labelled & {
+  /** The class centres used, [classes, nFeatures]. */
+  centers: Tensor;
+} {
   const fn = 'gaussianBlobs';
   checkNonNegative(fn, 'std', std);
   const g = new Generator(seed);

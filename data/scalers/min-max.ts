@@ -1,6 +1,7 @@
 import { Tensor, ValueError } from '../../core/index.ts';
 import { checkJSON, finiteArray, Scaler } from './scaler.ts';
 
+/** Options of `MinMaxScaler`, as scikit-learn's. */
 export interface MinMaxScalerOptions {
   /** The target interval `[a, b]`, a < b; `[0, 1]` by default. */
   featureRange?: readonly [number, number];
@@ -8,11 +9,23 @@ export interface MinMaxScalerOptions {
   clip?: boolean;
 }
 
+/** A MinMaxScaler as plain JSON (`toJSON` / `fromJSON`). */
 export interface MinMaxScalerJSON {
+  /** The scaler's kind. */
   type: 'MinMaxScaler';
+  /** The target range. */
   featureRange: [number, number];
+  /** Whether transform clips to the range. */
   clip: boolean;
-  fitted: { nSamplesSeen: number; dataMin: number[]; dataMax: number[] } | null;
+  /** The learned statistics, or null before `fit`. */
+  fitted: {
+    /** Rows seen by `fit`. */
+    nSamplesSeen: number;
+    /** Per-feature minimum. */
+    dataMin: number[];
+    /** Per-feature maximum. */
+    dataMax: number[];
+  } | null;
 }
 
 /**
@@ -29,7 +42,9 @@ export interface MinMaxScalerJSON {
  * See https://scikit-learn.org/stable/modules/generated/sklearn.preprocessing.MinMaxScaler.html
  */
 export class MinMaxScaler extends Scaler {
+  /** The target range [min, max] (`feature_range`). */
   readonly featureRange: readonly [number, number];
+  /** Clip transformed values to the range. */
   readonly clip: boolean;
   private min_: Float64Array | null = null;
   private max_: Float64Array | null = null;
@@ -140,6 +155,7 @@ export class MinMaxScaler extends Scaler {
     return this.max_!.map((v, j) => (v - this.min_![j]! === 0 ? 1 : v - this.min_![j]!));
   }
 
+  /** The settings and learned statistics as plain JSON. */
   toJSON(): MinMaxScalerJSON {
     return {
       type: 'MinMaxScaler',

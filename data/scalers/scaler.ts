@@ -17,14 +17,19 @@ export abstract class Scaler {
   /** Number of samples seen by `fit` (0 before it). */
   nSamplesSeen = 0;
 
+  /** Learns the statistics from x ([N, features]) and returns this, as scikit-learn's `fit`. */
   abstract fit(x: Tensor): this;
+  /** Applies the learned scaling to x. */
   abstract transform(x: Tensor): Tensor;
+  /** Maps scaled values back to the original units. */
   abstract inverseTransform(x: Tensor): Tensor;
 
+  /** `fit(x)` then `transform(x)`. */
   fitTransform(x: Tensor): Tensor {
     return this.fit(x).transform(x);
   }
 
+  /** The class name, for messages. */
   protected get name(): string {
     return this.constructor.name;
   }

@@ -1,6 +1,7 @@
 import { Tensor, ValueError } from '../../core/index.ts';
 import { checkJSON, finiteArray, Scaler } from './scaler.ts';
 
+/** Options of `StandardScaler`, as scikit-learn's. */
 export interface StandardScalerOptions {
   /** Subtract the mean (center). */
   withMean?: boolean;
@@ -8,11 +9,23 @@ export interface StandardScalerOptions {
   withStd?: boolean;
 }
 
+/** A StandardScaler as plain JSON (`toJSON` / `fromJSON`). */
 export interface StandardScalerJSON {
+  /** The scaler's kind. */
   type: 'StandardScaler';
+  /** Whether the mean is subtracted. */
   withMean: boolean;
+  /** Whether values are divided by the standard deviation. */
   withStd: boolean;
-  fitted: { nSamplesSeen: number; mean: number[]; var: number[] } | null;
+  /** The learned statistics, or null before `fit`. */
+  fitted: {
+    /** Rows seen by `fit`. */
+    nSamplesSeen: number;
+    /** Per-feature mean. */
+    mean: number[];
+    /** Per-feature biased variance (divided by N, as scikit-learn). */
+    var: number[];
+  } | null;
 }
 
 /**
@@ -29,7 +42,9 @@ export interface StandardScalerJSON {
  * See https://scikit-learn.org/stable/modules/generated/sklearn.preprocessing.StandardScaler.html
  */
 export class StandardScaler extends Scaler {
+  /** Subtract the mean (`with_mean`). */
   readonly withMean: boolean;
+  /** Divide by the standard deviation (`with_std`). */
   readonly withStd: boolean;
   private mean_: Float64Array | null = null;
   private var_: Float64Array | null = null;
@@ -117,6 +132,7 @@ export class StandardScaler extends Scaler {
     return { shift, divisor };
   }
 
+  /** The settings and learned statistics as plain JSON. */
   toJSON(): StandardScalerJSON {
     return {
       type: 'StandardScaler',

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -152,11 +152,12 @@ export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<
     }
   }
   for (const t of out.tables ?? []) checkTable(exp.name, t);
-  const source = readFileSync(resolve('examples', `${exp.name}.ts`), 'utf8');
-  const verdicts = out.verdicts.map((v) => ({
-    ...v,
-    criterionAt: criterionLine(exp.name, source, v.criterion),
-  }));
+  // An experiment defined outside examples/ (a user's own, or a docs example) has no source line to link.
+  const file = resolve('examples', `${exp.name}.ts`);
+  const source = existsSync(file) ? readFileSync(file, 'utf8') : null;
+  const verdicts = out.verdicts.map((v) =>
+    source === null ? v : { ...v, criterionAt: criterionLine(exp.name, source, v.criterion) },
+  );
   const svgs = new Map<string, string>();
   for (const f of out.figures) {
     if (!f.file.endsWith('.svg'))

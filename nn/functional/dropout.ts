@@ -1,5 +1,6 @@
 import { bernoulli, checkTensor, type Generator, type Tensor, ValueError } from '../../core/index.ts';
 
+/** Options of `F.dropout`. */
 export interface DropoutOptions {
   /** Source of the mask; the seeded global generator by default. */
   generator?: Generator;

@@ -19,6 +19,7 @@ export interface GroupNormOptions {
   weight?: Tensor | null;
   /** β, shape [C]; null or absent for no shift. */
   bias?: Tensor | null;
+  /** Added to the variance before the square root; 1e-5 by default. */
   eps?: number;
 }
 
@@ -71,6 +72,7 @@ export interface InstanceNormOptions {
   useInputStats?: boolean;
   /** Weight of the new statistics in the running averages (default 0.1). */
   momentum?: number;
+  /** Added to the variance before the square root; 1e-5 by default. */
   eps?: number;
 }
 

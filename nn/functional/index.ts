@@ -1,4 +1,8 @@
-/** `nn.functional` (also `nn.F`): the stateless forms the modules delegate to. */
+/**
+ * `nn.functional` (also `nn.F`): the stateless forms the modules delegate to.
+ *
+ * @module
+ */
 export * from './activation.ts';
 export * from './conv.ts';
 export * from './dropout.ts';

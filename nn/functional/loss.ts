@@ -17,12 +17,16 @@ import {
   ValueError,
 } from '../../core/index.ts';
 
+/** How a loss reduces over elements: their mean, their sum, or none (one loss per element). */
 export type Reduction = 'mean' | 'sum' | 'none';
 
+/** The option every loss takes. */
 export interface ReductionOptions {
+  /** 'mean' (the default), 'sum' or 'none'. */
   reduction?: Reduction;
 }
 
+/** Options of `nllLoss` (and the base of `crossEntropy`'s). */
 export interface ClassLossOptions extends ReductionOptions {
   /** A manual rescaling weight for each class, shape [C]. */
   weight?: Tensor | null;
@@ -30,16 +34,19 @@ export interface ClassLossOptions extends ReductionOptions {
   ignoreIndex?: number;
 }
 
+/** Options of `crossEntropy`, as `F.cross_entropy`'s. */
 export interface CrossEntropyOptions extends ClassLossOptions {
   /** Mixes the one-hot target with the uniform distribution: (1 - e) onehot + e / C. In [0, 1]. */
   labelSmoothing?: number;
 }
 
+/** Options of `binaryCrossEntropy`. */
 export interface BCEOptions extends ReductionOptions {
   /** A weight broadcast against the loss of each element. */
   weight?: Tensor | null;
 }
 
+/** Options of `binaryCrossEntropyWithLogits`. */
 export interface BCEWithLogitsOptions extends BCEOptions {
   /** Weight of the positive term, per class (broadcast over the last dim). */
   posWeight?: Tensor | null;

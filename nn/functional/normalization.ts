@@ -27,6 +27,7 @@ import {
   ValueError,
 } from '../../core/index.ts';
 
+/** Options of `F.batchNorm`, as `F.batch_norm`'s. */
 export interface BatchNormOptions {
   /** γ, shape [C]; null or absent for no scale. */
   weight?: Tensor | null;
@@ -36,6 +37,7 @@ export interface BatchNormOptions {
   training?: boolean;
   /** Weight of the new batch statistic in the running average (default 0.1). */
   momentum?: number;
+  /** Added to the variance before the square root; 1e-5 by default. */
   eps?: number;
 }
 
@@ -108,6 +110,7 @@ export interface LayerNormOptions {
   weight?: Tensor | null;
   /** β, shape = normalizedShape; null or absent for no shift. */
   bias?: Tensor | null;
+  /** Added to the variance before the square root; 1e-5 by default. */
   eps?: number;
 }
 

@@ -15,6 +15,7 @@ import { add, mul, relu, sigmoid, sub, type Tensor, tanh } from '../../core/inde
 import { linear } from './linear.ts';
 import { layerNorm } from './normalization.ts';
 
+/** The weights of one recurrent cell, under PyTorch's names. */
 export interface CellWeights {
   /** [G·hidden, inputSize] */
   weightIh: Tensor;
@@ -22,16 +23,21 @@ export interface CellWeights {
   weightHh: Tensor;
   /** [G·hidden], or null for a cell without biases. */
   biasIh: Tensor | null;
+  /** Hidden-to-hidden bias (`bias_hh`), or null. */
   biasHh: Tensor | null;
 }
 
 /** A layer norm over the last dim inside a cell: gain γ, optional shift β. */
 export interface CellNorm {
+  /** γ of the LayerNorm, or null. */
   weight: Tensor | null;
+  /** β of the LayerNorm, or null. */
   bias: Tensor | null;
+  /** Added to the variance before the square root. */
   eps: number;
 }
 
+/** The activation of an Elman RNN cell. */
 export type Nonlinearity = 'tanh' | 'relu';
 
 /** LN over the last dim with the given gain and shift. */

@@ -1,2 +1,6 @@
-/** `nn.utils`: weight normalization (gradient clipping lives in `optim`). */
+/**
+ * `nn.utils`: weight normalization (gradient clipping lives in `optim`).
+ *
+ * @module
+ */
 export * from './weight-norm.ts';

@@ -23,6 +23,7 @@ import {
   NormgradError,
   nn,
   ones,
+  onnx,
   optim,
   rand,
   randperm,
@@ -67,6 +68,7 @@ const TOPICS = [
   'js-value',
   'hyperparameter-kind',
   'in-place',
+  'onnx',
 ] as const;
 type Topic = (typeof TOPICS)[number];
 type ErrorClass = typeof ShapeError | typeof ValueError | typeof GraphError | typeof StateDictError;
@@ -395,6 +397,10 @@ const TABLE: BadCall[] = [
   { topic: 'hyperparameter', call: 'setBackend', fn: () => setBackend('gpu' as 'js'), kind: ValueError, message: "setBackend: name must be 'js' or 'wasm', got \"gpu\"" },
   { topic: 'hyperparameter', call: 'setNumThreads', fn: () => setNumThreads(0), kind: ValueError, message: 'setNumThreads: n must be a positive integer, got 0' },
   { topic: 'hyperparameter', call: 'setNumThreads frac', fn: () => setNumThreads(1.5), kind: ValueError, message: 'setNumThreads: n must be a positive integer, got 1.5' },
+  // ONNX export (tests/onnx/export.test.ts has the rest, including modules without an ONNX form)
+  { topic: 'onnx', call: 'onnx.export opsetVersion', fn: () => onnx.exportToBytes(new nn.Linear(2, 2), zeros([1, 2]), { opsetVersion: 9 }), kind: ValueError, message: 'onnx.export: opsetVersion must be an integer from 13 to 21, got 9' },
+  { topic: 'onnx', call: 'onnx.export sampleInput', fn: () => onnx.exportToBytes(new nn.Linear(2, 2), [[1, 2]] as unknown as ReturnType<typeof zeros>), kind: ValueError, message: 'onnx.export: sampleInput must be a Tensor, got an array [[1,2]]; wrap it with tensor(...)' },
+  { topic: 'onnx', call: 'onnx.export dynamicAxes', fn: () => onnx.exportToBytes(new nn.Linear(2, 2), zeros([1, 2]), { dynamicAxes: { input: [3] } }), kind: ValueError, message: "onnx.export: dynamicAxes['input'] names dim 3, but 'input' has shape [1, 2]" },
 ];
 
 test('every bad call throws its error class with a message naming the op or module, argument and values', () => {
