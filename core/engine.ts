@@ -29,7 +29,14 @@ export class Node {
   /** The storage versions of the inputs when the op was recorded; null while every one was 0. */
   readonly inputVersions: readonly number[] | null;
   /** The output's storage and its version, for ops whose backward reads their own result (see savesOutput). */
-  output: { data: Float64Array; shape: readonly number[]; version: number } | null = null;
+  output: {
+    /** The output's storage. */
+    data: Float64Array;
+    /** The output's shape, for the error message. */
+    shape: readonly number[];
+    /** The storage's version when the op ran. */
+    version: number;
+  } | null = null;
   constructor(
     /** The op that produced the tensor (`'mul'`, `'matmul'`). */
     readonly name: string,
@@ -228,6 +235,7 @@ export function fromOp(
 
 // ---------------------------------------------------------------- backward
 
+/** Options of `backward` / `tensor.backward()`, as PyTorch's keywords. */
 export interface BackwardOptions {
   /**
    * Keep the graph's saved tensors so backward can run through it again (`retain_graph`); false by default.

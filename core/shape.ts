@@ -21,6 +21,7 @@ export function stridesOf(shape: Shape): number[] {
   return s;
 }
 
+/** Whether two shapes are equal, dim by dim. */
 export function sameShape(a: Shape, b: Shape): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

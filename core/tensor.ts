@@ -408,42 +408,55 @@ export class Tensor {
   add_(other: TensorLike, alpha?: number): this {
     return this.inplace('add_', [other], (x) => x.add(other, alpha));
   }
+  /** `this -= alpha * other`, in place. */
   sub_(other: TensorLike, alpha?: number): this {
     return this.inplace('sub_', [other], (x) => x.sub(other, alpha));
   }
+  /** `this *= other`, in place. */
   mul_(other: TensorLike): this {
     return this.inplace('mul_', [other], (x) => ew.mul(x, other));
   }
+  /** `this /= other`, in place. */
   div_(other: TensorLike): this {
     return this.inplace('div_', [other], (x) => ew.div(x, other));
   }
+  /** `this = this ** exponent`, in place. */
   pow_(exponent: TensorLike): this {
     return this.inplace('pow_', [exponent], (x) => ew.pow(x, exponent));
   }
+  /** Clamps into [min, max] in place (null for no bound on that side). */
   clamp_(min?: number | null, max?: number | null): this {
     return this.inplace('clamp_', [], (x) => ew.clamp(x, min, max));
   }
+  /** `this = -this`, in place. */
   neg_(): this {
     return this.inplace('neg_', [], ew.neg);
   }
+  /** `this = e^this`, in place. */
   exp_(): this {
     return this.inplace('exp_', [], ew.exp);
   }
+  /** `this = ln(this)`, in place. */
   log_(): this {
     return this.inplace('log_', [], ew.log);
   }
+  /** `this = sqrt(this)`, in place. */
   sqrt_(): this {
     return this.inplace('sqrt_', [], ew.sqrt);
   }
+  /** `this = |this|`, in place. */
   abs_(): this {
     return this.inplace('abs_', [], ew.abs);
   }
+  /** `this = max(this, 0)`, in place (`nn.ReLU(inplace=True)`). */
   relu_(): this {
     return this.inplace('relu_', [], ew.relu);
   }
+  /** `this = 1 / (1 + e^-this)`, in place. */
   sigmoid_(): this {
     return this.inplace('sigmoid_', [], ew.sigmoid);
   }
+  /** `this = tanh(this)`, in place. */
   tanh_(): this {
     return this.inplace('tanh_', [], ew.tanh);
   }
@@ -459,10 +472,12 @@ export class Tensor {
   lerp_(end: Tensor, weight: TensorLike): this {
     return this.inplace('lerp_', [end, weight], (x) => x.add(ew.mul(ew.sub(end, x), weight)));
   }
+  /** Fills with 0 in place. */
   zero_(): this {
     ip.fill_(this, 0);
     return this;
   }
+  /** Fills with `value` in place. */
   fill_(value: number): this {
     ip.fill_(this, value);
     return this;
@@ -665,17 +680,23 @@ export class Tensor {
 export type NestedArray = number | NestedArray[];
 /** What `JSON.stringify(tensor)` writes (see Tensor.toJSON). */
 export interface TensorJSON {
+  /** The shape, as an array. */
   shape: number[];
+  /** The element type. */
   dtype: DType;
+  /** The values, nested as `toArray()` gives them. */
   data: NestedArray;
+  /** Present (true) when the tensor requires grad. */
   requiresGrad?: true;
   /** The name of the op that made a non-leaf tensor. */
   gradFn?: string;
 }
 /** `backward`'s options given first, as PyTorch's keywords: `loss.backward({ retainGraph: true })`. */
 export interface BackwardCallOptions extends BackwardOptions {
+  /** The upstream gradient, for a non-scalar output. */
   gradient?: Tensor | null;
 }
+/** One dim or several (negative dims count from the end), as PyTorch's `dim` argument. */
 export type Dims = number | readonly number[];
 /** Options of `var` and `std`. */
 export interface VarOptions {

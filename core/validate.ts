@@ -58,6 +58,7 @@ export function checkTensorLike(who: string, arg: string, v: unknown): asserts v
 export interface NumberRule {
   /** Rejects NaN and +-Infinity (the default: a hyperparameter of NaN poisons every weight a step later). */
   finite?: boolean;
+  /** Require a whole number (a size, a dim, a count). */
   integer?: boolean;
   /** Inclusive lower bound. */
   min?: number;

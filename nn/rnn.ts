@@ -76,7 +76,9 @@ export type RNNOutput = readonly [output: Tensor, h: Tensor] & {
 
 /** LSTM output: `[output, [h, c]]`, also as `.output`, `.h` and `.c`. */
 export type LSTMOutput = readonly [output: Tensor, hc: readonly [h: Tensor, c: Tensor]] & {
+  /** The last layer's hidden state at every step. */
   readonly output: Tensor;
+  /** Each layer's final hidden state, [numLayers, N, hidden] ([numLayers, hidden] unbatched). */
   readonly h: Tensor;
   /** Each layer's final cell state, shaped as h. */
   readonly c: Tensor;

@@ -306,9 +306,6 @@ function nodeFs(fn: string): typeof import('node:fs') {
   return fs;
 }
 
-const describe = (v: unknown): string =>
-  v === null ? 'null' : typeof v === 'object' ? (v.constructor?.name ?? 'object') : typeof v;
-
 /** Writes named tensors to a safetensors file, as `safetensors.torch.save_file`. */
 export function saveFile(tensors: Record<string, Tensor>, path: string, opts: SerializeOptions = {}): void {
   nodeFs('saveFile').writeFileSync(path, serialize(tensors, opts));

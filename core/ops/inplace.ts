@@ -71,6 +71,7 @@ const isTensor = (x: TensorLike): x is Tensor => x instanceof Tensor;
 
 /** Options of the random fills. */
 export interface FillRandomOptions {
+  /** Source of the draws; the seeded global generator by default. */
   generator?: Generator;
 }
 

@@ -32,6 +32,7 @@ import { mean } from './reduce.ts';
 
 /** What `nativeBatchNorm` returns: the output and the batch statistics it normalized with. */
 export interface NativeBatchNorm {
+  /** The normalized (and scaled, shifted) output, in the graph. */
   out: Tensor;
   /** The batch mean per channel (not part of the graph; for running statistics). */
   mean: Float64Array;

@@ -69,6 +69,7 @@ export function logSoftmax(a: Tensor, dim: number): Tensor {
 
 /** Options of `softmaxCrossEntropy`, as `F.cross_entropy` without class weights or label smoothing. */
 export interface SoftmaxCrossEntropyOptions {
+  /** 'mean' over the counted targets (default), 'sum', or 'none' for one loss per sample. */
   reduction?: 'mean' | 'sum' | 'none';
   /** Rows whose target equals this add nothing to the loss nor to the mean's denominator (default -100). */
   ignoreIndex?: number;

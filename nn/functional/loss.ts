@@ -90,6 +90,7 @@ function checkLossArgs(who: string, input: unknown, target: unknown): void {
   checkTensor(who, 'target', target);
 }
 
+/** mean((input - target)²) (or its sum, or per element), as `F.mse_loss`. */
 export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
   checkLossArgs('mseLoss', input, target);
   const reduction = checkReduction('mseLoss', opts.reduction ?? 'mean');

@@ -105,6 +105,7 @@ function updateRunningStats(
   }
 }
 
+/** Options of `F.layerNorm`, as `F.layer_norm`'s. */
 export interface LayerNormOptions {
   /** γ, shape = normalizedShape; null or absent for no scale. */
   weight?: Tensor | null;
