@@ -6,7 +6,8 @@
  * labelled distinctly, the contents bar stays in view, set-ups are folded, each
  * criterion links to its source line; screenshots of the summary and a few
  * figures go to out/screenshots/ for a person to look at.
- * Needs `npm start` (or run-all in any mode) to have written out/report.html.
+ * Needs `npm start` (or run-all in any mode) to have written out/report.html;
+ * REPORT_HTML names another report (CI renders a --tiny one, see .ci/run).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -16,7 +17,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { launchChromium } from './launch.ts';
 
-const REPORT = resolve('out', 'report.html');
+const REPORT = resolve(process.env.REPORT_HTML ?? 'out/report.html');
 const SHOTS = resolve('out', 'screenshots');
 
 let browser: Browser;

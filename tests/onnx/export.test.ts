@@ -561,10 +561,10 @@ test('bad arguments are named', () => {
     () => onnx.exportToBytes(model, x, { dynamicAxes: { input: [2] } }),
     "onnx.export: dynamicAxes['input'] names dim 2, but 'input' has shape [2, 3]",
   );
-  // A sample of the wrong shape fails in the module's own forward, which names the module.
+  // A sample of the wrong shape fails in the op's own check, which names the module it ran in.
   assert.throws(
     () => onnx.exportToBytes(new nn.Sequential(model), randn([2, 4])),
-    /Linear: expected input with last dim 3 \(inFeatures\), got input of shape \[2, 4\] in module '0 \(Linear\)'/,
+    /linear: input of shape \[2, 4\] must have 3 features in its last dim to match weight of shape \[2, 3\] in module '0 \(Linear\)'/,
   );
 });
 
