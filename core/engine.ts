@@ -28,6 +28,8 @@ export class Node {
   readonly scope: string;
   /** The storage versions of the inputs when the op was recorded; null while every one was 0. */
   readonly inputVersions: readonly number[] | null;
+  /** The count of in-place writes anywhere when the op was recorded: unchanged at backward, nothing is stale. */
+  readonly writesAtRecord: number;
   /** The output's storage and its version, for ops whose backward reads their own result (see savesOutput). */
   output: {
     /** The output's storage. */
@@ -56,6 +58,7 @@ export class Node {
       versions[i] = v;
     }
     this.inputVersions = versions;
+    this.writesAtRecord = writes;
   }
   /**
    * Whether backward already freed this node's saved tensors (a second backward then needs `retainGraph`).
@@ -78,6 +81,8 @@ export class Node {
  * has no entry.
  */
 const versions = new WeakMap<Float64Array, number>();
+/** In-place writes so far, to any storage: lets backward skip the per-input look-ups when none happened since. */
+let writes = 0;
 
 /** The version of a storage: how many in-place writes it has had. */
 export function versionOf(data: Float64Array): number {
@@ -87,6 +92,7 @@ export function versionOf(data: Float64Array): number {
 /** Records one in-place write to a storage. */
 export function bumpVersion(data: Float64Array): void {
   versions.set(data, (versions.get(data) ?? 0) + 1);
+  writes++;
 }
 
 /**
@@ -105,22 +111,25 @@ export function savesOutput(t: Tensor): Tensor {
  * recorded before an in-place op would otherwise send its gradient through the new one.
  */
 function checkVersions(node: Node): void {
-  const stale = (what: string, shape: readonly number[], expected: number, found: number) =>
-    new GraphError(
-      'backward: one of the variables needed for gradient computation has been modified by an inplace ' +
-        `operation: ${what} of '${node.name}' (shape ${fmtShape(shape)}) is at version ${found}; ` +
-        `expected version ${expected} instead`,
-    );
+  if (writes === node.writesAtRecord) return;
   for (let i = 0; i < node.inputs.length; i++) {
     const x = node.inputs[i]!;
     const expected = node.inputVersions?.[i] ?? 0;
     const found = versionOf(x.data);
-    if (found !== expected) throw stale(`input ${i}`, x.shape, expected, found);
+    if (found !== expected) throw staleError(node, `input ${i}`, x.shape, expected, found);
   }
   const out = node.output;
   if (out !== null && versionOf(out.data) !== out.version) {
-    throw stale('the output', out.shape, out.version, versionOf(out.data));
+    throw staleError(node, 'the output', out.shape, out.version, versionOf(out.data));
   }
+}
+
+function staleError(node: Node, what: string, shape: readonly number[], expected: number, found: number) {
+  return new GraphError(
+    'backward: one of the variables needed for gradient computation has been modified by an inplace ' +
+      `operation: ${what} of '${node.name}' (shape ${fmtShape(shape)}) is at version ${found}; ` +
+      `expected version ${expected} instead`,
+  );
 }
 
 // ---------------------------------------------------------------- grad mode
