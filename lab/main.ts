@@ -3,7 +3,7 @@
  * it to the training worker, keeps the series the worker reports and redraws the
  * views. `window.normgradLab` exposes the state to tests (tests/browser).
  */
-import { backendName, threadsAvailable } from './backend.ts';
+import { threadsAvailable } from './backend.ts';
 import { boundary, histograms, lineChart, type Series } from './charts.ts';
 import {
   BATCH_SIZES,
@@ -268,7 +268,8 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
     measures = [m.measure];
     ready = true;
     $('backend').textContent =
-      `backend: ${m.backend} · ${threadsAvailable() ? 'cross-origin isolated (threads possible)' : '1 thread'} · ` +
+      // normgrad's worker threads run in Node only for now: a browser trains on one thread either way.
+      `backend: ${m.backend} · 1 thread${threadsAvailable() ? ' (page cross-origin isolated)' : ''} · ` +
       `${m.parameters[0]} / ${m.parameters[1]} parameters in A / B`;
     for (const r of readyWaiters) r();
     readyWaiters = [];
@@ -465,6 +466,6 @@ const hook: LabHook = {
 };
 (globalThis as { normgradLab?: LabHook }).normgradLab = hook;
 
-$('backend').textContent = `backend: ${backendName()}`;
+$('backend').textContent = 'backend: starting…';
 showConfig();
 void reset();

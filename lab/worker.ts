@@ -3,7 +3,7 @@
  * posts each step's losses and every MEASURE_EVERY steps a measurement. It
  * yields between ticks so pause, step and reset messages get through.
  */
-import { backendName } from './backend.ts';
+import { getBackend } from '../browser.ts';
 import { toQuery } from './config.ts';
 import { Lab, type Measure, type StepRecord } from './engine.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
@@ -81,7 +81,8 @@ scope.onmessage = (e) => {
           features: lab.data.features,
           points: raw === null ? null : { xy: raw.train, labels: raw.trainY, bounds: raw.bounds },
           parameters: [count(lab.a), count(lab.b)],
-          backend: backendName(),
+          // The library picks WebAssembly SIMD where the browser has it (one thread in a browser), else the JS kernels.
+          backend: getBackend(),
           measure: lab.measure(),
         });
         break;
