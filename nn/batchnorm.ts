@@ -1,19 +1,12 @@
-import { checkTensor, fmtShape, ShapeError, type Tensor, tensor, ValueError, zeros } from '../core/index.ts';
+import { checkTensor, fmtShape, ShapeError, type Tensor } from '../core/index.ts';
 import { batchNorm } from './functional/normalization.ts';
-import { ones_, zeros_ } from './init.ts';
-import { Module } from './module.ts';
+import { _NormBase, type NormBaseOptions } from './norm-base.ts';
 import { pyBool, pyFloat } from './repr.ts';
 
 /** Options of BatchNorm1d/2d, with PyTorch's defaults. */
-export interface BatchNormOptions {
-  /** Added to the variance before the square root; 1e-5 by default. */
-  eps?: number;
+export interface BatchNormOptions extends NormBaseOptions {
   /** Weight of each new batch statistic in the running averages; null for a cumulative average. */
   momentum?: number | null;
-  /** Learn a per-channel scale γ and shift β. */
-  affine?: boolean;
-  /** Keep running averages for evaluation; false uses batch statistics in both modes. */
-  trackRunningStats?: boolean;
 }
 
 /**
@@ -35,73 +28,14 @@ export interface BatchNormOptions {
  *
  * γ (`weight`, ones) and β (`bias`, zeros) have shape [C].
  */
-export abstract class _BatchNorm extends Module {
-  /** C, the number of channels (`num_features`). */
-  readonly numFeatures: number;
-  /** Added to the variance before the square root. */
-  readonly eps: number;
-  /** Weight of each new batch statistic in the running averages (null: cumulative average). */
-  readonly momentum: number | null;
-  /** Whether γ (`weight`) and β (`bias`) are learned. */
-  readonly affine: boolean;
-  /** Whether running averages are kept for eval (`track_running_stats`). */
-  readonly trackRunningStats: boolean;
-  /** γ, the per-channel scale, shape [C]; null without affine. */
-  readonly weight: Tensor | null;
-  /** β, the per-channel shift, shape [C]; null without affine. */
-  readonly bias: Tensor | null;
-  /** Running average of the batch means (`running_mean`), used in eval; null without trackRunningStats. */
-  readonly runningMean: Tensor | null;
-  /**
-   * Running average of the unbiased batch variances (`running_var`), used in eval; null without
-   * trackRunningStats.
-   */
-  readonly runningVar: Tensor | null;
-  /** A 0-d tensor counting the training batches seen (`num_batches_tracked`, int64 in PyTorch). */
-  readonly numBatchesTracked: Tensor | null;
-
+export abstract class _BatchNorm extends _NormBase {
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
-    super();
-    if (!Number.isInteger(numFeatures) || numFeatures < 1) {
-      throw new ValueError(`${this.name}: numFeatures must be a positive integer, got ${numFeatures}`);
-    }
-    const eps = opts.eps ?? 1e-5;
-    if (typeof eps !== 'number' || !(eps >= 0 && eps < Number.POSITIVE_INFINITY)) {
-      throw new ValueError(`${this.name}: eps must be a finite number >= 0, got ${eps}`);
-    }
-    const momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
-    if (momentum !== null && (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1))) {
-      throw new ValueError(
-        `${this.name}: momentum must be in [0, 1] (the weight of each new batch statistic) or null, got ${momentum}`,
-      );
-    }
-    this.numFeatures = numFeatures;
-    this.eps = eps;
-    this.momentum = momentum;
-    this.affine = opts.affine ?? true;
-    this.trackRunningStats = opts.trackRunningStats ?? true;
-    const c = [numFeatures];
-    this.weight = this.registerParameter('weight', this.affine ? zeros(c) : null);
-    this.bias = this.registerParameter('bias', this.affine ? zeros(c) : null);
-    const track = this.trackRunningStats;
-    this.runningMean = this.registerBuffer('running_mean', track ? zeros(c) : null);
-    this.runningVar = this.registerBuffer('running_var', track ? zeros(c) : null);
-    this.numBatchesTracked = this.registerBuffer('num_batches_tracked', track ? tensor(0) : null);
-    this.resetParameters();
-  }
-
-  /** running_mean = 0, running_var = 1, num_batches_tracked = 0, in place. */
-  resetRunningStats(): void {
-    this.runningMean?.data.fill(0);
-    this.runningVar?.data.fill(1);
-    this.numBatchesTracked?.data.fill(0);
-  }
-
-  /** Fresh running statistics, γ = 1 and β = 0: the layer starts as a pure normalization. */
-  resetParameters(): void {
-    this.resetRunningStats();
-    if (this.weight !== null) ones_(this.weight);
-    if (this.bias !== null) zeros_(this.bias);
+    super(numFeatures, opts, {
+      affine: true,
+      trackRunningStats: true,
+      cumulative: true,
+      momentumRule: 'in [0, 1] (the weight of each new batch statistic) or null',
+    });
   }
 
   /** Throws unless the input has a rank this variant accepts. */

@@ -1,13 +1,10 @@
-import { fmtShape, ShapeError, type Tensor, tensor, ValueError, zeros } from '../core/index.ts';
+import { fmtShape, ShapeError, type Tensor } from '../core/index.ts';
 import { checkSpatialSize, instanceNorm } from './functional/group-norm.ts';
-import { ones_, zeros_ } from './init.ts';
-import { Module } from './module.ts';
+import { _NormBase, type NormBaseOptions } from './norm-base.ts';
 import { pyBool, pyFloat } from './repr.ts';
 
 /** Options of `InstanceNorm1d` / `InstanceNorm2d` (PyTorch's keyword arguments after numFeatures). */
-export interface InstanceNormOptions {
-  /** Added to the variance before the square root; 1e-5 by default. */
-  eps?: number;
+export interface InstanceNormOptions extends NormBaseOptions {
   /** Weight of each new batch's statistics in the running averages (0.1). PyTorch has no cumulative form here. */
   momentum?: number;
   /** Learn a per-channel scale γ and shift β (false by default, as PyTorch). */
@@ -35,73 +32,18 @@ export interface InstanceNormOptions {
  * one. A channel count other than numFeatures is an error when the layer uses it
  * (affine or running statistics) and otherwise only a warning, as in PyTorch.
  */
-export abstract class _InstanceNorm extends Module {
-  /** C, channels expected in dim 1 (`num_features`). */
-  readonly numFeatures: number;
-  /** Added to the variance before the square root. */
-  readonly eps: number;
-  /** Weight of each new statistic in the running averages. */
-  readonly momentum: number;
-  /** Whether the per-channel γ and β are learned. */
-  readonly affine: boolean;
-  /** Whether running averages are kept and used in eval (`track_running_stats`). */
-  readonly trackRunningStats: boolean;
-  /** γ, shape [C]; null without affine. */
-  readonly weight: Tensor | null;
-  /** β, shape [C]; null without affine. */
-  readonly bias: Tensor | null;
-  /** Running average of the per-instance means (`running_mean`); null without trackRunningStats. */
-  readonly runningMean: Tensor | null;
-  /**
-   * Running average of the per-instance unbiased variances (`running_var`); null without trackRunningStats.
-   */
-  readonly runningVar: Tensor | null;
-  /** A 0-d tensor, kept at 0 as in PyTorch (which registers it but never counts). */
-  readonly numBatchesTracked: Tensor | null;
+export abstract class _InstanceNorm extends _NormBase {
+  /** Weight of each new statistic in the running averages (never null here). */
+  declare readonly momentum: number;
   private warned = false;
 
   constructor(numFeatures: number, opts: InstanceNormOptions = {}) {
-    super();
-    if (!Number.isInteger(numFeatures) || numFeatures < 1) {
-      throw new ValueError(`${this.name}: numFeatures must be a positive integer, got ${numFeatures}`);
-    }
-    const eps = opts.eps ?? 1e-5;
-    if (typeof eps !== 'number' || !(eps >= 0 && eps < Number.POSITIVE_INFINITY)) {
-      throw new ValueError(`${this.name}: eps must be a finite number >= 0, got ${eps}`);
-    }
-    const momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
-    if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {
-      throw new ValueError(
-        `${this.name}: momentum must be a number in [0, 1] (PyTorch's instance_norm has no cumulative average), got ${momentum}`,
-      );
-    }
-    this.numFeatures = numFeatures;
-    this.eps = eps;
-    this.momentum = momentum;
-    this.affine = opts.affine ?? false;
-    this.trackRunningStats = opts.trackRunningStats ?? false;
-    const c = [numFeatures];
-    this.weight = this.registerParameter('weight', this.affine ? zeros(c) : null);
-    this.bias = this.registerParameter('bias', this.affine ? zeros(c) : null);
-    const track = this.trackRunningStats;
-    this.runningMean = this.registerBuffer('running_mean', track ? zeros(c) : null);
-    this.runningVar = this.registerBuffer('running_var', track ? zeros(c) : null);
-    this.numBatchesTracked = this.registerBuffer('num_batches_tracked', track ? tensor(0) : null);
-    this.resetParameters();
-  }
-
-  /** running_mean = 0, running_var = 1, num_batches_tracked = 0, in place. */
-  resetRunningStats(): void {
-    this.runningMean?.data.fill(0);
-    this.runningVar?.data.fill(1);
-    this.numBatchesTracked?.data.fill(0);
-  }
-
-  /** Fresh running statistics, γ = 1 and β = 0. */
-  resetParameters(): void {
-    this.resetRunningStats();
-    if (this.weight !== null) ones_(this.weight);
-    if (this.bias !== null) zeros_(this.bias);
+    super(numFeatures, opts, {
+      affine: false,
+      trackRunningStats: false,
+      cumulative: false,
+      momentumRule: "a number in [0, 1] (PyTorch's instance_norm has no cumulative average)",
+    });
   }
 
   /** The rank of an unbatched input (2 for InstanceNorm1d, 3 for InstanceNorm2d). */
