@@ -43,6 +43,7 @@
 
 import { getBackend, getNumThreads } from './backend.ts';
 import { balanced, KC } from './blocking.ts';
+import { packStrip } from './pack.ts';
 import { wasmGemm } from './wasm/gemm.ts';
 import { wasmRuntime } from './wasm/runtime.ts';
 
@@ -184,48 +185,6 @@ function packB(b: Operand, p0: number, kc: number, j0: number, nc: number): void
   for (let s0 = 0; s0 < nc; s0 += NR) {
     const start = b.offset + p0 * b.rowStride + (j0 + s0) * b.colStride;
     packStrip(PB, s0 * kc, b.data, start, b.colStride, b.rowStride, Math.min(NR, nc - s0), kc);
-  }
-}
-
-/**
- * One strip of 4 lines (rows of op(A) or columns of op(B)) of length kc, interleaved:
- * dst[d0 + p * 4 + l] = src[start + l * lineStride + p * step], lines past `lines` zero.
- * A full strip reads its 4 lines side by side and writes dst in order; with MR = NR = 4
- * the same routine packs either operand in either orientation. (Walking one line at a
- * time instead writes dst with a stride of 4 and made packing a fifth of the time of a
- * [32, 128] x [128, 128] product, where every element of B is used only 32 times.)
- */
-function packStrip(
-  dst: Float64Array,
-  d0: number,
-  src: Float64Array,
-  start: number,
-  lineStride: number,
-  step: number,
-  lines: number,
-  kc: number,
-): void {
-  if (lines === 4) {
-    let s0 = start;
-    let s1 = start + lineStride;
-    let s2 = start + 2 * lineStride;
-    let s3 = start + 3 * lineStride;
-    const end = d0 + 4 * kc;
-    for (let d = d0; d < end; d += 4) {
-      dst[d] = src[s0]!;
-      dst[d + 1] = src[s1]!;
-      dst[d + 2] = src[s2]!;
-      dst[d + 3] = src[s3]!;
-      s0 += step;
-      s1 += step;
-      s2 += step;
-      s3 += step;
-    }
-    return;
-  }
-  for (let p = 0; p < kc; p++) {
-    const d = d0 + p * 4;
-    for (let l = 0; l < 4; l++) dst[d + l] = l < lines ? src[start + l * lineStride + p * step]! : 0;
   }
 }
 

@@ -13,6 +13,7 @@
  */
 import { balanced, KC } from '../blocking.ts';
 import type { Operand } from '../matmul.ts';
+import { packStrip } from '../pack.ts';
 import { ensureBytes, type Runtime } from './runtime.ts';
 import { CONTROL_BYTES, runGemm, TILE_BYTES, threadsAvailable } from './threads.ts';
 
@@ -60,12 +61,12 @@ export function wasmGemm(
     const aBlock = paAt / 8 + pc * mpad;
     for (let i = 0; i < m; i += MR) {
       const start = a.offset + i * a.rowStride + pc * a.colStride;
-      pack(f, aBlock + i * kc, a.data, start, a.rowStride, a.colStride, Math.min(MR, m - i), MR, kc);
+      packStrip(f, aBlock + i * kc, a.data, start, a.rowStride, a.colStride, Math.min(MR, m - i), kc);
     }
     const bBlock = pbAt / 8 + pc * npad;
     for (let j = 0; j < n; j += NR) {
       const start = b.offset + pc * b.rowStride + j * b.colStride;
-      pack(f, bBlock + j * kc, b.data, start, b.colStride, b.rowStride, Math.min(NR, n - j), NR, kc);
+      packStrip(f, bBlock + j * kc, b.data, start, b.colStride, b.rowStride, Math.min(NR, n - j), kc);
     }
   }
   runGemm(rt, bands, [paAt, pbAt, cAt, m, n, k, kb, n, tileAt]);
@@ -73,39 +74,4 @@ export function wasmGemm(
   if (ldc === n) c.set(out.subarray(c0, c0 + m * n), cOff);
   else for (let i = 0; i < m; i++) c.set(out.subarray(c0 + i * n, c0 + (i + 1) * n), cOff + i * ldc);
   return true;
-}
-
-/**
- * One strip of `width` interleaved lines (rows of op(A), or columns of op(B)) of
- * length kc: dst[d0 + p * width + l] = src[start + l * lineStride + p * step],
- * zero for lines past `lines`. A full strip reads its lines side by side and
- * writes dst in order.
- */
-function pack(
-  dst: Float64Array,
-  d0: number,
-  src: Float64Array,
-  start: number,
-  lineStride: number,
-  step: number,
-  lines: number,
-  width: number,
-  kc: number,
-): void {
-  if (lines === 4) {
-    let s = start;
-    const end = d0 + 4 * kc;
-    for (let d = d0; d < end; d += 4) {
-      dst[d] = src[s]!;
-      dst[d + 1] = src[s + lineStride]!;
-      dst[d + 2] = src[s + 2 * lineStride]!;
-      dst[d + 3] = src[s + 3 * lineStride]!;
-      s += step;
-    }
-    return;
-  }
-  for (let p = 0; p < kc; p++) {
-    const d = d0 + p * width;
-    for (let l = 0; l < width; l++) dst[d + l] = l < lines ? src[start + l * lineStride + p * step]! : 0;
-  }
 }
