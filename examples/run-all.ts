@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ValueError } from '../core/index.ts';
+import { getDefaultDtype, ValueError } from '../core/index.ts';
 import { parseArgs, USAGE } from './lib/args.ts';
 import { CLAIMS } from './lib/claims.ts';
 import { loadCommitted } from './lib/committed.ts';
@@ -27,11 +27,12 @@ export async function runAll(
     }
   }
   const selected = only.length === 0 ? experiments : experiments.filter((e) => only.includes(e.name));
+  const dtype = opts.dtype ?? getDefaultDtype();
   const start = performance.now();
   const runs: RunResult[] = [];
   for (const exp of selected) {
     if (!opts.quiet) console.log(`\n>> ${exp.name}: ${exp.title}`);
-    const r = await runExperiment(exp, opts);
+    const r = await runExperiment(exp, { ...opts, dtype });
     if (!opts.quiet) console.log(describeRun(r));
     runs.push(r);
   }
@@ -39,7 +40,7 @@ export async function runAll(
   const report = resolve(opts.out, 'report.html');
   writeFileSync(
     report,
-    reportHtml(runs, { mode: opts.mode, seed: opts.seed, wallTimeSeconds }, loadCommitted()),
+    reportHtml(runs, { mode: opts.mode, seed: opts.seed, dtype, wallTimeSeconds }, loadCommitted()),
   );
   return { runs, report };
 }
@@ -76,7 +77,9 @@ async function main(): Promise<void> {
   }
   const start = performance.now();
   const { runs, report } = await runAll(args);
-  console.log(`\n== All claims (${args.mode} mode, seed ${args.seed}) ==\n${claimsTable(runs)}`);
+  console.log(
+    `\n== All claims (${args.mode} mode, ${args.dtype}, seed ${args.seed}) ==\n${claimsTable(runs)}`,
+  );
   console.log(`\nwrote ${report} (${((performance.now() - start) / 1000).toFixed(1)} s in total)`);
   console.log(`per-experiment results: ${join(resolve(args.out), '<experiment>', 'results.json')}`);
 }

@@ -1,15 +1,24 @@
 /**
  * Command-line options shared by every experiment and by run-all:
- * `--tiny | --quick | --full`, `--seed N`, `--out DIR`, and for run-all `--only a,b`.
+ * `--tiny | --quick | --full`, `--seed N`, `--dtype float32|float64`, `--out DIR`,
+ * and for run-all `--only a,b`.
  */
 import { ValueError } from '../../core/index.ts';
 
 /** How big a run is: tiny for the smoke test, quick for CI and `npm start`, full for the faithful size. */
 export type Mode = 'tiny' | 'quick' | 'full';
 
+/** The floating-point types `--dtype` accepts, as `torch.float32` and `torch.float64`. */
+export const DTYPES = ['float32', 'float64'] as const;
+
+/** One of DTYPES. */
+export type DType = (typeof DTYPES)[number];
+
 export interface RunArgs {
   mode: Mode;
   seed: number;
+  /** The default dtype the run sets (`setDefaultDtype`); float64 unless `--dtype float32`. */
+  dtype: DType;
   out: string;
   /** Experiment names to run (run-all only); empty means all. */
   only: string[];
@@ -21,13 +30,21 @@ export const USAGE = `options:
   --full         the faithful size
   --tiny         a few seconds, for the smoke test
   --seed N       random seed (default 0)
+  --dtype D      float64 (default) or float32: the default dtype of every tensor the run makes
   --out DIR      output directory (default out/)
   --only a,b     run-all: run only these experiments
   --help         this text`;
 
 /** Parses argv (without node and the script). Unknown options throw a ValueError naming them. */
 export function parseArgs(argv: readonly string[]): RunArgs {
-  const args: RunArgs = { mode: 'quick', seed: 0, out: 'out', only: [], help: false };
+  const args: RunArgs = {
+    mode: 'quick',
+    seed: 0,
+    dtype: 'float64',
+    out: 'out',
+    only: [],
+    help: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -43,6 +60,12 @@ export function parseArgs(argv: readonly string[]): RunArgs {
         throw new ValueError(`parseArgs: --seed expects a non-negative integer, got ${v}`);
       }
       args.seed = n;
+    } else if (a === '--dtype') {
+      const v = value();
+      if (!(DTYPES as readonly string[]).includes(v)) {
+        throw new ValueError(`parseArgs: --dtype expects one of ${DTYPES.join(', ')}, got ${v}`);
+      }
+      args.dtype = v as DType;
     } else if (a === '--out') args.out = value();
     else if (a === '--only')
       args.only = value()

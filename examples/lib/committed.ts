@@ -21,7 +21,8 @@ export function loadCommitted(dir: string = FULL_RESULTS_DIR): Map<string, RunRe
   for (const name of readdirSync(root).sort()) {
     const file = join(root, name, 'results.json');
     if (!existsSync(file)) continue;
-    const results = JSON.parse(readFileSync(file, 'utf8')) as Results;
+    // Results written before `--dtype` existed carry no dtype: they ran in float64, the only one there was.
+    const results = { dtype: 'float64', ...JSON.parse(readFileSync(file, 'utf8')) } as Results;
     const svgs = new Map<string, string>();
     for (const f of results.figures) {
       const svg = join(root, name, f.file);

@@ -10,8 +10,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { manualSeed, ValueError } from '../../core/index.ts';
-import { type Mode, parseArgs, USAGE } from './args.ts';
+import { getDefaultDtype, manualSeed, setDefaultDtype, ValueError } from '../../core/index.ts';
+import { type DType, type Mode, parseArgs, USAGE } from './args.ts';
 import { type Progress, progress } from './progress.ts';
 import { renderSvg, type TopLevelSpec } from './render.ts';
 import { formatTable, verdictTable } from './table.ts';
@@ -49,6 +49,8 @@ export interface ExperimentOutput {
 export interface RunContext {
   mode: Mode;
   seed: number;
+  /** The default dtype set for this run; tensors made without an explicit dtype have it. */
+  dtype: DType;
   /** The experiment's output directory (created before run). */
   dir: string;
   quiet: boolean;
@@ -78,6 +80,11 @@ export interface Results {
   description: string;
   mode: Mode;
   seed: number;
+  /**
+   * The default dtype the run set (`--dtype`). Results written before the flag
+   * existed have none; they ran in float64 (`loadCommitted` fills it in).
+   */
+  dtype: DType;
   command: string;
   wallTimeSeconds: number;
   fullModeTime: string;
@@ -109,6 +116,8 @@ export interface Provenance {
 export interface RunOptions {
   mode: Mode;
   seed: number;
+  /** The default dtype for the run, restored afterwards; the current default when omitted. */
+  dtype?: DType;
   /** The root output directory; the experiment writes into `<out>/<name>/`. */
   out: string;
   quiet?: boolean;
@@ -121,9 +130,11 @@ export interface RunResult {
   dir: string;
 }
 
-/** The command that reruns an experiment in this mode with this seed. */
-export function commandFor(name: string, mode: Mode, seed: number): string {
-  return `npx tsx examples/${name}.ts --${mode}${seed === 0 ? '' : ` --seed ${seed}`}`;
+/** The command that reruns an experiment in this mode with this seed (and dtype, unless float64). */
+export function commandFor(name: string, mode: Mode, seed: number, dtype: DType = 'float64'): string {
+  return `npx tsx examples/${name}.ts --${mode}${seed === 0 ? '' : ` --seed ${seed}`}${
+    dtype === 'float64' ? '' : ` --dtype ${dtype}`
+  }`;
 }
 
 /** Runs one experiment, writes its results.json and SVGs, and returns them. */
@@ -131,9 +142,11 @@ export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<
   const dir = resolve(opts.out, exp.name);
   mkdirSync(dir, { recursive: true });
   const quiet = opts.quiet ?? false;
+  const dtype = opts.dtype ?? getDefaultDtype();
   const ctx: RunContext = {
     mode: opts.mode,
     seed: opts.seed,
+    dtype,
     dir,
     quiet,
     log: (m) => {
@@ -142,9 +155,17 @@ export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<
     progress: (label, total) => progress(label, total, { quiet }),
   };
   const before = provenance();
+  const previousDtype = getDefaultDtype();
+  setDefaultDtype(dtype);
   manualSeed(opts.seed);
   const start = performance.now();
-  const out = await exp.run(ctx);
+  let out: ExperimentOutput;
+  try {
+    out = await exp.run(ctx);
+  } finally {
+    // Restored even when the run throws: the caller (run-all, a test) goes on in its own dtype.
+    setDefaultDtype(previousDtype);
+  }
   const wallTimeSeconds = Number(((performance.now() - start) / 1000).toFixed(2));
   for (const c of exp.claims) {
     if (!out.verdicts.some((v) => v.claim === c)) {
@@ -173,7 +194,8 @@ export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<
     description: exp.description,
     mode: opts.mode,
     seed: opts.seed,
-    command: commandFor(exp.name, opts.mode, opts.seed),
+    dtype,
+    command: commandFor(exp.name, opts.mode, opts.seed, dtype),
     wallTimeSeconds,
     fullModeTime: exp.fullModeTime,
     setup: out.setup,
@@ -252,7 +274,8 @@ export function provenance(): Provenance {
 
 /** The terminal summary of one experiment: its tables, then its verdicts. */
 export function describeRun(r: RunResult): string {
-  const parts = [`\n== ${r.results.title} (${r.results.mode}, seed ${r.results.seed}) ==`];
+  const { title, mode, dtype, seed } = r.results;
+  const parts = [`\n== ${title} (${mode}, ${dtype}, seed ${seed}) ==`];
   for (const t of r.results.tables) parts.push(`\n${t.title}\n${formatTable(t.columns, t.rows)}`);
   parts.push(`\n${verdictTable(r.results.verdicts, 6)}`);
   parts.push(
@@ -285,7 +308,12 @@ export function runMain(exp: Experiment, importMetaUrl: string): void {
       console.log(`${exp.title}\nusage: npx tsx examples/${exp.name}.ts [options]\n${USAGE}`);
       return;
     }
-    const r = await runExperiment(exp, { mode: args.mode, seed: args.seed, out: args.out });
+    const r = await runExperiment(exp, {
+      mode: args.mode,
+      seed: args.seed,
+      dtype: args.dtype,
+      out: args.out,
+    });
     console.log(describeRun(r));
   };
   main().catch((e: unknown) => {

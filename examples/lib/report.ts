@@ -4,6 +4,7 @@
  * the article says, what was run, what was seen and whether the claim held,
  * and which run (quick, or the committed full run) each verdict comes from.
  */
+import type { DType } from './args.ts';
 import { ARTICLE, CLAIMS } from './claims.ts';
 import type { RunResult } from './experiment.ts';
 import {
@@ -25,7 +26,7 @@ export function verdictLabel(v: Verdict, siblings: readonly Verdict[]): string {
   return `${v.claim} - ${v.label ?? `verdict ${siblings.indexOf(v) + 1} of ${siblings.length}`}`;
 }
 
-function summaryHtml(evidence: readonly Evidence[], mode: string): string {
+function summaryHtml(evidence: readonly Evidence[], mode: string, dtype: DType): string {
   const all = evidence.flatMap((e) => e.run.results.verdicts.map((v) => ({ v, e })));
   const rows = CLAIMS.map((c) => {
     const entries = all.filter((x) => x.v.claim === c.id);
@@ -50,7 +51,7 @@ function summaryHtml(evidence: readonly Evidence[], mode: string): string {
       .join('\n');
   }).join('\n');
   return `<section id="summary"><h2>Summary</h2>
-<table class="summary"><thead><tr><th>claim</th><th>the article says</th><th>this run (${esc(mode)})</th><th>full run</th><th>what the evidence shows, and how far to trust it</th><th>experiment</th></tr></thead>
+<table class="summary"><thead><tr><th>claim</th><th>the article says</th><th>this run (${esc(mode)}, ${esc(dtype)})</th><th>full run</th><th>what the evidence shows, and how far to trust it</th><th>experiment</th></tr></thead>
 <tbody>${rows}</tbody></table></section>`;
 }
 
@@ -94,10 +95,17 @@ details { margin: 0.6em 0; } details > summary { cursor: pointer; color: #1a4f8b
 dl.glossary dt { font-weight: bold; margin-top: 0.6em; } dl.glossary dd { margin-left: 1.2em; }
 `;
 
+/** What the header says about the run as a whole: which dtype ran, and what that means. */
+function dtypeHtml(dtype: DType): string {
+  return dtype === 'float64'
+    ? "<b>float64</b> (normgrad's default, for checking things; <code>--dtype float32</code> reruns it in PyTorch's default precision)"
+    : "<b>float32</b> (<code>--dtype float32</code>: every tensor made without an explicit dtype, PyTorch's default precision; normgrad's own default is float64)";
+}
+
 /** Builds the report page from the runs of one `run-all`, beside the committed full runs. */
 export function reportHtml(
   runs: readonly RunResult[],
-  info: { mode: string; seed: number; wallTimeSeconds: number },
+  info: { mode: string; seed: number; dtype: DType; wallTimeSeconds: number },
   committed: ReadonlyMap<string, RunResult> = new Map(),
 ): string {
   const evidence = pairWithFull(runs, committed);
@@ -121,7 +129,7 @@ and the verdict: <b>held</b>, <b>held partly</b>, <b>did not hold</b> or <b>not 
 hold is reported as such: no run was tuned until it agreed with the article.</p>
 <p>This run: ${esc(info.mode)} mode (${
     info.mode === 'full' ? 'the faithful sizes' : 'smaller than the faithful size, to finish in minutes'
-  }), seed ${info.seed}, ${fmt(info.wallTimeSeconds)} s in total. ${
+  }), ${dtypeHtml(info.dtype)}, seed ${info.seed}, ${fmt(info.wallTimeSeconds)} s in total. ${
     info.mode === 'full'
       ? ''
       : `Full-size runs committed to the repository are shown beside it for ${fulls} of ${evidence.length} experiments; where one exists and was decided by the current criteria, its verdict is the one that counts, and a verdict from the ${esc(info.mode)} run alone is marked <b>preliminary</b>. `
@@ -131,7 +139,7 @@ Rerun all of it with <code>npm start</code> (quick mode) or <code>npx tsx exampl
 <code>npm run lab</code> and open the address it prints (<a href="http://localhost:8017/">http://localhost:8017/</a>), or after it
 has built, open <a href="lab/index.html">out/lab/index.html</a> directly. Two networks train side by side in the browser, one with
 BatchNorm and one without (or whatever you choose), with the BN paper's Figure 1, activation histograms and gradient norms live.</p>
-${summaryHtml(evidence, info.mode)}
+${summaryHtml(evidence, info.mode, info.dtype)}
 ${glossaryHtml()}
 ${evidence.map((e, i) => experimentHtml(e, i)).join('\n')}
 </main>

@@ -11,14 +11,25 @@ import { formatTable, keyNumbers } from '../../examples/lib/table.ts';
 import { combine, fmt, type Verdict } from '../../examples/lib/verdict.ts';
 
 test('parseArgs: quick by default, modes, seed, out, only', () => {
-  assert.equal(parseArgs([]), { mode: 'quick', seed: 0, out: 'out', only: [], help: false });
-  assert.equal(parseArgs(['--full', '--seed', '7', '--out', '/tmp/x', '--only', 'a,b']), {
-    mode: 'full',
-    seed: 7,
-    out: '/tmp/x',
-    only: ['a', 'b'],
+  assert.equal(parseArgs([]), {
+    mode: 'quick',
+    seed: 0,
+    dtype: 'float64',
+    out: 'out',
+    only: [],
     help: false,
   });
+  assert.equal(
+    parseArgs(['--full', '--seed', '7', '--dtype', 'float32', '--out', '/tmp/x', '--only', 'a,b']),
+    {
+      mode: 'full',
+      seed: 7,
+      dtype: 'float32',
+      out: '/tmp/x',
+      only: ['a', 'b'],
+      help: false,
+    },
+  );
   assert.is(parseArgs(['--tiny']).mode, 'tiny');
   assert.is(parseArgs(['--full', '--quick']).mode, 'quick');
   assert.ok(parseArgs(['--help']).help);
@@ -33,6 +44,19 @@ test('parseArgs: unknown options, missing values and bad seeds throw naming the 
     /parseArgs: --seed expects a non-negative integer, got 1.5/,
   );
   assert.throws(() => parseArgs(['--seed', '-1']), /option --seed needs a value|non-negative integer/);
+});
+
+test('parseArgs: --dtype takes float32 or float64 and names both when given anything else', () => {
+  assert.is(parseArgs(['--dtype', 'float64']).dtype, 'float64');
+  assert.is(parseArgs(['--dtype', 'float32', '--dtype', 'float64']).dtype, 'float64');
+  for (const bad of ['float16', 'Float32', 'f32', 'double']) {
+    assert.throws(
+      () => parseArgs(['--dtype', bad]),
+      new RegExp(`^parseArgs: --dtype expects one of float32, float64, got ${bad}$`),
+    );
+  }
+  assert.throws(() => parseArgs(['--dtype']), /parseArgs: option --dtype needs a value/);
+  assert.throws(() => parseArgs(['--dtype', '--quick']), /parseArgs: option --dtype needs a value/);
 });
 
 test('combine: all, none or some sub-conditions', () => {
@@ -95,6 +119,8 @@ test('claims: C1 to C14 with the article text and an English rendering, then C15
 test('commandFor names the script, the mode and a non-default seed', () => {
   assert.is(commandFor('input-normalization', 'quick', 0), 'npx tsx examples/input-normalization.ts --quick');
   assert.is(commandFor('x', 'full', 3), 'npx tsx examples/x.ts --full --seed 3');
+  assert.is(commandFor('x', 'quick', 0, 'float64'), 'npx tsx examples/x.ts --quick');
+  assert.is(commandFor('x', 'full', 2, 'float32'), 'npx tsx examples/x.ts --full --seed 2 --dtype float32');
 });
 
 class Sink {

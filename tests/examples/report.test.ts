@@ -1,7 +1,13 @@
 /** The report's evidence machinery: labels, pairing with committed full runs, criterion links, axis titles. */
+
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { DType } from '../../examples/lib/args.ts';
 import { wrapTitle } from '../../examples/lib/charts/base.ts';
+import { loadCommitted } from '../../examples/lib/committed.ts';
 import { criteriaHash, criterionLine, type Results, type RunResult } from '../../examples/lib/experiment.ts';
 import { pairWithFull, verdictSource } from '../../examples/lib/report/evidence.ts';
 import { reportHtml, verdictLabel } from '../../examples/lib/report.ts';
@@ -16,7 +22,7 @@ const verdict = (criterion: string, v: Verdict['verdict'], label?: string): Verd
   ...(label ? { label } : {}),
 });
 
-function run(mode: 'quick' | 'full', verdicts: Verdict[]): RunResult {
+function run(mode: 'quick' | 'full', verdicts: Verdict[], dtype: DType = 'float64'): RunResult {
   const results: Results = {
     experiment: 'covariate-shift',
     title: 'T',
@@ -24,6 +30,7 @@ function run(mode: 'quick' | 'full', verdicts: Verdict[]): RunResult {
     description: 'D',
     mode,
     seed: 0,
+    dtype,
     command: 'npx tsx examples/covariate-shift.ts --quick',
     wallTimeSeconds: 12,
     fullModeTime: 'long',
@@ -60,18 +67,61 @@ test('a committed full run decides only while its criteria match the code', () =
   assert.is(n!.fullState, 'none');
   const html = reportHtml(
     [quick],
-    { mode: 'quick', seed: 0, wallTimeSeconds: 1 },
+    { mode: 'quick', seed: 0, dtype: 'float64', wallTimeSeconds: 1 },
     new Map([['covariate-shift', fresh]]),
   );
   assert.match(html, /full run of 2026-12-01/);
   assert.match(html, /<span class="v v-held">held<\/span> <span class="tag">full run<\/span>/);
   const staleHtml = reportHtml(
     [quick],
-    { mode: 'quick', seed: 0, wallTimeSeconds: 1 },
+    { mode: 'quick', seed: 0, dtype: 'float64', wallTimeSeconds: 1 },
     new Map([['covariate-shift', stale]]),
   );
   assert.match(staleHtml, /decided by criteria that have changed since/);
   assert.match(staleHtml, /Preliminary: quick run only/);
+});
+
+test('the report says which dtype ran, in the header and per experiment, and when the full run used another', () => {
+  const quick32 = run('quick', [verdict('rule A', 'held')], 'float32');
+  const full64 = run('full', [verdict('rule A', 'held')]);
+  const html = reportHtml(
+    [quick32],
+    { mode: 'quick', seed: 0, dtype: 'float32', wallTimeSeconds: 1 },
+    new Map([['covariate-shift', full64]]),
+  );
+  assert.match(html, /This run: quick mode \([^)]*\), <b>float32<\/b> \(<code>--dtype float32<\/code>/);
+  assert.match(html, /<th>this run \(quick, float32\)<\/th>/);
+  assert.match(html, /\(this run: quick mode, float32, seed 0,/);
+  assert.match(html, /Set-up used in this run \(quick mode, float32\)/);
+  assert.match(html, /full run of 2026-12-01 in float64/);
+  assert.match(html, /It ran in float64 and this run in float32/);
+  const same = reportHtml(
+    [run('quick', [verdict('rule A', 'held')])],
+    { mode: 'quick', seed: 0, dtype: 'float64', wallTimeSeconds: 1 },
+    new Map([['covariate-shift', full64]]),
+  );
+  assert.match(same, /This run: quick mode \([^)]*\), <b>float64<\/b> \(normgrad's default/);
+  assert.not.match(same, /It ran in float/);
+});
+
+test('loadCommitted reads a results.json written before --dtype existed as float64', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'normgrad-committed-'));
+  try {
+    const { dtype: _d, ...old } = run('full', [verdict('rule A', 'held')]).results;
+    const new32 = run('full', [verdict('rule A', 'held')], 'float32').results;
+    for (const [name, r] of [
+      ['old', old],
+      ['new', { ...new32, experiment: 'new' }],
+    ] as const) {
+      mkdirSync(join(dir, name));
+      writeFileSync(join(dir, name, 'results.json'), JSON.stringify(r));
+    }
+    const committed = loadCommitted(dir);
+    assert.is(committed.get('old')!.results.dtype, 'float64');
+    assert.is(committed.get('new')!.results.dtype, 'float32');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('criteriaHash changes with any criterion text; criterionLine finds the line that holds it', () => {

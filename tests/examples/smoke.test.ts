@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { getDefaultDtype, setDefaultDtype, zeros } from '../../core/index.ts';
 import { loadCommitted } from '../../examples/lib/committed.ts';
 import { type Experiment, type Results, runExperiment } from '../../examples/lib/experiment.ts';
 import { experiments } from '../../examples/registry.ts';
@@ -43,6 +44,7 @@ for (const exp of experiments) {
     assert.is(results.experiment, exp.name);
     assert.is(results.mode, 'tiny');
     assert.is(results.seed, 0);
+    assert.is(results.dtype, 'float64');
     assert.ok(results.wallTimeSeconds >= 0);
     for (const c of exp.claims) {
       const vs = results.verdicts.filter((v) => v.claim === c);
@@ -114,6 +116,50 @@ test('runExperiment rejects a table whose rows do not match its header', async (
   } catch (e) {
     assert.match((e as Error).message, /table "Per arm" has 3 columns but row 0 has 2 cells/);
   }
+});
+
+test("runExperiment sets the dtype for the run, records it and restores the caller's, also when the run throws", async () => {
+  const seen: string[] = [];
+  const probe = (fail: boolean): Experiment => ({
+    name: 'dtype-probe',
+    title: 'dtype probe',
+    claims: [],
+    description: '',
+    fullModeTime: '',
+    run: async (ctx) => {
+      seen.push(`${ctx.dtype} ${getDefaultDtype()} ${zeros([2]).dtype}`);
+      if (fail) throw new Error('probe failed');
+      return { setup: {}, verdicts: [], figures: [] };
+    },
+  });
+  const dir = join(out, 'dtype');
+  const r = await runExperiment(probe(false), {
+    mode: 'tiny',
+    seed: 0,
+    dtype: 'float32',
+    out: dir,
+    quiet: true,
+  });
+  assert.is(r.results.dtype, 'float32');
+  assert.is(r.results.command, 'npx tsx examples/dtype-probe.ts --tiny --dtype float32');
+  assert.is(JSON.parse(readFileSync(join(dir, 'dtype-probe', 'results.json'), 'utf8')).dtype, 'float32');
+  assert.is(getDefaultDtype(), 'float64');
+  try {
+    await runExperiment(probe(true), { mode: 'tiny', seed: 0, dtype: 'float32', out: dir, quiet: true });
+    assert.unreachable('should have thrown');
+  } catch (e) {
+    assert.is((e as Error).message, 'probe failed');
+  }
+  assert.is(getDefaultDtype(), 'float64');
+  // Without a dtype the run keeps the caller's default.
+  setDefaultDtype('float32');
+  try {
+    const keep = await runExperiment(probe(false), { mode: 'tiny', seed: 0, out: dir, quiet: true });
+    assert.is(keep.results.dtype, 'float32');
+  } finally {
+    setDefaultDtype('float64');
+  }
+  assert.equal(seen, ['float32 float32 float32', 'float32 float32 float32', 'float32 float32 float32']);
 });
 
 test('run-all writes a self-contained report with every claim', async () => {

@@ -44,10 +44,10 @@ export function fullVerdict(e: Evidence, v: Verdict): Verdict | undefined {
 const day = (iso: string): string => iso.slice(0, 10);
 const shortCommit = (c: string): string => c.slice(0, 10);
 
-/** "full run of 2026-12-01 (commit abc, 812 s)" and the like. */
+/** "full run of 2026-12-01 in float64 (commit abc, 812 s)" and the like. */
 export function describeFull(full: RunResult): string {
   const p = full.results.provenance;
-  return `full run of ${day(p.date)} (commit ${shortCommit(p.commit)}${p.dirty ? ' with uncommitted changes' : ''}, ${
+  return `full run of ${day(p.date)} in ${full.results.dtype} (commit ${shortCommit(p.commit)}${p.dirty ? ' with uncommitted changes' : ''}, ${
     full.results.wallTimeSeconds
   } s on ${p.machine}, load ${p.load})`;
 }

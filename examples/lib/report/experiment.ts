@@ -125,16 +125,20 @@ ${fullFiguresHtml(
     e.fullState === 'fresh' && e.full
       ? `<p class="full-note">A ${esc(describeFull(e.full))} is committed in <code>examples/results/full/${esc(
           res.experiment,
-        )}/</code>; its verdicts decide and are shown beside this run's.</p>`
+        )}/</code>; its verdicts decide and are shown beside this run's.${
+          e.full.results.dtype === res.dtype
+            ? ''
+            : ` It ran in ${esc(e.full.results.dtype)} and this run in ${esc(res.dtype)}, so where the two verdicts differ the precision is one of the differences.`
+        }</p>`
       : e.fullState === 'stale' && e.full
         ? `<p class="full-note stale">The committed ${esc(describeFull(e.full))} was decided by criteria that have changed since, so it is not shown; the verdicts below are preliminary.</p>`
         : '';
   return `<section class="experiment" id="${esc(res.experiment)}">
 <h2>${esc(res.title)} <small>(${esc(res.claims.length > 0 ? res.claims.join(', ') : 'beyond the article')})</small></h2>
 ${paragraphs(res.description)}
-${setupHtml(`Set-up used in this run (${res.mode} mode)`, res.setup)}
+${setupHtml(`Set-up used in this run (${res.mode} mode, ${res.dtype})`, res.setup)}
 ${e.fullState === 'fresh' && e.full ? setupHtml('Set-up of the full run', e.full.results.setup) : ''}
-<p class="rerun">Rerun: <code>${esc(res.command)}</code> (this run: ${esc(res.mode)} mode, seed ${res.seed}, ${fmt(
+<p class="rerun">Rerun: <code>${esc(res.command)}</code> (this run: ${esc(res.mode)} mode, ${esc(res.dtype)}, seed ${res.seed}, ${fmt(
     res.wallTimeSeconds,
   )} s). Faithful size: <code>${esc(res.command.replace(/--(tiny|quick)/, '--full'))}</code>, which takes ${esc(
     res.fullModeTime,
