@@ -156,16 +156,18 @@ export function build(cell: Cell): Step | null {
 /**
  * normgrad on a backend and thread count (set for this runner's cells only and
  * restored after, so runners can interleave). The first runner, on 1 thread, is
- * the table's base column.
+ * the table's base column. A cell's dtype becomes the default dtype while it is
+ * built and timed, so its modules, parameters and inputs are made in it.
  */
 export function normgradRunner(threads = 1, backend = ng.getBackend()): Runner {
   return {
     name: threads === 1 ? 'normgrad' : `normgrad ${threads}t`,
-    detail: `float64, ${threads} thread${threads === 1 ? '' : 's'}, ${backend} backend`,
+    detail: `float64 (float32 on the f32 rows), ${threads} thread${threads === 1 ? '' : 's'}, ${backend} backend`,
     async measure(cell: Cell, budget: Budget) {
-      const [b0, t0] = [ng.getBackend(), ng.getNumThreads()];
+      const [b0, t0, d0] = [ng.getBackend(), ng.getNumThreads(), ng.getDefaultDtype()];
       ng.setBackend(backend);
       ng.setNumThreads(threads);
+      ng.setDefaultDtype(cell.dtype ?? 'float64');
       try {
         ng.manualSeed(0);
         const step = build(cell);
@@ -173,6 +175,7 @@ export function normgradRunner(threads = 1, backend = ng.getBackend()): Runner {
       } finally {
         ng.setBackend(b0);
         ng.setNumThreads(t0);
+        ng.setDefaultDtype(d0);
       }
     },
     async close() {},

@@ -103,10 +103,15 @@ export async function findTorch(variant: Variant): Promise<Found> {
   const blas = hello.blas.map((p) => p.split('/').pop()).join(', ');
   return {
     name: variant.name,
-    detail: `PyTorch ${hello.torch}, float64, ${hello.threads} thread${hello.threads === 1 ? '' : 's'}, ${variant.blasName} (mapped: ${blas})`,
+    detail: `PyTorch ${hello.torch}, float64 (float32 on the f32 rows), ${hello.threads} thread${hello.threads === 1 ? '' : 's'}, ${variant.blasName} (mapped: ${blas})`,
     async measure(cell: Cell, budget: Budget) {
       const reply = JSON.parse(
-        await proc.request({ workload: cell.workload, params: cell.params, budget }),
+        await proc.request({
+          workload: cell.workload,
+          params: cell.params,
+          dtype: cell.dtype ?? 'float64',
+          budget,
+        }),
       ) as { ms: number[] | null };
       return reply.ms;
     },

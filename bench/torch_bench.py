@@ -1,7 +1,7 @@
 """PyTorch's side of the benchmark (bench/torch.ts runs this with /usr/bin/python3).
 
-Reads one JSON request per line on stdin, {"workload", "params", "budget"},
-builds that cell's inputs and model (untimed), times it the way bench/measure.ts
+Reads one JSON request per line on stdin, {"workload", "params", "dtype", "budget"},
+builds that cell's inputs and model (untimed) in that dtype ("float64" when absent), times it the way bench/measure.ts
 does, and answers one JSON line {"ms": [...]} (or {"ms": null} for a cell it
 does not know). The first line it writes describes the setup: torch version and
 the BLAS libraries actually mapped into the process, so the table can say which
@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 1)
-DT = torch.float64
+DT = torch.float64  # set per request: the builders read it when they build a cell
 
 
 def blas_libraries():
@@ -156,10 +156,12 @@ def time_reps(step, budget):
 
 
 def main():
+    global DT
     print(json.dumps({"torch": torch.__version__, "blas": blas_libraries(), "threads": torch.get_num_threads()}), flush=True)
     for line in sys.stdin:
         req = json.loads(line)
         torch.manual_seed(0)
+        DT = {"float32": torch.float32, "float64": torch.float64}[req.get("dtype", "float64")]
         build = BUILDERS.get(req["workload"])
         if build is None:
             print(json.dumps({"ms": None}), flush=True)
