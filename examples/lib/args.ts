@@ -3,16 +3,13 @@
  * `--tiny | --quick | --full`, `--seed N`, `--dtype float32|float64`, `--out DIR`,
  * and for run-all `--only a,b`.
  */
-import { ValueError } from '../../core/index.ts';
+import { type DType, ValueError } from '../../core/index.ts';
 
 /** How big a run is: tiny for the smoke test, quick for CI and `npm start`, full for the faithful size. */
 export type Mode = 'tiny' | 'quick' | 'full';
 
 /** The floating-point types `--dtype` accepts, as `torch.float32` and `torch.float64`. */
-export const DTYPES = ['float32', 'float64'] as const;
-
-/** One of DTYPES. */
-export type DType = (typeof DTYPES)[number];
+export const DTYPES: readonly DType[] = ['float32', 'float64'];
 
 export interface RunArgs {
   mode: Mode;

@@ -4,7 +4,7 @@
  * the article says, what was run, what was seen and whether the claim held,
  * and which run (quick, or the committed full run) each verdict comes from.
  */
-import type { DType } from './args.ts';
+import type { DType } from '../../core/index.ts';
 import { ARTICLE, CLAIMS } from './claims.ts';
 import type { RunResult } from './experiment.ts';
 import {

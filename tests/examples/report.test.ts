@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { DType } from '../../examples/lib/args.ts';
+import type { DType } from '../../core/index.ts';
 import { wrapTitle } from '../../examples/lib/charts/base.ts';
 import { loadCommitted } from '../../examples/lib/committed.ts';
 import { criteriaHash, criterionLine, type Results, type RunResult } from '../../examples/lib/experiment.ts';
