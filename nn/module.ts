@@ -30,10 +30,10 @@ import {
 import {
   load,
   loadFile,
-  type SafetensorsDType,
   type SerializeOptions,
   saveFile,
   serialize,
+  type WritableDType,
 } from './safetensors.ts';
 
 /** Parameter and buffer names to tensors, under PyTorch's keys, in registration order. */
@@ -55,7 +55,11 @@ export interface IncompatibleKeys {
 
 /** Options of `module.save`. */
 export interface SaveOptions {
-  /** Storage dtype of floating-point tensors: F64 (exact, the default) or F32 (half the size). */
+  /**
+   * Storage dtype of floating-point tensors: by default each tensor's own (F64
+   * for float64, F32 for float32, exact either way); `'F32'` halves a float64
+   * model's file, `'F64'` widens a float32 one.
+   */
   dtype?: 'F64' | 'F32';
   /** String metadata stored in the safetensors header. */
   metadata?: Record<string, string>;
@@ -464,10 +468,11 @@ export abstract class Module {
   }
 
   private serializeOptions(opts: SaveOptions): SerializeOptions {
-    const dtypes: Record<string, SafetensorsDType> = {};
+    const dtypes: Record<string, WritableDType> = {};
     for (const k of Object.keys(this.stateDict()))
       if (INTEGER_BUFFERS.has(k.slice(k.lastIndexOf('.') + 1))) dtypes[k] = 'I64';
-    const st: SerializeOptions = { dtype: opts.dtype ?? 'F64', dtypes };
+    const st: SerializeOptions = { dtypes };
+    if (opts.dtype !== undefined) st.dtype = opts.dtype;
     if (opts.metadata !== undefined) st.metadata = opts.metadata;
     return st;
   }
