@@ -99,8 +99,9 @@ function copyValue<V>(v: V): V {
   return (Array.isArray(v) ? [...v] : v) as V;
 }
 
+/** A copy in the tensor's own dtype. */
 function cloneTensor(t: Tensor): Tensor {
-  return new Tensor(Float64Array.from(t.data), t.shape);
+  return new Tensor(t.data.slice(), t.shape);
 }
 
 /**
