@@ -17,7 +17,9 @@
 import {
   AnomalyError,
   checkBoolean,
+  checkDtype,
   checkOptions,
+  type DType,
   fmtShape,
   NormgradError,
   noGrad,
@@ -73,6 +75,14 @@ export type ForwardPreHook = (module: Module, args: unknown[]) => unknown[] | un
 
 /** Buffers PyTorch keeps as int64; `save` stores them as I64 so PyTorch reads them with their own dtype. */
 const INTEGER_BUFFERS = new Set(['num_batches_tracked']);
+
+/** The dtype `Module.to` is asked for: a name or `{ dtype }`, checked. */
+function targetDtype(fn: string, arg: unknown): DType {
+  if (arg instanceof Tensor) return arg.dtype;
+  const wrapped = typeof arg === 'object' && arg !== null && !Array.isArray(arg);
+  if (wrapped) checkOptions(fn, arg, ['dtype']);
+  return checkDtype(fn, 'dtype', wrapped ? (arg as { dtype?: unknown }).dtype : arg);
+}
 
 /** Errors that already name the module they were thrown in (by the innermost non-root module). */
 const located = new WeakSet<Error>();
@@ -368,6 +378,46 @@ export abstract class Module {
       if (setToNone) p.grad = null;
       else if (p.grad !== null) noGrad(() => p.grad!.detach_().zero_());
     }
+  }
+
+  // ---------------------------------------------------------------- dtype
+
+  /**
+   * Converts every floating-point parameter, its gradient and every buffer to
+   * `dtype` in place and returns the module, as `module.to(torch.float32)`. The
+   * tensors stay the same objects (their storage is swapped, as PyTorch swaps
+   * `param.data`), so an optimizer built before keeps updating them. Takes a
+   * dtype name, `{ dtype }`, or a tensor whose dtype to match (`model.to(x)`).
+   * `num_batches_tracked`, an int64 in PyTorch, stays float64 (exact counts up to
+   * 2^53). Unlike PyTorch, a buffer is converted in place too, so a tensor passed
+   * in as one (a loss's class weights) changes with it.
+   */
+  to(dtype: DType | { dtype: DType } | Tensor): this {
+    const target = targetDtype(`${this.name}.to`, dtype);
+    const seen = new Set<Tensor>();
+    const convert = (t: Tensor | null): void => {
+      if (t === null || seen.has(t)) return;
+      seen.add(t);
+      if (t.dtype !== target) t._setData(target === 'float32' ? Float32Array.from(t.data) : Float64Array.from(t.data));
+    };
+    for (const m of this.modules()) {
+      for (const p of m._parameters.values()) {
+        convert(p);
+        convert(p?.grad ?? null);
+      }
+      for (const [name, b] of m._buffers) if (!INTEGER_BUFFERS.has(name)) convert(b);
+    }
+    return this;
+  }
+
+  /** Parameters and buffers to float32, in place, as `module.float()`. */
+  float(): this {
+    return this.to('float32');
+  }
+
+  /** Parameters and buffers to float64, in place, as `module.double()`. */
+  double(): this {
+    return this.to('float64');
   }
 
   // ---------------------------------------------------------------- printing
