@@ -398,7 +398,8 @@ export abstract class Module {
     const convert = (t: Tensor | null): void => {
       if (t === null || seen.has(t)) return;
       seen.add(t);
-      if (t.dtype !== target) t._setData(target === 'float32' ? Float32Array.from(t.data) : Float64Array.from(t.data));
+      if (t.dtype !== target)
+        t._setData(target === 'float32' ? Float32Array.from(t.data) : Float64Array.from(t.data));
     };
     for (const m of this.modules()) {
       for (const p of m._parameters.values()) {
@@ -532,7 +533,10 @@ export abstract class Module {
     return this.loadStateDict(Module.load(source), opts);
   }
 
-  /** Reads a safetensors file, or its bytes, as a state dict (F32 and I64 values become float64). */
+  /**
+   * Reads a safetensors file, or its bytes, as a state dict: F64 and I64 as float64, F32, F16 and BF16 as
+   * float32 (`loadStateDict` then converts each into the module's dtype).
+   */
   static load(source: string | ArrayBuffer | Uint8Array): StateDict {
     return typeof source === 'string' ? loadFile(source) : load(source);
   }

@@ -53,8 +53,11 @@ export interface Deserialized {
   metadata: Record<string, string> | null;
 }
 
+/** Stored dtypes read into float64 (F64 itself, and I64, whose counts a float32 would round past 2^24); the rest are exact in float32. */
+const WIDE = new Set<SafetensorsDType>(['F64', 'I64']);
+
 /** The storage dtype a tensor is written in when nothing else is asked for: its own. */
-const OWN: Record<Tensor['dtype'], WritableDType> = { float64: 'F64' };
+const OWN: Record<Tensor['dtype'], WritableDType> = { float32: 'F32', float64: 'F64' };
 
 /** Encodes named tensors as the bytes of a safetensors file. */
 export function serialize(tensors: Record<string, Tensor>, opts: SerializeOptions = {}): Uint8Array {
@@ -178,7 +181,7 @@ export function deserialize(bytes: Uint8Array): Deserialized {
   const tensors: [string, Tensor][] = [];
   const dtypes: [string, SafetensorsDType][] = [];
   for (const [name, { dtype, shape, numel, begin }] of entries) {
-    const values = new Float64Array(numel);
+    const values = WIDE.has(dtype) ? new Float64Array(numel) : new Float32Array(numel);
     const size = sizeOf(dtype);
     for (let i = 0, p = dataStart + begin; i < numel; i++, p += size) {
       const v = readElement(view, p, dtype);
@@ -321,7 +324,7 @@ export function saveFile(tensors: Record<string, Tensor>, path: string, opts: Se
   nodeFs('saveFile').writeFileSync(path, serialize(tensors, opts));
 }
 
-/** Reads the tensors of a safetensors file into float64 tensors, as `safetensors.torch.load_file`. */
+/** Reads the tensors of a safetensors file (F64 and I64 as float64, F32, F16 and BF16 as float32), as `safetensors.torch.load_file`. */
 export function loadFile(path: string): Record<string, Tensor> {
   if (typeof path !== 'string') {
     throw new ValueError(`safetensors.loadFile: path must be a string, got ${describeValue(path)}`);

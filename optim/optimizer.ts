@@ -21,6 +21,7 @@ import {
   suggest,
   Tensor,
   ValueError,
+  zeros,
 } from '../core/index.ts';
 
 /** Options that are flags; every other option but betas is a number. */
@@ -347,7 +348,8 @@ export abstract class Optimizer<O extends BaseOptions, S extends StateRecord> {
               `${name} of parameter ${key} has shape ${fmtShape(value.shape)}, the parameter has shape ${fmtShape(p.shape)}`,
             );
           }
-          raw[toCamel(name)] = cloneTensor(value);
+          // As PyTorch's load_state_dict: floating-point state takes its parameter's dtype.
+          raw[toCamel(name)] = value.dtype === p.dtype ? cloneTensor(value) : value.detach().to(p.dtype);
         } else if (typeof value === 'number') raw[toCamel(name)] = value;
         else throw fail(`${name} of parameter ${key} is ${typeof value}, expected a Tensor or a number`);
       }
@@ -401,9 +403,9 @@ export function optionalStateTensor(raw: Record<string, StateValue>, key: string
   return v instanceof Tensor ? v : undefined;
 }
 
-/** A fresh zero buffer shaped like p. */
+/** A fresh zero buffer shaped like p, in p's dtype (as PyTorch's `torch.zeros_like(p)`). */
 export function zerosBuffer(p: Tensor): Tensor {
-  return new Tensor(new Float64Array(p.numel()), p.shape);
+  return zeros(p.shape, { dtype: p.dtype });
 }
 
 /** PyTorch's checks, shared by the optimizers: each returns a message or null. */

@@ -6,7 +6,14 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type DType, getDefaultDtype, randn, setDefaultDtype, type Tensor, tensor } from '../../core/index.ts';
+import {
+  type DType,
+  getDefaultDtype,
+  randn,
+  setDefaultDtype,
+  type Tensor,
+  tensor,
+} from '../../core/index.ts';
 import * as data from '../../data/index.ts';
 
 function withDefault<T>(d: DType, fn: () => T): T {
@@ -43,7 +50,11 @@ test('synthetic sets under float32: inputs and regression targets float32 (the f
     assert.equal(Array.from(reg[k].data), rounded(regWide[k]), k);
   }
   const adding = withDefault('float32', () => data.addingProblem({ n: 5, length: 6, seed: 1 }));
-  assert.equal([adding.x.dtype, adding.y.dtype], ['float32', 'float32'], 'the adding target is a regression target');
+  assert.equal(
+    [adding.x.dtype, adding.y.dtype],
+    ['float32', 'float32'],
+    'the adding target is a regression target',
+  );
   assert.is(data.circles({ n: 10 }).x.dtype, 'float64', 'the default stays float64');
 });
 

@@ -27,7 +27,10 @@ const f32 = (f: FixtureTensor, requiresGrad = false): Tensor =>
 
 function build(c: Float32Case, params: Tensor[]): AnyOptimizer {
   const o = Object.fromEntries(
-    Object.entries(c.given_options).map(([k, v]) => [toCamel(k), Array.isArray(v) ? (v as [number, number]) : v]),
+    Object.entries(c.given_options).map(([k, v]) => [
+      toCamel(k),
+      Array.isArray(v) ? (v as [number, number]) : v,
+    ]),
   );
   const classes = { SGD, Adam, AdamW, RMSprop };
   return new classes[c.optimizer](params, o as never);
@@ -47,7 +50,10 @@ for (const c of loadFixture<Float32Case>('optim_float32').cases) {
         const want = c.params[step]![i]!.data.map(fixtureNumber);
         for (let k = 0; k < want.length; k++) {
           const err = Math.abs(p.data[k]! - want[k]!);
-          assert.ok(err <= 1e-6 + 2e-6 * Math.abs(want[k]!), `${c.name} step ${step} param ${i}[${k}]: ${p.data[k]} vs ${want[k]}`);
+          assert.ok(
+            err <= 1e-6 + 2e-6 * Math.abs(want[k]!),
+            `${c.name} step ${step} param ${i}[${k}]: ${p.data[k]} vs ${want[k]}`,
+          );
         }
       });
     });
