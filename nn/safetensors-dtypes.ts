@@ -72,7 +72,7 @@ export function bfloat16ToNumber(b: number): number {
   return widen.getFloat32(0);
 }
 
-/** Element i of a block of `dtype` at byte `p` of `view` (I64 as a BigInt, for the caller's range check). */
+/** The element of `dtype` at byte `p` of `view` (I64 as a BigInt, for the caller's range check). */
 export function readElement(view: DataView, p: number, dtype: SafetensorsDType): number | bigint {
   switch (dtype) {
     case 'F64':

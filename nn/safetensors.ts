@@ -16,7 +16,15 @@
  *
  * @module
  */
-import { DTypeError, describeValue, fmtShape, NormgradError, Tensor, ValueError } from '../core/index.ts';
+import {
+  checkTensor,
+  DTypeError,
+  describeValue,
+  fmtShape,
+  NormgradError,
+  Tensor,
+  ValueError,
+} from '../core/index.ts';
 import {
   isDType,
   isWritable,
@@ -68,6 +76,7 @@ export function serialize(tensors: Record<string, Tensor>, opts: SerializeOption
       );
     }
   }
+  for (const [name, t] of Object.entries(tensors)) checkTensor('safetensors.serialize', `'${name}'`, t);
   const dtypeOf = (name: string): WritableDType =>
     opts.dtypes?.[name] ?? opts.dtype ?? OWN[tensors[name]!.dtype];
   const names = Object.keys(tensors).sort((a, b) => {

@@ -168,6 +168,16 @@ test('layers built under setDefaultDtype(float32) hold float32 parameters and bu
   assert.is(new nn.Linear(2, 2).weight.dtype, 'float64', 'the default stays float64');
 });
 
+test('the same seed builds a float32 model whose weights are the float64 ones rounded (init draws in double)', () => {
+  const build = () => new nn.Sequential(new nn.Linear(5, 4), new nn.Conv2d(2, 3, 3), new nn.GRU(3, 4));
+  manualSeed(0);
+  const wide = values(build());
+  manualSeed(0);
+  const narrow = withDefault('float32', build);
+  assert.is(narrow.stateDict()['0.weight']!.dtype, 'float32');
+  for (const [k, v] of Object.entries(values(narrow))) assert.equal(v, wide[k]!.map(Math.fround), k);
+});
+
 test('float32 layers run float32 inputs end to end: outputs and gradients float32, zero initial states included', () => {
   withDefault('float32', () => {
     manualSeed(3);

@@ -116,6 +116,11 @@ test('serialize: I64 needs integers, dtypes must be supported, __metadata__ is r
       "safetensors.serialize: unsupported dtype float32 for '*' (F64, F32, I64 are written)",
     ],
     [
+      () => nn.safetensors.serialize({ w: [1, 2] as unknown as Tensor }),
+      ValueError,
+      "safetensors.serialize: 'w' must be a Tensor, got an array [1,2]; wrap it with tensor(...)",
+    ],
+    [
       () => nn.safetensors.serialize({ __metadata__: tensor([1]) }),
       ValueError,
       "safetensors.serialize: '__metadata__' is a reserved name",
