@@ -1,6 +1,7 @@
 /**
  * Fuzzes the safetensors reader, which reads files users download. Cases are
- * valid files made by the writer, then mutated (byte flips, truncations, trailing
+ * valid files made by the writer (and F16/BF16 files built here, which the
+ * writer does not write), then mutated (byte flips, truncations, trailing
  * bytes, header edits: dtypes, shapes, offsets, duplicate keys, metadata, the
  * length field), plus wholly random bytes, all drawn by fast-check from a fixed
  * seed so a run is reproducible. Every case must either load or throw one of

@@ -58,6 +58,16 @@ test('synthetic sets under float32: inputs and regression targets float32 (the f
   assert.is(data.circles({ n: 10 }).x.dtype, 'float64', 'the default stays float64');
 });
 
+test('MNIST under float32: images float32 (the float64 grey levels rounded), labels float64; rows share the images', () => {
+  const wide = data.mnist({ train: 20, test: 10, seed: 4 });
+  const narrow = withDefault('float32', () => data.mnist({ train: 20, test: 10, seed: 4 }));
+  assert.equal([narrow.trainX.dtype, narrow.testX.dtype], ['float32', 'float32']);
+  assert.equal([narrow.trainY.dtype, narrow.testY.dtype], ['float64', 'float64']);
+  assert.equal(Array.from(narrow.trainX.data), rounded(wide.trainX));
+  assert.equal(Array.from(narrow.testY.data), Array.from(wide.testY.data));
+  assert.is(withDefault('float32', () => data.mnistRows({ train: 5, test: 0 })).trainX.dtype, 'float32');
+});
+
 test('TensorDataset, collate and DataLoader keep each tensor its dtype', () => {
   const x = randn([6, 3]).float();
   const y = tensor([0, 1, 2, 0, 1, 2]);
