@@ -15,6 +15,7 @@ import {
   StateDictError,
   setDefaultDtype,
   type Tensor,
+  tensor,
   ValueError,
 } from '../../core/index.ts';
 import * as nn from '../../nn/index.ts';
@@ -222,6 +223,30 @@ test('float() models run float32 inputs while the default stays float64: zero st
   assert.is(inorm.forward(randn([2, 3, 4, 4]).float()).dtype, 'float32');
   assert.is(inorm.runningMean!.dtype, 'float32');
   assert.not.equal(Array.from(inorm.runningMean!.data), [0, 0, 0], 'the running statistics moved');
+});
+
+test('losses of float32 inputs are float32, with class weights, label smoothing and ignored targets, and agree with float64', () => {
+  manualSeed(5);
+  const x = randn([6, 4]);
+  const y = tensor([0, 3, 1, -100, 2, 3]); // float64 class indices, as every index
+  const w = tensor([1, 2, 0.5, 3]);
+  const F = nn.functional;
+  const cases: [string, (x: Tensor, w: Tensor) => Tensor][] = [
+    ['crossEntropy', (x) => F.crossEntropy(x, y)],
+    ['crossEntropy weight', (x, w) => F.crossEntropy(x, y, { weight: w })],
+    ['crossEntropy smoothing', (x, w) => F.crossEntropy(x, y, { weight: w, labelSmoothing: 0.1, reduction: 'none' })],
+    ['nllLoss', (x, w) => F.nllLoss(x.logSoftmax(1), y, { weight: w, reduction: 'sum' })],
+    ['mseLoss', (x) => F.mseLoss(x, x.detach().mul(0.5))],
+    ['binaryCrossEntropyWithLogits', (x) => F.binaryCrossEntropyWithLogits(x, x.detach().sigmoid())],
+  ];
+  for (const [name, loss] of cases) {
+    const wide = loss(x, w);
+    const narrow = loss(x.float(), w.float());
+    assert.is(narrow.dtype, 'float32', name);
+    for (let i = 0; i < wide.numel(); i++) {
+      assert.ok(Math.abs(narrow.data[i]! - wide.data[i]!) <= 1e-5 * (1 + Math.abs(wide.data[i]!)), name);
+    }
+  }
 });
 
 test('a float32 model on a float64 input is refused at the first Linear, as PyTorch', () => {
