@@ -249,6 +249,16 @@ test('losses of float32 inputs are float32, with class weights, label smoothing 
   }
 });
 
+test('Dropout on a float32 input draws the same mask as on float64 and stays float32', () => {
+  const x = randn([4, 6]);
+  manualSeed(9);
+  const wide = nn.functional.dropout(x, 0.5);
+  manualSeed(9);
+  const narrow = nn.functional.dropout(x.float(), 0.5);
+  assert.is(narrow.dtype, 'float32');
+  assert.equal(Array.from(narrow.data), Array.from(wide.data, Math.fround));
+});
+
 test('a float32 model on a float64 input is refused at the first Linear, as PyTorch', () => {
   const m = new nn.Linear(3, 2).float();
   assert.throws(
