@@ -234,7 +234,10 @@ test('losses of float32 inputs are float32, with class weights, label smoothing 
   const cases: [string, (x: Tensor, w: Tensor) => Tensor][] = [
     ['crossEntropy', (x) => F.crossEntropy(x, y)],
     ['crossEntropy weight', (x, w) => F.crossEntropy(x, y, { weight: w })],
-    ['crossEntropy smoothing', (x, w) => F.crossEntropy(x, y, { weight: w, labelSmoothing: 0.1, reduction: 'none' })],
+    [
+      'crossEntropy smoothing',
+      (x, w) => F.crossEntropy(x, y, { weight: w, labelSmoothing: 0.1, reduction: 'none' }),
+    ],
     ['nllLoss', (x, w) => F.nllLoss(x.logSoftmax(1), y, { weight: w, reduction: 'sum' })],
     ['mseLoss', (x) => F.mseLoss(x, x.detach().mul(0.5))],
     ['binaryCrossEntropyWithLogits', (x) => F.binaryCrossEntropyWithLogits(x, x.detach().sigmoid())],
