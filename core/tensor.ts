@@ -38,7 +38,7 @@ export interface RemovableHandle {
 
 /**
  * An n-dimensional array of float32 or float64 with autograd, as `torch.Tensor`. Values are
- * row-major in `data`, whose class (Float32Array or Float64Array) is the dtype; ops return new tensors (no in-place ops yet), and each records a `gradFn` when an
+ * row-major in `data`, whose class (Float32Array or Float64Array) is the dtype; ops return new tensors (the in-place forms end in `_`), and each records a `gradFn` when an
  * input requires grad, so `backward()` fills `.grad` of the leaves. Indexing is by methods: `select`,
  * `narrow`, `slice`, `indexSelect`, `gather`.
  */
