@@ -116,6 +116,11 @@ test('_setData swaps the storage in place (dtype too), bumps the version and ref
   );
   const t = new Tensor(new Float32Array([1, 2]), [2]);
   assert.is(t.dtype, 'float32');
+  throwsWith(
+    () => new Tensor(new Int32Array([1, 2]) as never, [2]),
+    ValueError,
+    'Tensor: data must be a Float32Array or a Float64Array (its class is the dtype), got a Int32Array; tensor(...) converts other arrays',
+  );
 });
 
 test('a non-default dtype prints, as PyTorch: dtype=torch.float32 (or float64 when the default is float32)', () => {

@@ -157,7 +157,7 @@ test('a mixed pair gets each gradient in its own dtype, as PyTorch', () => {
   assert.is(s.grad!.dtype, 'float32', 'the implicit gradient of a float32 scalar is float32');
 });
 
-test('matmul, linear, conv and the norm ops refuse a dtype mix, naming the op, the arguments and the dtypes', () => {
+test('matmul, linear, conv, the norm ops and binary cross entropy refuse a dtype mix, naming the op, the arguments and the dtypes', () => {
   const x32 = randn([2, 3], { dtype: 'float32' });
   const w64 = randn([4, 3]);
   const hint = "; convert one with .to('float32') (or .float() / .double())";
@@ -195,6 +195,11 @@ test('matmul, linear, conv and the norm ops refuse a dtype mix, naming the op, t
     () => ng.nativeBatchNorm(x32, null, randn([3]), 1e-5),
     DTypeError,
     `nativeBatchNorm: expected input and bias to have the same dtype, got input float32 and bias float64${hint}`,
+  );
+  throwsWith(
+    () => ng.binaryCrossEntropy(x32.sigmoid(), ng.zeros([2, 3])),
+    DTypeError,
+    `binaryCrossEntropy: expected input and target to have the same dtype, got input float32 and target float64${hint}`,
   );
 });
 
