@@ -76,7 +76,7 @@ export type ForwardPreHook = (module: Module, args: unknown[]) => unknown[] | un
 /** Buffers PyTorch keeps as int64; `save` stores them as I64 so PyTorch reads them with their own dtype. */
 const INTEGER_BUFFERS = new Set(['num_batches_tracked']);
 
-/** The dtype `Module.to` is asked for: a name or `{ dtype }`, checked. */
+/** The dtype `Module.to` is asked for: a name or `{ dtype }` (checked), or a tensor's own. */
 function targetDtype(fn: string, arg: unknown): DType {
   if (arg instanceof Tensor) return arg.dtype;
   const wrapped = typeof arg === 'object' && arg !== null && !Array.isArray(arg);
