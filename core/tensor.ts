@@ -235,7 +235,7 @@ export class Tensor {
    */
   _accumulateGrad(g: Tensor, createGraph: boolean, adopt = false): void {
     if (createGraph) this.grad = this.grad === null ? g : this.grad.add(g);
-    else if (this.grad === null) this.grad = adopt ? g : new Tensor(Float64Array.from(g.data), g.shape);
+    else if (this.grad === null) this.grad = adopt ? g : new Tensor(g.data.slice(), g.shape);
     else if (this.grad.requiresGrad)
       this.grad = ew.add(this.grad, g); // engine runs this in no-grad mode
     else {
