@@ -14,8 +14,8 @@
  * pool would only add bookkeeping. The pool holds at most MAX_BYTES.
  */
 
-/** Arrays shorter than this (512 KB) are never pooled. */
-const MIN_LENGTH = 1 << 16;
+/** Arrays shorter than this (32 KB) are never pooled. */
+export const MIN_LENGTH = 1 << 12;
 const MAX_BYTES = 256 * 1024 * 1024;
 
 const free = new Map<number, Float64Array[]>();
@@ -38,7 +38,11 @@ export function alloc(n: number): Float64Array {
 
 /** A Float64Array of length n filled with zeros (for kernels that accumulate into their output). */
 export function allocZeroed(n: number): Float64Array {
-  return n >= MIN_LENGTH ? alloc(n).fill(0) : new Float64Array(n);
+  const a = n >= MIN_LENGTH ? free.get(n)?.pop() : undefined;
+  if (a === undefined) return new Float64Array(n); // zeroed already: no second pass
+  pooled.delete(a);
+  pooledBytes -= a.byteLength;
+  return a.fill(0);
 }
 
 /**
