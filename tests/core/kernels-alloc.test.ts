@@ -5,6 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { FloatArray } from '../../core/index.ts';
 import * as core from '../../core/index.ts';
 import { grad, randn } from '../../core/index.ts';
 import {
@@ -45,7 +46,7 @@ test('small arrays and views into larger buffers are never pooled; allocZeroed z
 });
 
 /** Whether two arrays hold the same values (a short message instead of a diff of 65536 numbers). */
-function same(a: Float64Array, b: Float64Array, what: string): void {
+function same(a: FloatArray, b: FloatArray, what: string): void {
   let bad = 0;
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) bad++;
   assert.ok(a.length === b.length && bad === 0, `${what}: ${bad} of ${a.length} values changed`);
@@ -60,7 +61,7 @@ function maxError(got: Float64Array, want: (i: number) => number): number {
 
 /** Writes garbage into every buffer the pool can hand out now. */
 function scribble(): void {
-  const taken: Float64Array[] = [];
+  const taken: FloatArray[] = [];
   for (let i = 0; i < 8; i++) taken.push(alloc(BIG).fill(Number.NaN));
   for (const t of taken) release(t);
 }
@@ -130,7 +131,7 @@ test('a weight used at several steps: its summed-in contributions go back to the
 
 /** scribble() for the [64, 64] buffers of the test above. */
 function scribble64(): void {
-  const taken: Float64Array[] = [];
+  const taken: FloatArray[] = [];
   for (let i = 0; i < 8; i++) taken.push(alloc(64 * 64).fill(Number.NaN));
   for (const t of taken) release(t);
 }
