@@ -11,7 +11,10 @@
  * The next forward and backward then write into memory that is already mapped.
  *
  * Small arrays always come straight from V8: they are cheap to make, and a
- * pool would only add bookkeeping. The pool holds at most MAX_BYTES.
+ * pool would only add bookkeeping. From 32 KB on a fresh array costs more
+ * than the pool's look-up (W7's [60, 100] gradients: calloc, and every fresh
+ * backing store counts towards the external memory that makes V8 collect).
+ * The pool holds at most MAX_BYTES.
  */
 import { type DType, type FloatArray, newArray } from '../dtype.ts';
 
