@@ -76,6 +76,28 @@ for (const exp of experiments) {
   });
 }
 
+for (const exp of experiments) {
+  // Data made in float64 when the run's default is float32 would reach the model's first Linear or Conv
+  // and throw there (mixed dtypes are refused, as in PyTorch), so a clean float32 run is the check.
+  test(`${exp.name} --tiny --dtype float32 runs in float32 and gives a verdict per claim`, async () => {
+    const r = await runExperiment(exp, {
+      mode: 'tiny',
+      seed: 0,
+      dtype: 'float32',
+      out: join(out, 'f32'),
+      quiet: true,
+    });
+    assert.is(r.results.dtype, 'float32');
+    assert.match(r.results.command, / --dtype float32$/);
+    for (const c of exp.claims)
+      assert.ok(
+        r.results.verdicts.some((v) => v.claim === c),
+        `${exp.name}: no verdict for ${c}`,
+      );
+    assert.is(getDefaultDtype(), 'float64');
+  });
+}
+
 test('committed full results were decided by the criteria the code applies now', () => {
   const committed = loadCommitted();
   for (const [name, full] of committed) {
