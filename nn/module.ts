@@ -24,57 +24,31 @@ import {
   NormgradError,
   noGrad,
   type RemovableHandle,
-  StateDictError,
   Tensor,
   ValueError,
   withScope,
 } from '../core/index.ts';
 import {
-  load,
-  loadFile,
-  type SerializeOptions,
-  saveFile,
-  serialize,
-  type WritableDType,
-} from './safetensors.ts';
+  collectStateDict,
+  INTEGER_BUFFERS,
+  type IncompatibleKeys,
+  type LoadStateDictOptions,
+  loadStateDictInto,
+  readStateDict,
+  type SaveOptions,
+  type StateDict,
+  saveStateDict,
+  serializeStateDict,
+} from './state-dict.ts';
 
-/** Parameter and buffer names to tensors, under PyTorch's keys, in registration order. */
-export type StateDict = Record<string, Tensor>;
-
-/** Options of `loadStateDict`. */
-export interface LoadStateDictOptions {
-  /** Require the keys to match exactly (true by default, as PyTorch). Shapes must always match. */
-  strict?: boolean;
-}
-
-/** What `loadStateDict` reports, as PyTorch's named tuple. */
-export interface IncompatibleKeys {
-  /** Keys the module has that the state dict lacks. */
-  missingKeys: string[];
-  /** Keys in the state dict that the module does not have. */
-  unexpectedKeys: string[];
-}
-
-/** Options of `module.save`. */
-export interface SaveOptions {
-  /**
-   * Storage dtype of floating-point tensors: by default each tensor's own (F64
-   * for float64, F32 for float32, exact either way); `'F32'` halves a float64
-   * model's file, `'F64'` widens a float32 one.
-   */
-  dtype?: 'F64' | 'F32';
-  /** String metadata stored in the safetensors header. */
-  metadata?: Record<string, string>;
-}
+// The state-dict types are part of the Module API, so they are exported from here as before.
+export type { IncompatibleKeys, LoadStateDictOptions, SaveOptions, StateDict } from './state-dict.ts';
 
 /**
  * Runs before a module's forward with the module and its arguments, as PyTorch's
  * forward pre-hook; returning an array replaces the arguments.
  */
 export type ForwardPreHook = (module: Module, args: unknown[]) => unknown[] | undefined;
-
-/** Buffers PyTorch keeps as int64; `save` stores them as I64 so PyTorch reads them with their own dtype. */
-const INTEGER_BUFFERS = new Set(['num_batches_tracked']);
 
 /** The dtype `Module.to` is asked for: a name or `{ dtype }` (checked), or a tensor's own. */
 function targetDtype(fn: string, arg: unknown): DType {
@@ -443,16 +417,12 @@ export abstract class Module {
 
   /** Parameters and persistent buffers under PyTorch's keys, as tensors detached from the graph (sharing data). */
   stateDict(): StateDict {
-    // Every path is listed, so a module registered twice appears under both names, as in PyTorch.
-    const sd: StateDict = {};
-    const visit = (m: Module, prefix: string): void => {
-      for (const [n, t] of m._parameters) if (t !== null) sd[prefix + n] = t.detach();
-      for (const [n, t] of m._buffers)
-        if (t !== null && !m._nonPersistent.has(n)) sd[prefix + n] = t.detach();
-      for (const [n, child] of m._modules) visit(child, `${prefix}${n}.`);
-    };
-    visit(this, '');
-    return sd;
+    return collectStateDict<Module>(this, (m) => ({
+      parameters: m._parameters,
+      buffers: m._buffers,
+      nonPersistent: m._nonPersistent,
+      modules: m._modules,
+    }));
   }
 
   /**
@@ -464,42 +434,7 @@ export abstract class Module {
    * (shapes must still match, as in PyTorch).
    */
   loadStateDict(sd: StateDict, opts: LoadStateDictOptions = {}): IncompatibleKeys {
-    const strict = opts.strict ?? true;
-    const own = this.stateDict();
-    const missingKeys = Object.keys(own).filter((k) => !Object.hasOwn(sd, k));
-    const unexpectedKeys = Object.keys(sd).filter((k) => !Object.hasOwn(own, k));
-    const errors: string[] = [];
-    if (strict && missingKeys.length > 0) {
-      errors.push(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}.`);
-    }
-    if (strict && unexpectedKeys.length > 0) {
-      errors.push(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}.`);
-    }
-    for (const [k, mine] of Object.entries(own)) {
-      if (!Object.hasOwn(sd, k)) continue;
-      const theirs: unknown = sd[k];
-      if (!(theirs instanceof Tensor)) {
-        errors.push(
-          `value for ${k} is ${Array.isArray(theirs) ? 'an array' : theirs === null ? 'null' : typeof theirs}, expected a Tensor of shape ${fmtShape(mine.shape)}.`,
-        );
-        continue;
-      }
-      const same =
-        theirs.shape.length === mine.shape.length && theirs.shape.every((s, i) => s === mine.shape[i]);
-      if (!same) {
-        errors.push(
-          `size mismatch for ${k}: copying a param with shape ${fmtShape(theirs.shape)} from checkpoint, ` +
-            `the shape in current model is ${fmtShape(mine.shape)}.`,
-        );
-      }
-    }
-    if (errors.length > 0) {
-      throw new StateDictError(`Error(s) in loading state_dict for ${this.name}:\n\t${errors.join('\n\t')}`);
-    }
-    noGrad(() => {
-      for (const [k, mine] of Object.entries(own)) if (Object.hasOwn(sd, k)) mine.copy_(sd[k]!);
-    });
-    return { missingKeys, unexpectedKeys };
+    return loadStateDictInto(this, sd, opts);
   }
 
   /**
@@ -507,7 +442,7 @@ export abstract class Module {
    * reads; `num_batches_tracked` is stored as I64 as PyTorch keeps it.
    */
   save(path: string, opts: SaveOptions = {}): void {
-    saveFile(this.stateDict(), path, this.serializeOptions(opts));
+    saveStateDict(this.stateDict(), path, opts);
   }
 
   /**
@@ -515,17 +450,7 @@ export abstract class Module {
    * downloads a file PyTorch reads with `safetensors.torch.load_file`).
    */
   serialize(opts: SaveOptions = {}): Uint8Array {
-    return serialize(this.stateDict(), this.serializeOptions(opts));
-  }
-
-  private serializeOptions(opts: SaveOptions): SerializeOptions {
-    const dtypes: Record<string, WritableDType> = {};
-    for (const k of Object.keys(this.stateDict()))
-      if (INTEGER_BUFFERS.has(k.slice(k.lastIndexOf('.') + 1))) dtypes[k] = 'I64';
-    const st: SerializeOptions = { dtypes };
-    if (opts.dtype !== undefined) st.dtype = opts.dtype;
-    if (opts.metadata !== undefined) st.metadata = opts.metadata;
-    return st;
+    return serializeStateDict(this.stateDict(), opts);
   }
 
   /** Loads a safetensors file, or its bytes (e.g. a browser's `await file.arrayBuffer()`), into this module (see `loadStateDict`). */
@@ -538,6 +463,6 @@ export abstract class Module {
    * float32 (`loadStateDict` then converts each into the module's dtype).
    */
   static load(source: string | ArrayBuffer | Uint8Array): StateDict {
-    return typeof source === 'string' ? loadFile(source) : load(source);
+    return readStateDict(source);
   }
 }

@@ -330,7 +330,19 @@ function nodeFs(fn: string): typeof import('node:fs') {
 
 /** Writes named tensors to a safetensors file, as `safetensors.torch.save_file`. */
 export function saveFile(tensors: Record<string, Tensor>, path: string, opts: SerializeOptions = {}): void {
-  nodeFs('saveFile').writeFileSync(path, serialize(tensors, opts));
+  if (typeof path !== 'string') {
+    throw new ValueError(`safetensors.saveFile: path must be a string, got ${describeValue(path)}`);
+  }
+  const fs = nodeFs('saveFile');
+  const bytes = serialize(tensors, opts);
+  try {
+    fs.writeFileSync(path, bytes);
+  } catch (e) {
+    // Node's own error would name neither the library function nor what it was asked to do.
+    throw new ValueError(
+      `safetensors.saveFile: cannot write '${path}' (${(e as NodeJS.ErrnoException).code ?? e})`,
+    );
+  }
 }
 
 /** Reads the tensors of a safetensors file (F64 and I64 as float64, F32, F16 and BF16 as float32), as `safetensors.torch.load_file`. */

@@ -201,6 +201,19 @@ test('a module whose file fails to load is left exactly as it was', () => {
         e instanceof ValueError &&
         /^safetensors\.loadFile: cannot read '.*missing\.safetensors' \(ENOENT\)$/.test(e.message),
     );
+    // Saving into a folder that does not exist names the library function, not Node's open().
+    assert.throws(
+      () => m.save(join(dir, 'no-such-folder', 'm.safetensors')),
+      (e: unknown) =>
+        e instanceof ValueError &&
+        /^safetensors\.saveFile: cannot write '.*no-such-folder.*' \(ENOENT\)$/.test(e.message),
+    );
+    assert.throws(
+      () => nn.safetensors.saveFile({ w: m.weight }, 7 as unknown as string),
+      (e: unknown) =>
+        e instanceof ValueError &&
+        e.message === 'safetensors.saveFile: path must be a string, got number 7',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
