@@ -26,10 +26,9 @@ import {
 import type { Backend } from '../../core/kernels/backend.ts';
 import { gemm, gemmBatched, operand } from '../../core/kernels/matmul.ts';
 import { assembleAll } from '../../core/kernels/wasm/build.ts';
-import { THREAD_MIN_MACS } from '../../core/kernels/wasm/gemm.ts';
+import { bandBounds, THREAD_MIN_MACS } from '../../core/kernels/wasm/gemm.ts';
 import { GEMM_PLAIN, GEMM_SHARED } from '../../core/kernels/wasm/modules.generated.ts';
 import { ensureBytes, MAX_PAGES, wasmApi, wasmRuntime } from '../../core/kernels/wasm/runtime.ts';
-import { bandBounds } from '../../core/kernels/wasm/threads.ts';
 import { linear } from '../../core/ops/matmul.ts';
 
 const gen = new Generator(12);
@@ -179,7 +178,7 @@ test('the plain-memory module (the browser fallback) computes the same tile sums
   const [pa, pb, c, tile] = [64, 256, 512, 1024];
   for (let p = 0; p < 3; p++) for (let r = 0; r < 4; r++) f[pa / 8 + p * 4 + r] = r + p;
   for (let p = 0; p < 3; p++) for (let q = 0; q < 4; q++) f[pb / 8 + p * 4 + q] = q - p;
-  gemmBand(pa, pb, c, 4, 4, 3, 256, 4, 0, 3, tile); // rows 0..2 only: an edge tile
+  gemmBand(pa, pb, c, 4, 4, 3, 256, 4, 0, 3, 0, 4, tile); // rows 0..2 only: an edge tile
   for (let i = 0; i < 4; i++) {
     for (let j = 0; j < 4; j++) {
       let s = 0;
@@ -198,13 +197,14 @@ test('a call past the memory limit is refused, so the JS kernel runs', () => {
 test('bands are whole 4-row strips, cover C once, and are as even as the strips allow', () => {
   for (const m of [1, 5, 6, 99, 100, 128]) {
     for (const bands of [1, 2, 3, 8]) {
-      const b = bandBounds(m, bands);
+      const b = bandBounds(m, 10, bands);
       assert.is(b[0], 0);
-      assert.is(b[b.length - 1], m);
+      assert.is(b[b.length - 3], m);
       for (let t = 0; t < bands; t++) {
-        assert.ok(b[2 * t]! <= b[2 * t + 1]!);
-        if (t > 0) assert.is(b[2 * t], b[2 * t - 1]);
-        if (b[2 * t]! < m) assert.is(b[2 * t]! % 4, 0);
+        assert.ok(b[4 * t]! <= b[4 * t + 1]!);
+        assert.equal([b[4 * t + 2], b[4 * t + 3]], [0, 10]);
+        if (t > 0) assert.is(b[4 * t], b[4 * t - 3]);
+        if (b[4 * t]! < m) assert.is(b[4 * t]! % 4, 0);
       }
     }
   }
