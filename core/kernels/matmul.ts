@@ -38,7 +38,7 @@ import { NormgradError } from '../errors.ts';
 import { getBackend, getNumThreads } from './backend.ts';
 import { balanced, KC } from './blocking.ts';
 import { MC, MR, NC, NR, TILES32, TILES64, type Tiles } from './gemm-tiles.ts';
-import { packStrip } from './pack.ts';
+import { packStrip, packStrip32 } from './pack.ts';
 import { wasmGemm } from './wasm/gemm.ts';
 import { wasmRuntime } from './wasm/runtime.ts';
 
@@ -216,7 +216,10 @@ function plain32(
 function packA(pa: FloatArray, a: Operand, i0: number, mc: number, p0: number, kc: number): void {
   for (let r = 0; r < mc; r += MR) {
     const start = a.offset + (i0 + r) * a.rowStride + p0 * a.colStride;
-    packStrip(pa, r * kc, a.data, start, a.rowStride, a.colStride, Math.min(MR, mc - r), kc);
+    const lines = Math.min(MR, mc - r);
+    if (pa instanceof Float32Array)
+      packStrip32(pa, r * kc, a.data as Float32Array, start, a.rowStride, a.colStride, lines, kc, MR);
+    else packStrip(pa, r * kc, a.data as Float64Array, start, a.rowStride, a.colStride, lines, kc);
   }
 }
 
@@ -227,6 +230,9 @@ function packA(pa: FloatArray, a: Operand, i0: number, mc: number, p0: number, k
 function packB(pb: FloatArray, b: Operand, p0: number, kc: number, j0: number, nc: number): void {
   for (let s0 = 0; s0 < nc; s0 += NR) {
     const start = b.offset + p0 * b.rowStride + (j0 + s0) * b.colStride;
-    packStrip(pb, s0 * kc, b.data, start, b.colStride, b.rowStride, Math.min(NR, nc - s0), kc);
+    const lines = Math.min(NR, nc - s0);
+    if (pb instanceof Float32Array)
+      packStrip32(pb, s0 * kc, b.data as Float32Array, start, b.colStride, b.rowStride, lines, kc, NR);
+    else packStrip(pb, s0 * kc, b.data as Float64Array, start, b.colStride, b.rowStride, lines, kc);
   }
 }

@@ -136,6 +136,7 @@ test('float32 gemm: every thread count gives the same bits', () => {
     [128, 128, 128],
     [203, 97, 301],
     [12, 700, 400],
+    [4, 1001, 600],
   ];
   for (const size of sizes) {
     const [m, n, k] = size;

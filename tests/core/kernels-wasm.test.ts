@@ -124,6 +124,7 @@ test('gemm: every thread count gives the same bits', () => {
     [128, 128, 128],
     [203, 97, 301],
     [12, 700, 400],
+    [4, 1001, 600],
   ];
   for (const size of sizes) {
     const [m, n, k] = size;
@@ -194,20 +195,37 @@ test('a call past the memory limit is refused, so the JS kernel runs', () => {
   assert.ok(ensureBytes(rt, 1 << 20));
 });
 
-test('bands are whole 4-row strips, cover C once, and are as even as the strips allow', () => {
-  for (const m of [1, 5, 6, 99, 100, 128]) {
-    for (const bands of [1, 2, 3, 8]) {
-      const b = bandBounds(m, 10, bands);
-      assert.is(b[0], 0);
-      assert.is(b[b.length - 3], m);
-      for (let t = 0; t < bands; t++) {
-        assert.ok(b[4 * t]! <= b[4 * t + 1]!);
-        assert.equal([b[4 * t + 2], b[4 * t + 3]], [0, 10]);
-        if (t > 0) assert.is(b[4 * t], b[4 * t - 3]);
-        if (b[4 * t]! < m) assert.is(b[4 * t]! % 4, 0);
+test('chunks are whole tiles, cover C once, and are as even as the strips allow', () => {
+  for (const [m, n] of [
+    [1, 10],
+    [5, 10],
+    [6, 300],
+    [99, 10],
+    [100, 100],
+    [128, 7],
+    [4, 1000],
+  ] as [number, number][]) {
+    for (const threads of [1, 2, 3, 8]) {
+      for (const nr of [4, 8]) {
+        const b = bandBounds(m, n, threads, nr);
+        const covered = new Uint8Array(m * n);
+        for (let t = 0; t < b.length / 4; t++) {
+          const [i0, i1, j0, j1] = b.slice(4 * t, 4 * t + 4) as [number, number, number, number];
+          assert.ok(i0 < i1 && j0 < j1, `[${m}, ${n}] on ${threads}: chunk ${t} is empty`);
+          assert.is(i0 % 4, 0);
+          assert.is(j0 % nr, 0);
+          for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) covered[i * n + j]! += 1;
+        }
+        assert.ok(
+          covered.every((x) => x === 1),
+          `[${m}, ${n}] on ${threads} threads: every cell of C in exactly one chunk`,
+        );
+        if (threads === 1) assert.equal([...b], [0, m, 0, n]);
       }
     }
   }
+  // Few rows and many columns: the chunks run along the columns.
+  assert.is(bandBounds(4, 1000, 2, 8)[3]! < 1000, true);
 });
 
 test('setBackend and setNumThreads switch and report, as torch.set_num_threads does', () => {

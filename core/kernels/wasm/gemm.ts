@@ -11,13 +11,13 @@
  * O(mnk) work: 2-8 % of the time at the sizes the benchmarks run.
  *
  * Memory layout of a call, after the thread control block:
- *   C (m x n, row-major) | packed A (mpad x k) | packed B (k x npad) | edge-tile scratch per band
+ *   C (m x n, row-major) | packed A (mpad x k) | packed B (k x npad) | edge-tile scratch per thread
  */
 import { balanced, KC } from '../blocking.ts';
 import type { FloatArray, Operand } from '../matmul.ts';
-import { packStrip } from '../pack.ts';
+import { packStrip, packStrip32 } from '../pack.ts';
 import { ensureBytes, type Runtime } from './runtime.ts';
-import { type Bands, CONTROL_BYTES, runGemm, TILE_BYTES, threadsAvailable } from './threads.ts';
+import { type Bands, CONTROL_BYTES, MAX_CHUNKS, runGemm, TILE_BYTES, threadsAvailable } from './threads.ts';
 
 /** Tile height (both widths) and tile width per element type, as in gemm.wat. */
 const MR = 4;
@@ -28,21 +28,28 @@ export const THREAD_MIN_MACS = 1 << 21;
 
 const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
+/** Chunks per thread: enough that a late or slow thread costs little, few enough that each keeps a tile row busy. */
+const CHUNKS_PER_THREAD = 4;
+
 /**
- * C's rows split into `bands` bands of whole 4-row strips (the kernel's tile
- * height), as even as the strips allow, each over all n columns (the Bands
- * layout of threads.ts).
+ * How a job on `threads` threads is cut into chunks (the Bands layout of
+ * threads.ts): about CHUNKS_PER_THREAD per thread, of whole 4-row strips of C
+ * as even as the strips allow; when C has fewer than two strips per thread
+ * (a few rows, many columns: a gradient of a small batch), of whole nr-wide
+ * column strips instead. One thread: one chunk, all of C.
  */
-export function bandBounds(m: number, n: number, bands: number): Bands {
-  const strips = Math.ceil(m / MR);
+export function bandBounds(m: number, n: number, threads: number, nr = NR64): Bands {
+  const rowStrips = Math.ceil(m / MR);
+  const colStrips = Math.ceil(n / nr);
+  const byRows = rowStrips >= 2 * threads || rowStrips >= colStrips;
+  const strips = byRows ? rowStrips : colStrips;
+  const chunks = Math.max(1, Math.min(MAX_CHUNKS, threads === 1 ? 1 : CHUNKS_PER_THREAD * threads, strips));
   const out: number[] = [];
-  for (let t = 0; t < bands; t++) {
-    out.push(
-      Math.min(m, Math.floor((t * strips) / bands) * MR),
-      Math.min(m, Math.floor(((t + 1) * strips) / bands) * MR),
-      0,
-      n,
-    );
+  for (let t = 0; t < chunks; t++) {
+    const lo = Math.floor((t * strips) / chunks);
+    const hi = Math.floor(((t + 1) * strips) / chunks);
+    if (byRows) out.push(Math.min(m, lo * MR), Math.min(m, hi * MR), 0, n);
+    else out.push(0, m, Math.min(n, lo * nr), Math.min(n, hi * nr));
   }
   return out;
 }
@@ -71,14 +78,12 @@ export function wasmGemm(
   const kb = balanced(k, KC);
   const mpad = Math.ceil(m / MR) * MR;
   const npad = Math.ceil(n / NR) * NR;
-  const strips = mpad / MR;
-  const bands =
-    m * n * k >= THREAD_MIN_MACS ? Math.min(threadsAvailable(rt, threads), Math.max(1, strips >> 1)) : 1;
+  const used = m * n * k >= THREAD_MIN_MACS ? threadsAvailable(rt, threads) : 1;
   const cAt = CONTROL_BYTES;
   const paAt = align16(cAt + m * n * bytes);
   const pbAt = align16(paAt + mpad * k * bytes);
   const tileAt = align16(pbAt + k * npad * bytes);
-  if (!ensureBytes(rt, tileAt + bands * TILE_BYTES)) return false;
+  if (!ensureBytes(rt, tileAt + used * TILE_BYTES)) return false;
   const f: FloatArray = f32 ? rt.f32 : rt.f64;
   const c0 = cAt / bytes;
   if (ldc === n) f.set(c.subarray(cOff, cOff + m * n), c0);
@@ -86,17 +91,50 @@ export function wasmGemm(
   for (let pc = 0; pc < k; pc += kb) {
     const kc = Math.min(kb, k - pc);
     const aBlock = paAt / bytes + pc * mpad;
-    for (let i = 0; i < m; i += MR) {
-      const start = a.offset + i * a.rowStride + pc * a.colStride;
-      packStrip(f, aBlock + i * kc, a.data, start, a.rowStride, a.colStride, Math.min(MR, m - i), kc);
-    }
     const bBlock = pbAt / bytes + pc * npad;
-    for (let j = 0; j < n; j += NR) {
-      const start = b.offset + pc * b.rowStride + j * b.colStride;
-      packStrip(f, bBlock + j * kc, b.data, start, b.colStride, b.rowStride, Math.min(NR, n - j), kc, NR);
+    if (f32) {
+      const [ad, bd] = [a.data as Float32Array, b.data as Float32Array];
+      for (let i = 0; i < m; i += MR) {
+        const start = a.offset + i * a.rowStride + pc * a.colStride;
+        packStrip32(
+          rt.f32,
+          aBlock + i * kc,
+          ad,
+          start,
+          a.rowStride,
+          a.colStride,
+          Math.min(MR, m - i),
+          kc,
+          MR,
+        );
+      }
+      for (let j = 0; j < n; j += NR32) {
+        const start = b.offset + pc * b.rowStride + j * b.colStride;
+        packStrip32(
+          rt.f32,
+          bBlock + j * kc,
+          bd,
+          start,
+          b.colStride,
+          b.rowStride,
+          Math.min(NR32, n - j),
+          kc,
+          NR32,
+        );
+      }
+    } else {
+      const [ad, bd] = [a.data as Float64Array, b.data as Float64Array];
+      for (let i = 0; i < m; i += MR) {
+        const start = a.offset + i * a.rowStride + pc * a.colStride;
+        packStrip(rt.f64, aBlock + i * kc, ad, start, a.rowStride, a.colStride, Math.min(MR, m - i), kc);
+      }
+      for (let j = 0; j < n; j += NR64) {
+        const start = b.offset + pc * b.rowStride + j * b.colStride;
+        packStrip(rt.f64, bBlock + j * kc, bd, start, b.colStride, b.rowStride, Math.min(NR64, n - j), kc);
+      }
     }
   }
-  runGemm(rt, f32, bandBounds(m, n, bands), [paAt, pbAt, cAt, m, n, k, kb, n, tileAt]);
+  runGemm(rt, f32, used, bandBounds(m, n, used, NR), [paAt, pbAt, cAt, m, n, k, kb, n, tileAt]);
   const out = f32 ? rt.f32 : rt.f64; // the same view: nothing grew since
   if (ldc === n) c.set(out.subarray(c0, c0 + m * n), cOff);
   else for (let i = 0; i < m; i++) c.set(out.subarray(c0 + i * n, c0 + (i + 1) * n), cOff + i * ldc);
