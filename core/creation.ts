@@ -1,4 +1,5 @@
 /** Ways to make a tensor: from data, filled, ranges, and random draws from the seeded generator. */
+import { arrayFrom, checkDtype, type DType, type FloatArray, getDefaultDtype, newArray } from './dtype.ts';
 import { fmtShape, ValueError } from './errors.ts';
 import { defaultGenerator, type Generator } from './random.ts';
 import { checkShapeArg, numelOf, type Shape } from './shape.ts';
@@ -9,6 +10,13 @@ import { checkNumber, checkOptions, checkTensor } from './validate.ts';
 export interface TensorOptions {
   /** Record operations on the new tensor for autograd (`requires_grad`); false by default. */
   requiresGrad?: boolean;
+  /** 'float32' or 'float64'; the default dtype (see `setDefaultDtype`, float64 unless changed) when absent. */
+  dtype?: DType;
+}
+
+/** The dtype a factory makes: the `dtype` option, checked, or the default dtype. */
+function dtypeOption(op: string, opts: TensorOptions, fallback: DType = getDefaultDtype()): DType {
+  return opts.dtype === undefined ? fallback : checkDtype(op, 'dtype', opts.dtype);
 }
 
 /** Options of the random factories (`rand`, `randn`, `randint`, ...). */
@@ -46,29 +54,33 @@ function inferNested(x: NestedArray, path: number[], shape: number[], out: numbe
 
 /**
  * Makes a tensor from a number, a nested array or a typed array (copied), as
- * `torch.tensor`. A flat array or typed array takes `shape` to reshape it.
+ * `torch.tensor`. A flat array or typed array takes `shape` to reshape it. The
+ * dtype is the `dtype` option or the default dtype, whatever the input's class:
+ * unlike `torch.tensor` on a NumPy array, a Float32Array does not make a float32
+ * tensor by itself (pass `{ dtype: 'float32' }`).
  */
 export function tensor(
   data: NestedArray | ArrayLike<number>,
   opts: TensorOptions & { shape?: Shape } = {},
 ): Tensor {
-  checkOptions('tensor', opts, ['requiresGrad', 'shape']);
-  let values: Float64Array;
+  checkOptions('tensor', opts, ['requiresGrad', 'shape', 'dtype']);
+  const dtype = dtypeOption('tensor', opts);
+  let values: FloatArray;
   let shape: number[];
   if (typeof data === 'number') {
-    values = new Float64Array([data]);
+    values = newArray(dtype, 1).fill(data);
     shape = [];
   } else if (Array.isArray(data)) {
     const flat: number[] = [];
     shape = [];
     inferNested(data as NestedArray, [], shape, flat);
-    values = Float64Array.from(flat);
+    values = arrayFrom(dtype, flat);
   } else if (data === null || data === undefined) {
     throw new ValueError(
       `tensor: cannot make a tensor from ${data}; expected a number, a nested array or a typed array`,
     );
   } else if (ArrayBuffer.isView(data) || typeof (data as ArrayLike<number>).length === 'number') {
-    values = Float64Array.from(data as ArrayLike<number>);
+    values = arrayFrom(dtype, data as ArrayLike<number>);
     shape = [values.length];
   } else {
     throw new ValueError(
@@ -91,8 +103,9 @@ export function tensor(
 function filled(op: string, shape: Shape, value: number, opts: TensorOptions): Tensor {
   checkShapeArg(op, shape);
   checkNumber(op, 'fillValue', value, { finite: false });
-  checkOptions(op, opts, ['requiresGrad']);
-  return new Tensor(new Float64Array(numelOf(shape)).fill(value), shape, opts.requiresGrad ?? false);
+  checkOptions(op, opts, ['requiresGrad', 'dtype']);
+  const dtype = dtypeOption(op, opts);
+  return new Tensor(newArray(dtype, numelOf(shape)).fill(value), shape, opts.requiresGrad ?? false);
 }
 
 /** A tensor of `shape` filled with `value`, as `torch.full`. */
@@ -110,22 +123,22 @@ export function ones(shape: Shape, opts: TensorOptions = {}): Tensor {
   return filled('ones', shape, 1, opts);
 }
 
-/** Zeros of `t`'s shape, as `torch.zeros_like`. */
+/** Zeros of `t`'s shape and dtype (unless `dtype` is given), as `torch.zeros_like`. */
 export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
   checkTensor('zerosLike', 'input', t);
-  return full(t.shape, 0, opts);
+  return filled('zerosLike', t.shape, 0, { dtype: t.dtype, ...opts });
 }
 
-/** Ones of `t`'s shape, as `torch.ones_like`. */
+/** Ones of `t`'s shape and dtype (unless `dtype` is given), as `torch.ones_like`. */
 export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
   checkTensor('onesLike', 'input', t);
-  return full(t.shape, 1, opts);
+  return filled('onesLike', t.shape, 1, { dtype: t.dtype, ...opts });
 }
 
-/** `value` in `t`'s shape, as `torch.full_like`. */
+/** `value` in `t`'s shape and dtype (unless `dtype` is given), as `torch.full_like`. */
 export function fullLike(t: Tensor, value: number, opts: TensorOptions = {}): Tensor {
   checkTensor('fullLike', 'input', t);
-  return full(t.shape, value, opts);
+  return filled('fullLike', t.shape, value, { dtype: t.dtype, ...opts });
 }
 
 /** Values start, start + step, ... below end, as `torch.arange(end)` or `torch.arange(start, end, step)`. */
@@ -133,7 +146,8 @@ export function arange(startOrEnd: number, end?: number, step = 1, opts: TensorO
   const start = end === undefined ? 0 : checkNumber('arange', 'start', startOrEnd);
   const stop = checkNumber('arange', 'end', end === undefined ? startOrEnd : end);
   checkNumber('arange', 'step', step);
-  checkOptions('arange', opts, ['requiresGrad']);
+  checkOptions('arange', opts, ['requiresGrad', 'dtype']);
+  const dtype = dtypeOption('arange', opts);
   if (step === 0 || !Number.isFinite(step))
     throw new ValueError(`arange: step must be a finite nonzero number, got ${step}`);
   if ((stop - start) * step < 0) {
@@ -142,7 +156,7 @@ export function arange(startOrEnd: number, end?: number, step = 1, opts: TensorO
     );
   }
   const n = Math.ceil((stop - start) / step);
-  const out = new Float64Array(n);
+  const out = newArray(dtype, n);
   for (let i = 0; i < n; i++) out[i] = start + i * step;
   return new Tensor(out, [n], opts.requiresGrad ?? false);
 }
@@ -151,10 +165,11 @@ export function arange(startOrEnd: number, end?: number, step = 1, opts: TensorO
 export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
   checkNumber('linspace', 'start', start);
   checkNumber('linspace', 'end', end);
-  checkOptions('linspace', opts, ['requiresGrad']);
+  checkOptions('linspace', opts, ['requiresGrad', 'dtype']);
+  const dtype = dtypeOption('linspace', opts);
   if (!Number.isInteger(steps) || steps < 0)
     throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}`);
-  const out = new Float64Array(steps);
+  const out = newArray(dtype, steps);
   const h = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Symmetric formula, as PyTorch: the second half counts back from end so both ends are exact.
   for (let i = 0; i < steps; i++) out[i] = i < steps / 2 ? start + i * h : end - (steps - 1 - i) * h;
@@ -164,16 +179,24 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
 /** An n x m identity matrix. */
 export function eye(n: number, m = n, opts: TensorOptions = {}): Tensor {
   checkShapeArg('eye', [n, m]);
-  const out = new Float64Array(n * m);
+  checkOptions('eye', opts, ['requiresGrad', 'dtype']);
+  const out = newArray(dtypeOption('eye', opts), n * m);
   for (let i = 0; i < Math.min(n, m); i++) out[i * m + i] = 1;
   return new Tensor(out, [n, m], opts.requiresGrad ?? false);
 }
 
-function draw(op: string, shape: Shape, opts: RandomOptions, f: (g: Generator) => number): Tensor {
+/** Draws in the `dtype` option, else `fallback` (the default dtype; float64 for the index makers). */
+function draw(
+  op: string,
+  shape: Shape,
+  opts: RandomOptions,
+  f: (g: Generator) => number,
+  fallback: DType = getDefaultDtype(),
+): Tensor {
   checkShapeArg(op, shape);
-  checkOptions(op, opts, ['requiresGrad', 'generator']);
+  checkOptions(op, opts, ['requiresGrad', 'generator', 'dtype']);
   const g = opts.generator ?? defaultGenerator;
-  const out = new Float64Array(numelOf(shape));
+  const out = newArray(dtypeOption(op, opts, fallback), numelOf(shape));
   for (let i = 0; i < out.length; i++) out[i] = f(g);
   return new Tensor(out, shape, opts.requiresGrad ?? false);
 }
@@ -188,23 +211,31 @@ export function randn(shape: Shape, opts: RandomOptions = {}): Tensor {
   return draw('randn', shape, opts, (g) => g.normal());
 }
 
-/** Integers uniform on [low, high). */
+/**
+ * Integers uniform on [low, high), as `torch.randint`. They are float64 unless `dtype` says otherwise,
+ * whatever the default dtype: PyTorch makes int64 here, and float64 is what holds every int64 index exactly
+ * (up to 2^53).
+ */
 export function randint(low: number, high: number, shape: Shape, opts: RandomOptions = {}): Tensor {
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
     throw new ValueError(`randint: expected integers low < high, got low ${low}, high ${high}`);
   }
-  return draw('randint', shape, opts, (g) => g.randint(low, high));
+  return draw('randint', shape, opts, (g) => g.randint(low, high), 'float64');
 }
 
-/** A random permutation of 0..n-1. */
+/** A random permutation of 0..n-1, as `torch.randperm`; float64 unless `dtype` says otherwise (see randint). */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   if (!Number.isInteger(n) || n < 0)
     throw new ValueError(`randperm: n must be a non-negative integer, got ${n}`);
+  checkOptions('randperm', opts, ['requiresGrad', 'generator', 'dtype']);
   const g = opts.generator ?? defaultGenerator;
-  return new Tensor(Float64Array.from(g.randperm(n)), [n]);
+  return new Tensor(arrayFrom(dtypeOption('randperm', opts, 'float64'), g.randperm(n)), [n]);
 }
 
-/** 1 with probability p (elementwise, from the probabilities in p), else 0. Not differentiable. */
+/**
+ * 1 with probability p (elementwise, from the probabilities in p), else 0, as `torch.bernoulli`: in p's dtype
+ * (the default dtype for a number p) unless `dtype` is given. Not differentiable.
+ */
 export function bernoulli(
   p: Tensor | number,
   shapeOrOpts?: Shape | RandomOptions,
@@ -212,11 +243,12 @@ export function bernoulli(
 ): Tensor {
   const opts = Array.isArray(shapeOrOpts) ? maybeOpts : ((shapeOrOpts as RandomOptions | undefined) ?? {});
   const probs = typeof p === 'number' ? full(Array.isArray(shapeOrOpts) ? shapeOrOpts : [], p) : p;
+  const dtype = dtypeOption('bernoulli', opts, probs.dtype);
   for (const v of probs.data) {
     if (!(v >= 0 && v <= 1)) throw new ValueError(`bernoulli: probabilities must be in [0, 1], got ${v}`);
   }
   const g = opts.generator ?? defaultGenerator;
-  const out = new Float64Array(probs.numel());
+  const out = newArray(dtype, probs.numel());
   for (let i = 0; i < out.length; i++) out[i] = g.random() < probs.data[i]! ? 1 : 0;
   return new Tensor(out, probs.shape);
 }

@@ -6,6 +6,7 @@
  * checked against its input's and the op is named when it differs, and the graph
  * is released after backward unless `retainGraph` is set.
  */
+import { type FloatArray, newArray } from './dtype.ts';
 import { AnomalyError, fmtShape, GraphError, ShapeError } from './errors.ts';
 import { PendingGrads } from './grad-buffers.ts';
 import { type Shape, sameShape } from './shape.ts';
@@ -33,7 +34,7 @@ export class Node {
   /** The output's storage and its version, for ops whose backward reads their own result (see savesOutput). */
   output: {
     /** The output's storage. */
-    data: Float64Array;
+    data: FloatArray;
     /** The output's shape, for the error message. */
     shape: readonly number[];
     /** The storage's version when the op ran. */
@@ -75,23 +76,32 @@ export class Node {
 // ---------------------------------------------------------------- version counters
 
 /**
- * PyTorch's version counter, kept per storage (a Float64Array), so tensors that
+ * PyTorch's version counter, kept per storage (a Float32Array or Float64Array), so tensors that
  * share data (`detach`, `reshape`, state-dict entries) share one counter. Every
  * in-place op bumps it; a storage never written in place is at version 0 and
  * has no entry.
  */
-const versions = new WeakMap<Float64Array, number>();
+const versions = new WeakMap<FloatArray, number>();
 /** In-place writes so far, to any storage: lets backward skip the per-input look-ups when none happened since. */
 let writes = 0;
 
 /** The version of a storage: how many in-place writes it has had. */
-export function versionOf(data: Float64Array): number {
+export function versionOf(data: FloatArray): number {
   return versions.get(data) ?? 0;
 }
 
 /** Records one in-place write to a storage. */
-export function bumpVersion(data: Float64Array): void {
+export function bumpVersion(data: FloatArray): void {
   versions.set(data, (versions.get(data) ?? 0) + 1);
+  writes++;
+}
+
+/**
+ * Records that a tensor's storage `old` was swapped for `data` (Tensor._setData): the new
+ * storage starts one version past the old one, so it counts as an in-place write.
+ */
+export function replaceStorage(old: FloatArray, data: FloatArray): void {
+  versions.set(data, versionOf(old) + 1);
   writes++;
 }
 
@@ -204,7 +214,7 @@ export function withScope<T>(path: string, fn: () => T): T {
   }
 }
 
-function firstNonFinite(data: Float64Array): number {
+function firstNonFinite(data: FloatArray): number {
   for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return i;
   return -1;
 }
@@ -222,7 +232,7 @@ function where(scope: string): string {
  */
 export function fromOp(
   name: string,
-  data: Float64Array,
+  data: FloatArray,
   shape: Shape,
   inputs: readonly Tensor[],
   backward: BackwardFn,
@@ -315,14 +325,15 @@ function checkRoot(fn: string, root: Tensor, grad: Tensor | null | undefined): T
         `${fn}: grad can be implicitly created only for scalar outputs; got an output of shape ${fmtShape(root.shape)}`,
       );
     }
-    return new Tensor(new Float64Array([1]), root.shape);
+    return new Tensor(newArray(root.dtype, 1).fill(1), root.shape);
   }
   if (!sameShape(grad.shape, root.shape)) {
     throw new ShapeError(
       `${fn}: mismatch in shape: grad of shape ${fmtShape(grad.shape)} given for an output of shape ${fmtShape(root.shape)}`,
     );
   }
-  return grad;
+  // As PyTorch's engine: a gradient in another dtype is converted to the output's.
+  return grad.data.constructor === root.data.constructor ? grad : grad.to(root.dtype);
 }
 
 /**
@@ -382,7 +393,9 @@ function run(
 
 /**
  * Runs a node's backward on g and checks what it returns: every gradient has its
- * input's shape (the op is named when not), and under anomaly detection is finite.
+ * input's shape (the op is named when not) and its input's dtype (converted when
+ * not, as PyTorch's engine does, so a float32 input of a mixed op gets a float32
+ * gradient), and under anomaly detection is finite.
  */
 function backwardOf(node: Node, g: Tensor): readonly (Tensor | null)[] {
   const outer = inBackward;
@@ -393,10 +406,16 @@ function backwardOf(node: Node, g: Tensor): readonly (Tensor | null)[] {
   } finally {
     inBackward = outer;
   }
+  let converted: (Tensor | null)[] | null = null;
   for (let i = 0; i < node.inputs.length; i++) {
     const x = node.inputs[i]!;
-    const gi = inGrads[i];
+    let gi = inGrads[i];
     if (!x.requiresGrad || gi === null || gi === undefined) continue;
+    if (gi.data.constructor !== x.data.constructor) {
+      gi = gi.to(x.dtype);
+      converted ??= [...inGrads];
+      converted[i] = gi;
+    }
     if (!sameShape(gi.shape, x.shape)) {
       throw new GraphError(
         `${node.name} backward: gradient for input ${i} has shape ${fmtShape(gi.shape)} ` +
@@ -413,7 +432,7 @@ function backwardOf(node: Node, g: Tensor): readonly (Tensor | null)[] {
       }
     }
   }
-  return inGrads;
+  return converted ?? inGrads;
 }
 
 // Shared, frozen `needs` arrays for the one- and two-input ops that make up nearly every

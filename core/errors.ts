@@ -32,7 +32,7 @@ export class StateDictError extends NormgradError {
   override name = 'StateDictError';
 }
 
-/** A data type that an op does not support (reserved for when float32 storage arrives). */
+/** Tensors of different dtypes where an op needs one (matmul, linear, conv), or a float32 input to gradcheck. */
 export class DTypeError extends NormgradError {
   /** The class name, printed before the message (`ShapeError: ...`). */
   override name = 'DTypeError';

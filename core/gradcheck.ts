@@ -9,8 +9,9 @@
  * gradient v is also pushed through backward once and v^T J compared, so the
  * engine's accumulation over a whole output is exercised too.
  */
+import type { FloatArray } from './dtype.ts';
 import { enableGrad, grad, noGrad } from './engine.ts';
-import { fmtShape, GradcheckError, ValueError } from './errors.ts';
+import { DTypeError, fmtShape, GradcheckError, ValueError } from './errors.ts';
 import { Generator } from './random.ts';
 import { Tensor } from './tensor.ts';
 
@@ -79,6 +80,13 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], opts: GradcheckOpti
   for (const [x, i] of wrt) {
     if (!x.isLeaf)
       throw new ValueError(`gradcheck: input ${i} (shape ${fmtShape(x.shape)}) must be a leaf tensor`);
+    // PyTorch warns here; a float32 check fails or passes by luck (eps = 1e-6 is below float32's resolution).
+    if (x.dtype !== 'float64') {
+      throw new DTypeError(
+        `gradcheck: input ${i} (shape ${fmtShape(x.shape)}) requires grad and is ${x.dtype}; central differences ` +
+          `need float64 (a step of ${eps} is below float32's resolution), so pass x.double()`,
+      );
+    }
   }
 
   // Numeric Jacobian, one column per input element: numeric[w][i] is d(all outputs, flattened)/dx_i.
@@ -99,7 +107,7 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], opts: GradcheckOpti
   const outputs = asList(fn(...inputs));
   const wrtTensors = wrt.map(([x]) => x);
   const differentiable = outputs.map((o) => o.requiresGrad);
-  const backOf = (vs: Tensor[]): Float64Array[] => {
+  const backOf = (vs: Tensor[]): FloatArray[] => {
     const roots = outputs.filter((_, o) => differentiable[o]);
     if (roots.length === 0) return wrtTensors.map((x) => new Float64Array(x.numel()));
     const gs = grad(roots, wrtTensors, {

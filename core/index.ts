@@ -1,5 +1,13 @@
 export * from './creation.ts';
 export {
+  checkDtype,
+  type DType,
+  type FloatArray,
+  getDefaultDtype,
+  promoteTypes,
+  setDefaultDtype,
+} from './dtype.ts';
+export {
   type BackwardOptions,
   backward,
   bumpVersion,
@@ -27,7 +35,7 @@ export {
 } from './gradcheck.ts';
 export { emptyPool, pooledByteCount } from './kernels/alloc.ts';
 export { type Backend, getBackend, getNumThreads, setBackend, setNumThreads } from './kernels/backend.ts';
-export { expand, reshape, sum } from './ops/base.ts';
+export { cast, expand, reshape, sum } from './ops/base.ts';
 export {
   type ConvOptions,
   conv1d,
@@ -126,6 +134,7 @@ export {
   checkNumber,
   checkOptionalTensor,
   checkOptions,
+  checkSameDtype,
   checkTensor,
   checkTensorLike,
   describe as describeValue,

@@ -1,4 +1,5 @@
 /** PyTorch-style repr: `tensor([[1.0000, 2.0000], ...], shape=[2, 2], grad_fn=<mul>)`. */
+import { getDefaultDtype } from './dtype.ts';
 import type { Tensor } from './tensor.ts';
 
 const EDGE = 3;
@@ -39,6 +40,7 @@ export function formatTensor(t: Tensor): string {
   };
   const extras: string[] = [];
   if (t.ndim > 1 || summarize) extras.push(`shape=[${t.shape.join(', ')}]`);
+  if (t.dtype !== getDefaultDtype()) extras.push(`dtype=torch.${t.dtype}`); // as PyTorch: only a non-default dtype
   if (t.gradFn !== null) extras.push(`grad_fn=${t.gradFn}`);
   else if (t.requiresGrad) extras.push('requires_grad=true');
   const body = render(0, 0, prefix.length);

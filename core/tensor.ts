@@ -1,9 +1,16 @@
 /**
- * The Tensor: a flat row-major Float64Array plus a shape, and the autograd
- * fields (requiresGrad, grad, gradFn). Its methods are thin: each delegates to
+ * The Tensor: a flat row-major Float32Array or Float64Array (the class is the
+ * dtype) plus a shape, and the autograd fields (requiresGrad, grad, gradFn). Its methods are thin: each delegates to
  * the op of the same name in core/ops, where forward and backward sit together.
  */
-import { type BackwardOptions, type Node, backward as runBackward, versionOf } from './engine.ts';
+import { checkDtype, type DType, dtypeOf, type FloatArray, sizeOf } from './dtype.ts';
+import {
+  type BackwardOptions,
+  type Node,
+  replaceStorage,
+  backward as runBackward,
+  versionOf,
+} from './engine.ts';
 import { fmtShape, GraphError, ValueError } from './errors.ts';
 import * as base from './ops/base.ts';
 import * as ew from './ops/elementwise.ts';
@@ -20,7 +27,7 @@ import { checkOptions, checkTensor } from './validate.ts';
  * A tensor or a plain number (broadcast as a 0-d tensor), accepted wherever PyTorch takes a Python scalar.
  */
 export type TensorLike = Tensor | number;
-export type DType = 'float64';
+export type { DType, FloatArray } from './dtype.ts';
 export type Hook = (grad: Tensor) => Tensor | undefined;
 
 /** What `registerHook` returns, as PyTorch's `RemovableHandle`. */
@@ -30,14 +37,14 @@ export interface RemovableHandle {
 }
 
 /**
- * An n-dimensional array of float64 with autograd, as `torch.Tensor` (dtype float64 only for now). Values are
- * row-major in `data`; ops return new tensors (no in-place ops yet), and each records a `gradFn` when an
+ * An n-dimensional array of float32 or float64 with autograd, as `torch.Tensor`. Values are
+ * row-major in `data`, whose class (Float32Array or Float64Array) is the dtype; ops return new tensors (no in-place ops yet), and each records a `gradFn` when an
  * input requires grad, so `backward()` fills `.grad` of the leaves. Indexing is by methods: `select`,
  * `narrow`, `slice`, `indexSelect`, `gather`.
  */
 export class Tensor {
   /** Row-major values. Mutating them in place bypasses autograd (as `.data` does in PyTorch). */
-  readonly data: Float64Array;
+  readonly data: FloatArray;
   /** The sizes, outermost first (frozen), as `x.shape`. */
   readonly shape: readonly number[];
   /**
@@ -51,7 +58,7 @@ export class Tensor {
   /** Null until the first hook: most tensors never get one, and an empty array per tensor is measurable. */
   private _hooks: Hook[] | null = null;
 
-  constructor(data: Float64Array, shape: Shape, requiresGrad = false) {
+  constructor(data: FloatArray, shape: Shape, requiresGrad = false) {
     let numel = 1;
     for (let i = 0; i < shape.length; i++) numel *= shape[i]!; // indexed: this runs once per op
     if (data.length !== numel) {
@@ -63,13 +70,47 @@ export class Tensor {
     this._requiresGrad = requiresGrad;
   }
 
-  /** Always 'float64' today. */
+  /** 'float32' or 'float64': the class of `data`, as `x.dtype`. */
   get dtype(): DType {
-    return 'float64';
+    return dtypeOf(this.data);
+  }
+  /** Bytes per element: 4 for float32, 8 for float64, as `x.element_size()`. */
+  elementSize(): number {
+    return sizeOf(this.dtype);
+  }
+  /**
+   * This tensor in `dtype`, as `x.to(dtype)`: the tensor itself when it already has that dtype (as PyTorch),
+   * else a converted copy whose gradient flows back converted to this tensor's dtype.
+   */
+  to(dtype: DType): Tensor {
+    return base.cast(this, checkDtype('to', 'dtype', dtype));
+  }
+  /** `to('float32')`, as `x.float()`. */
+  float(): Tensor {
+    return base.cast(this, 'float32');
+  }
+  /** `to('float64')`, as `x.double()`. */
+  double(): Tensor {
+    return base.cast(this, 'float64');
+  }
+  /**
+   * @internal Swaps this tensor's storage for `data` (same length, any dtype) in place, for `Module.to` and
+   * `loadStateDict`: references to the tensor (an optimizer's) stay valid. The tensor's version moves past the
+   * old storage's, so a graph that saved the old values refuses to backward through the new ones. Tensors that
+   * shared the old storage (a `detach()`) keep it.
+   */
+  _setData(data: FloatArray): void {
+    if (data.length !== this.data.length) {
+      throw new ValueError(
+        `_setData: new data of length ${data.length} does not fit shape ${fmtShape(this.shape)} (${this.data.length} elements)`,
+      );
+    }
+    replaceStorage(this.data, data);
+    (this as { data: FloatArray }).data = data;
   }
 
   /** @internal The engine's constructor for op results. */
-  static _fromNode(data: Float64Array, shape: Shape, node: Node): Tensor {
+  static _fromNode(data: FloatArray, shape: Shape, node: Node): Tensor {
     const t = new Tensor(data, shape, true);
     t._gradFn = node;
     return t;
@@ -235,7 +276,7 @@ export class Tensor {
    */
   _accumulateGrad(g: Tensor, createGraph: boolean, adopt = false): void {
     if (createGraph) this.grad = this.grad === null ? g : this.grad.add(g);
-    else if (this.grad === null) this.grad = adopt ? g : new Tensor(Float64Array.from(g.data), g.shape);
+    else if (this.grad === null) this.grad = adopt ? g : new Tensor(g.data.slice(), g.shape);
     else if (this.grad.requiresGrad)
       this.grad = ew.add(this.grad, g); // engine runs this in no-grad mode
     else {
@@ -376,7 +417,7 @@ export class Tensor {
     return ew.where(condition, this, other);
   }
   /**
-   * 1 where this == other, else 0 (float64: normgrad has no bool dtype), as `torch.eq`; not differentiable.
+   * 1 where this == other, else 0 (in the operands' promoted dtype: normgrad has no bool dtype), as `torch.eq`; not differentiable.
    */
   eq(other: TensorLike): Tensor {
     return ew.compare('eq', this, other);

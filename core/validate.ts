@@ -6,8 +6,11 @@
  * of a TypeError from the library's insides or a silent NaN. Each entry point's
  * guard is one call to one of these.
  */
-import { fmtShape, ValueError } from './errors.ts';
+import { DTypeError, fmtShape, ValueError } from './errors.ts';
+import { suggest } from './suggest.ts';
 import { Tensor } from './tensor.ts';
+
+export { suggest };
 
 /** A short, readable account of any value, for messages: `an array [1, 2]`, `string '2'`, `null`. */
 export function describe(v: unknown): string {
@@ -137,34 +140,21 @@ export function checkOptions(who: string, opts: unknown, known: readonly string[
   }
 }
 
-/** `; did you mean 'lr'?` when a known word is within a typo's reach of v, else ''. */
-export function suggest(v: unknown, known: readonly string[]): string {
-  if (typeof v !== 'string') return '';
-  let best = '';
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const k of known) {
-    // A prefix counts as close (eps for epsilon); otherwise the edit distance decides.
-    const prefix =
-      v.length >= 2 &&
-      (k.toLowerCase().startsWith(v.toLowerCase()) || v.toLowerCase().startsWith(k.toLowerCase()));
-    const d = prefix ? 1 : editDistance(v.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
+/**
+ * Tensors an op combines without promotion (matmul, linear, convolution, the norm
+ * layers) must share one dtype, as PyTorch requires ("expected scalar type Float
+ * but found Double"); a DTypeError names the op, both arguments and both dtypes.
+ */
+export function checkSameDtype(who: string, args: Readonly<Record<string, Tensor | null | undefined>>): void {
+  let first: [string, Tensor] | null = null;
+  for (const [arg, t] of Object.entries(args)) {
+    if (t === null || t === undefined) continue;
+    if (first === null) first = [arg, t];
+    else if (t.data.constructor !== first[1].data.constructor) {
+      throw new DTypeError(
+        `${who}: expected ${first[0]} and ${arg} to have the same dtype, got ${first[0]} ${first[1].dtype} and ` +
+          `${arg} ${t.dtype}; convert one with .to('${first[1].dtype}') (or .float() / .double())`,
+      );
     }
   }
-  return bestDistance <= Math.max(2, Math.floor(v.length / 3)) ? `; did you mean '${best}'?` : '';
-}
-
-/** Levenshtein distance (insertions, deletions, substitutions), by the two-row table. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
 }

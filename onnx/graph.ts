@@ -104,7 +104,7 @@ export class GraphBuilder {
     return this.floats(name, new Float64Array(dims.reduce((a, b) => a * b, 1)).fill(value), dims);
   }
 
-  private floats(name: string, values: Float64Array, dims: readonly number[]): string {
+  private floats(name: string, values: ArrayLike<number>, dims: readonly number[]): string {
     const unique = this.unique(name);
     const raw = rawData(values, this.floatType);
     this.initializers.push({ name: unique, dims: [...dims], data_type: this.elemType, raw_data: raw });

@@ -13,45 +13,53 @@
  * Small arrays always come straight from V8: they are cheap to make, and a
  * pool would only add bookkeeping. The pool holds at most MAX_BYTES.
  */
+import { type DType, type FloatArray, newArray } from '../dtype.ts';
 
 /** Arrays shorter than this (512 KB) are never pooled. */
 const MIN_LENGTH = 1 << 16;
 const MAX_BYTES = 256 * 1024 * 1024;
 
-const free = new Map<number, Float64Array[]>();
+/** Free buffers by length, one pool per dtype (a float32 result must not get a float64 buffer). */
+const free64 = new Map<number, Float64Array[]>();
+const free32 = new Map<number, Float32Array[]>();
 /** Buffers now in the pool, so one handed back twice is not handed out twice. */
-const pooled = new WeakSet<Float64Array>();
+const pooled = new WeakSet<FloatArray>();
 let pooledBytes = 0;
 
-/** A Float64Array of length n with unspecified contents: the caller must write every element. */
-export function alloc(n: number): Float64Array {
+/** An array of length n and `dtype` (float64 by default) with unspecified contents: the caller must write every element. */
+export function alloc(n: number, dtype: DType = 'float64'): FloatArray {
   if (n >= MIN_LENGTH) {
-    const a = free.get(n)?.pop();
+    const a = (dtype === 'float32' ? free32 : free64).get(n)?.pop();
     if (a !== undefined) {
       pooled.delete(a);
       pooledBytes -= a.byteLength;
       return a;
     }
   }
-  return new Float64Array(n);
+  return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
 }
 
-/** A Float64Array of length n filled with zeros (for kernels that accumulate into their output). */
-export function allocZeroed(n: number): Float64Array {
-  return n >= MIN_LENGTH ? alloc(n).fill(0) : new Float64Array(n);
+/** An array of length n and `dtype` filled with zeros (for kernels that accumulate into their output). */
+export function allocZeroed(n: number, dtype: DType = 'float64'): FloatArray {
+  return n >= MIN_LENGTH ? alloc(n, dtype).fill(0) : newArray(dtype, n);
 }
 
 /**
  * Gives a buffer back for reuse. The caller guarantees nothing reads or writes it
  * any more; only whole buffers (not views into a larger one) are kept.
  */
-export function release(a: Float64Array): void {
+export function release(a: FloatArray): void {
   if (a.length < MIN_LENGTH || pooled.has(a) || pooledBytes + a.byteLength > MAX_BYTES) return;
   if (a.byteOffset !== 0 || a.buffer.byteLength !== a.byteLength) return;
   pooled.add(a);
   pooledBytes += a.byteLength;
-  const list = free.get(a.length);
-  if (list === undefined) free.set(a.length, [a]);
+  if (a instanceof Float32Array) push(free32, a);
+  else push(free64, a);
+}
+
+function push<A extends FloatArray>(pool: Map<number, A[]>, a: A): void {
+  const list = pool.get(a.length);
+  if (list === undefined) pool.set(a.length, [a]);
   else list.push(a);
 }
 
@@ -62,6 +70,7 @@ export function pooledByteCount(): number {
 
 /** Returns every pooled buffer to the garbage collector, as `torch.cuda.empty_cache` does for its cache. */
 export function emptyPool(): void {
-  free.clear();
+  free64.clear();
+  free32.clear();
   pooledBytes = 0;
 }

@@ -2,24 +2,25 @@
  * BatchNorm kernels, the channels layout of `norm.ts` (x as [N, C, S], one group
  * per channel), where the math and the two-pass variance are explained.
  */
+import { dtypeOf, type FloatArray } from '../dtype.ts';
 import { alloc } from './alloc.ts';
 import { type NormBackward, type NormForward, orFill } from './norm.ts';
 
 /** BatchNorm statistics and output over x as [N, C, S], per channel. */
 export function channelNormForward(
-  x: Float64Array,
+  x: FloatArray,
   n: number,
   c: number,
   s: number,
-  weight: Float64Array | null,
-  bias: Float64Array | null,
+  weight: FloatArray | null,
+  bias: FloatArray | null,
   eps: number,
 ): NormForward {
   const m = n * s;
   const mean = new Float64Array(c);
   const variance = new Float64Array(c);
   const rstd = new Float64Array(c);
-  const out = alloc(x.length);
+  const out = alloc(x.length, dtypeOf(x));
   const w = orFill(weight, c, 1);
   const b = orFill(bias, c, 0);
   if (s === 1) {
@@ -73,7 +74,7 @@ export function channelNormForward(
 
 /** Mean and biased variance (two-pass) of column j of an [n, c] array, into mean[j] and variance[j]. */
 function columnStats1(
-  x: Float64Array,
+  x: FloatArray,
   n: number,
   c: number,
   j: number,
@@ -95,7 +96,7 @@ function columnStats1(
 
 /** columnStats1 for the 8 columns j..j+7 at once, every running sum in a local. */
 function columnStats8(
-  x: Float64Array,
+  x: FloatArray,
   n: number,
   c: number,
   j: number,
@@ -161,14 +162,14 @@ function columnStats8(
 
 /** out = (x - μ) · scale + β on the 8 columns j..j+7, the per-column constants in locals. */
 function columnAffine8(
-  x: Float64Array,
-  out: Float64Array,
+  x: FloatArray,
+  out: FloatArray,
   n: number,
   c: number,
   j: number,
   mean: Float64Array,
   scale: Float64Array,
-  shift: Float64Array,
+  shift: FloatArray,
 ): void {
   const m = (k: number) => mean[j + k]!;
   const sc = (k: number) => scale[j + k]!;
@@ -191,14 +192,14 @@ function columnAffine8(
 
 /** The BatchNorm gradient over [N, C, S]; dx is skipped (null) when not wanted. */
 export function channelNormBackward(
-  g: Float64Array,
-  x: Float64Array,
+  g: FloatArray,
+  x: FloatArray,
   n: number,
   c: number,
   s: number,
   mean: Float64Array,
   rstd: Float64Array,
-  weight: Float64Array | null,
+  weight: FloatArray | null,
   wantX: boolean,
 ): NormBackward {
   const m = n * s;
@@ -231,7 +232,7 @@ export function channelNormBackward(
       q[t] = (rstd[t]! * dweight[t]!) / m;
       r[t] = residue[t]! / m;
     }
-    const dx = alloc(x.length);
+    const dx = alloc(x.length, dtypeOf(x));
     // Blocks of 8 write whole lines of dx: 3x faster than blocks of 4, which write half lines.
     for (j = 0; j + 8 <= c; j += 8) columnGrad8(g, x, dx, n, c, j, { mean, r, k, gMean, q });
     for (; j < c; j++) {
@@ -240,7 +241,7 @@ export function channelNormBackward(
     }
     return { dx, dweight, dbias };
   }
-  const dx = wantX ? alloc(x.length) : null;
+  const dx = wantX ? alloc(x.length, dtypeOf(x)) : null;
   for (let j = 0; j < c; j++) {
     const rs = rstd[j]!;
     let sg = 0;
@@ -274,8 +275,8 @@ export function channelNormBackward(
 
 /** Σ g, Σ g (x - μ) and Σ (x - μ) down column j of [n, c] arrays, added into dbias, dweight, residue. */
 function columnSums1(
-  g: Float64Array,
-  x: Float64Array,
+  g: FloatArray,
+  x: FloatArray,
   n: number,
   c: number,
   j: number,
@@ -301,8 +302,8 @@ function columnSums1(
 
 /** columnSums1 for the 8 columns j..j+7 at once, every running sum in a local. */
 function columnSums8(
-  g: Float64Array,
-  x: Float64Array,
+  g: FloatArray,
+  x: FloatArray,
   n: number,
   c: number,
   j: number,
@@ -374,9 +375,9 @@ interface ColumnConstants {
 
 /** dx = k (g - gMean - ((x - μ) - r) q) on the 8 columns j..j+7, the constants in locals. */
 function columnGrad8(
-  g: Float64Array,
-  x: Float64Array,
-  dx: Float64Array,
+  g: FloatArray,
+  x: FloatArray,
+  dx: FloatArray,
   n: number,
   c: number,
   j: number,

@@ -14,6 +14,7 @@
  * padding. col2im is its adjoint: every column entry is added back to the input
  * position it was read from (positions read by several windows get the sum).
  */
+import { dtypeOf, type FloatArray } from '../dtype.ts';
 import { alloc, allocZeroed } from './alloc.ts';
 
 /** The geometry of a 2-D sliding window: input planes, kernel, stride, padding, dilation and output size. */
@@ -45,11 +46,11 @@ export function windowOut(size: number, k: number, stride: number, pad: number, 
 }
 
 /** cols [n, c kh kw, oh ow] from x [n, c, h, w]; padding reads as 0. */
-export function im2col(x: Float64Array, n: number, g: Window2d): Float64Array {
+export function im2col(x: FloatArray, n: number, g: Window2d): FloatArray {
   const { c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
   const l = oh * ow;
   const rows = c * kh * kw;
-  const out = alloc(n * rows * l); // every element is written below
+  const out = alloc(n * rows * l, dtypeOf(x)); // every element is written below
   let o = 0;
   for (let b = 0; b < n; b++) {
     for (let ch = 0; ch < c; ch++) {
@@ -76,9 +77,9 @@ export function im2col(x: Float64Array, n: number, g: Window2d): Float64Array {
 }
 
 /** x [n, c, h, w] with every entry of cols [n, c kh kw, oh ow] added where im2col read it (the adjoint of im2col). */
-export function col2im(cols: Float64Array, n: number, g: Window2d): Float64Array {
+export function col2im(cols: FloatArray, n: number, g: Window2d): FloatArray {
   const { c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
-  const out = allocZeroed(n * c * h * w);
+  const out = allocZeroed(n * c * h * w, dtypeOf(cols));
   let o = 0;
   for (let b = 0; b < n; b++) {
     for (let ch = 0; ch < c; ch++) {
@@ -112,9 +113,9 @@ export function col2im(cols: Float64Array, n: number, g: Window2d): Float64Array
  * values the first in row-major window order wins; a NaN wins over any number
  * (the last NaN, as in PyTorch's CPU kernel), so it propagates.
  */
-export function maxPool2dIndices(x: Float64Array, n: number, g: Window2d): Float64Array {
+export function maxPool2dIndices(x: FloatArray, n: number, g: Window2d): FloatArray {
   const { c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
-  const out = alloc(n * c * oh * ow);
+  const out = alloc(n * c * oh * ow, 'float64'); // indices are float64 whatever x's dtype
   let o = 0;
   for (let p = 0; p < n * c; p++) {
     const plane = p * h * w;

@@ -2,22 +2,23 @@
  * LayerNorm kernels, the rows layout of `norm.ts` (x as [R, D], one group per
  * contiguous row), where the math and the two-pass variance are explained.
  */
+import { dtypeOf, type FloatArray } from '../dtype.ts';
 import { alloc } from './alloc.ts';
 import { type NormBackward, type NormForward, orFill } from './norm.ts';
 
 /** LayerNorm statistics and output over x as [R, D], per row; γ and β have length D. */
 export function rowNormForward(
-  x: Float64Array,
+  x: FloatArray,
   r: number,
   d: number,
-  weight: Float64Array | null,
-  bias: Float64Array | null,
+  weight: FloatArray | null,
+  bias: FloatArray | null,
   eps: number,
 ): NormForward {
   const mean = new Float64Array(r);
   const variance = new Float64Array(r);
   const rstd = new Float64Array(r);
-  const out = alloc(x.length);
+  const out = alloc(x.length, dtypeOf(x));
   const w = orFill(weight, d, 1);
   const b = orFill(bias, d, 0);
   for (let i = 0; i < r; i++) {
@@ -41,18 +42,18 @@ export function rowNormForward(
 
 /** The LayerNorm gradient over [R, D]; dγ and dβ sum over rows; dx is skipped (null) when not wanted. */
 export function rowNormBackward(
-  g: Float64Array,
-  x: Float64Array,
+  g: FloatArray,
+  x: FloatArray,
   r: number,
   d: number,
   mean: Float64Array,
   rstd: Float64Array,
-  weight: Float64Array | null,
+  weight: FloatArray | null,
   wantX: boolean,
 ): NormBackward {
   const dweight = new Float64Array(d);
   const dbias = new Float64Array(d);
-  const dx = wantX ? alloc(x.length) : null;
+  const dx = wantX ? alloc(x.length, dtypeOf(x)) : null;
   const w = orFill(weight, d, 1);
   for (let i = 0; i < r; i++) {
     const row = i * d;

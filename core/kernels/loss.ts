@@ -4,11 +4,12 @@
  *     bce(p, t)   = -(t max(ln p, -100) + (1 - t) max(ln(1 - p), -100))
  *     softplus(x) = max(x, 0) + log1p(e^-|x|)
  */
+import { dtypeOf, type FloatArray } from '../dtype.ts';
 import { alloc } from './alloc.ts';
 
 /** PyTorch's binary cross entropy per element, each log clamped at -100 so p in {0, 1} stays finite. */
-export function binaryCrossEntropy(p: Float64Array, t: Float64Array): Float64Array {
-  const out = alloc(p.length);
+export function binaryCrossEntropy(p: FloatArray, t: FloatArray): FloatArray {
+  const out = alloc(p.length, dtypeOf(p));
   for (let i = 0; i < out.length; i++) {
     const x = p[i]!;
     const y = t[i]!;
@@ -18,8 +19,8 @@ export function binaryCrossEntropy(p: Float64Array, t: Float64Array): Float64Arr
 }
 
 /** log(1 + e^x) without overflow for large x nor lost digits for very negative x. */
-export function softplus(x: Float64Array): Float64Array {
-  const out = alloc(x.length);
+export function softplus(x: FloatArray): FloatArray {
+  const out = alloc(x.length, dtypeOf(x));
   for (let i = 0; i < out.length; i++) {
     const v = x[i]!;
     out[i] = Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));

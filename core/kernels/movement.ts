@@ -2,21 +2,23 @@
  * Movement kernels: copies between a contiguous buffer and a strided view of
  * another. `expand` (stride 0 on broadcast dims), `permute` (permuted strides)
  * and `narrow` (an offset) are all one `stridedRead`; the backward of `narrow`
- * is one `stridedWrite`.
+ * is one `stridedWrite`. Outputs take the source's dtype; index arrays may be
+ * of either dtype (they hold exact small integers).
  */
+import { dtypeOf, type FloatArray, newArray } from '../dtype.ts';
 import { alloc } from './alloc.ts';
 
 /** out[i] = src[offset + sum_d idx_d * strides_d] for every multi-index of `shape`, in row-major order. */
 export function stridedRead(
-  src: Float64Array,
+  src: FloatArray,
   offset: number,
   strides: readonly number[],
   shape: readonly number[],
-): Float64Array {
+): FloatArray {
   const nd = shape.length;
   let n = 1;
   for (const d of shape) n *= d;
-  const out = alloc(n); // every element is written below
+  const out = alloc(n, dtypeOf(src)); // every element is written below
   if (n === 0) return out;
   if (nd === 0) {
     out[0] = src[offset]!;
@@ -51,11 +53,11 @@ export function stridedRead(
 
 /** dst[offset + sum_d idx_d * strides_d] += src[i] (or = with `accumulate` false), the inverse of stridedRead. */
 export function stridedWrite(
-  dst: Float64Array,
+  dst: FloatArray,
   offset: number,
   strides: readonly number[],
   shape: readonly number[],
-  src: Float64Array,
+  src: FloatArray,
   accumulate: boolean,
 ): void {
   const nd = shape.length;
@@ -83,14 +85,14 @@ export function stridedWrite(
  * where index has shape [outer, idxSize, inner] (PyTorch's gather with index.shape == out.shape).
  */
 export function gather(
-  src: Float64Array,
+  src: FloatArray,
   outer: number,
   size: number,
   inner: number,
-  index: Float64Array,
+  index: FloatArray,
   idxSize: number,
-): Float64Array {
-  const out = new Float64Array(outer * idxSize * inner);
+): FloatArray {
+  const out = newArray(dtypeOf(src), outer * idxSize * inner);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < idxSize; j++) {
       const row = (o * idxSize + j) * inner;
@@ -105,11 +107,11 @@ export function scatterAdd(
   outer: number,
   size: number,
   inner: number,
-  index: Float64Array,
+  index: FloatArray,
   idxSize: number,
-  src: Float64Array,
-): Float64Array {
-  const dst = new Float64Array(outer * size * inner);
+  src: FloatArray,
+): FloatArray {
+  const dst = newArray(dtypeOf(src), outer * size * inner);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < idxSize; j++) {
       const row = (o * idxSize + j) * inner;
@@ -124,14 +126,14 @@ export function scatterAdd(
 
 /** Select whole slices along the middle axis: out[o, j, :] = src[o, index[j], :]. */
 export function indexSelect(
-  src: Float64Array,
+  src: FloatArray,
   outer: number,
   size: number,
   inner: number,
-  index: Float64Array,
-): Float64Array {
+  index: FloatArray,
+): FloatArray {
   const k = index.length;
-  const out = new Float64Array(outer * k * inner);
+  const out = newArray(dtypeOf(src), outer * k * inner);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < k; j++) {
       const from = (o * size + index[j]!) * inner;
@@ -146,11 +148,11 @@ export function indexAdd(
   outer: number,
   size: number,
   inner: number,
-  index: Float64Array,
-  src: Float64Array,
-): Float64Array {
+  index: FloatArray,
+  src: FloatArray,
+): FloatArray {
   const k = index.length;
-  const dst = new Float64Array(outer * size * inner);
+  const dst = newArray(dtypeOf(src), outer * size * inner);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < k; j++) {
       const to = (o * size + index[j]!) * inner;

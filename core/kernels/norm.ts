@@ -25,10 +25,14 @@
  *
  * Like the matmul kernels these are pure functions of flat arrays: a WASM SIMD
  * version can replace them behind the same signatures. Outputs (every element
- * written) come from `alloc`, which recycles large buffers.
+ * written) come from `alloc`, which recycles large buffers. Outputs take x's
+ * dtype; statistics (mean, variance, rstd) and the sums behind dγ and dβ stay
+ * float64 whatever the dtype, so a float32 BatchNorm accumulates in double.
  */
+import type { FloatArray } from '../dtype.ts';
 export interface NormForward {
-  out: Float64Array;
+  /** In x's dtype. */
+  out: FloatArray;
   /** Per group. */
   mean: Float64Array;
   /** Biased variance per group (what running statistics are built from). */
@@ -37,12 +41,14 @@ export interface NormForward {
 }
 
 export interface NormBackward {
-  dx: Float64Array | null;
+  /** In x's dtype. */
+  dx: FloatArray | null;
+  /** Float64 sums, whatever the dtype: the op converts them to the weight's. */
   dweight: Float64Array;
   dbias: Float64Array;
 }
 
 /** γ = 1 and β = 0 when a layer has no affine part, so the kernels' loops stay one shape. */
-export function orFill(v: Float64Array | null, n: number, value: number): Float64Array {
+export function orFill(v: FloatArray | null, n: number, value: number): FloatArray {
   return v ?? new Float64Array(n).fill(value);
 }

@@ -11,11 +11,14 @@
  *
  *     softmax:    dx_j = y_j (g_j - Σ_k g_k y_k)
  *     logSoftmax: dx_j = g_j - exp(y_j) Σ_k g_k
+ *
+ * Outputs take the input's dtype; the sums and logsumexp are float64 locals.
  */
+import { dtypeOf, type FloatArray, newArray } from '../dtype.ts';
 import { alloc, allocZeroed } from './alloc.ts';
 
 /** The line's maximum; NaN if it holds a NaN (so the result is NaN, as PyTorch). */
-function lineMax(x: Float64Array, base: number, r: number, inner: number): number {
+function lineMax(x: FloatArray, base: number, r: number, inner: number): number {
   let m = Number.NEGATIVE_INFINITY;
   for (let j = 0; j < r; j++) {
     const v = x[base + j * inner]!;
@@ -30,13 +33,13 @@ function lineMax(x: Float64Array, base: number, r: number, inner: number): numbe
  * gives NaN from -inf - -inf rather than a shift of -inf (as logsumexp).
  */
 export function softmaxForward(
-  x: Float64Array,
+  x: FloatArray,
   outer: number,
   r: number,
   inner: number,
   log: boolean,
-): Float64Array {
-  const out = alloc(x.length); // every element written
+): FloatArray {
+  const out = alloc(x.length, dtypeOf(x)); // every element written
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * r * inner + i;
@@ -62,14 +65,14 @@ export function softmaxForward(
 
 /** The gradient of softmax (log = false) or logSoftmax (log = true) from its output y and upstream g. */
 export function softmaxBackward(
-  g: Float64Array,
-  y: Float64Array,
+  g: FloatArray,
+  y: FloatArray,
   outer: number,
   r: number,
   inner: number,
   log: boolean,
-): Float64Array {
-  const dx = alloc(g.length); // every element written
+): FloatArray {
+  const dx = alloc(g.length, dtypeOf(g)); // every element written
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * r * inner + i;
@@ -98,13 +101,13 @@ export function softmaxBackward(
  * target equals `ignoreIndex` get loss 0.
  */
 export function crossEntropyForward(
-  x: Float64Array,
-  t: Float64Array,
+  x: FloatArray,
+  t: FloatArray,
   n: number,
   c: number,
   ignoreIndex: number,
-): { loss: Float64Array; lse: Float64Array } {
-  const loss = new Float64Array(n);
+): { loss: FloatArray; lse: Float64Array } {
+  const loss = newArray(dtypeOf(x), n);
   const lse = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     if (t[i] === ignoreIndex) continue;
@@ -121,15 +124,15 @@ export function crossEntropyForward(
 
 /** dx[i, j] = w_i (softmax(x_i)_j - [j = t_i]) for the rows kept, 0 for ignored rows. */
 export function crossEntropyBackward(
-  x: Float64Array,
-  t: Float64Array,
+  x: FloatArray,
+  t: FloatArray,
   lse: Float64Array,
-  rowWeight: Float64Array,
+  rowWeight: FloatArray,
   n: number,
   c: number,
   ignoreIndex: number,
-): Float64Array {
-  const dx = allocZeroed(x.length); // ignored rows stay 0
+): FloatArray {
+  const dx = allocZeroed(x.length, dtypeOf(x)); // ignored rows stay 0
   for (let i = 0; i < n; i++) {
     if (t[i] === ignoreIndex) continue;
     const l = lse[i]!;

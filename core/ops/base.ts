@@ -1,6 +1,6 @@
 /**
- * The floor of the op layer: reshape, expand and sum, and sumTo (expand's
- * adjoint). Every other op file builds on these, and this file imports no other
+ * The floor of the op layer: reshape, expand and sum, sumTo (expand's
+ * adjoint), and cast (the dtype conversion every promoting op uses). Every other op file builds on these, and this file imports no other
  * op file, so the op layer has no import loop: base <- movement, elementwise <-
  * reduce, softmax <- norm, matmul, loss.
  *
@@ -8,6 +8,7 @@
  * over the broadcast dims, and sum's is an expand, so all of them are
  * differentiable to any order.
  */
+import { arrayFrom, type DType, type FloatArray } from '../dtype.ts';
 import { fromOp } from '../engine.ts';
 import { fmtShape, ShapeError, ValueError } from '../errors.ts';
 import { freshGrad } from '../grad-buffers.ts';
@@ -109,11 +110,11 @@ export function reducedShapes(shape: Shape, dims: readonly number[], keepdim: bo
  * axis, separate blocks are reduced one after another from the last.
  */
 export function reduceBlocks(
-  data: Float64Array,
+  data: FloatArray,
   shape: Shape,
   dims: readonly number[],
-  kernel: (src: Float64Array, outer: number, r: number, inner: number) => Float64Array,
-): Float64Array {
+  kernel: (src: FloatArray, outer: number, r: number, inner: number) => FloatArray,
+): FloatArray {
   let cur = data;
   const s = [...shape];
   let i = dims.length - 1;
@@ -129,7 +130,7 @@ export function reduceBlocks(
     for (let d = lo; d <= hi; d++) s[d] = 1;
     i = j - 1;
   }
-  return cur === data ? Float64Array.from(data) : cur;
+  return cur === data ? data.slice() : cur;
 }
 
 /** sum over dims.  da = g expanded back over the reduced dims. */
@@ -141,4 +142,14 @@ export function sum(a: Tensor, dim?: Dims, keepdim = false): Tensor {
     const spread = expand(reshape(g, kept), a.shape);
     return [spread.data === g.data ? spread : freshGrad(spread)]; // a sum over no dims passes g through
   });
+}
+
+/**
+ * cast: a's values in `dtype` (rounded to nearest when narrowing to float32), as
+ * `x.to(dtype)`; a itself when it already has that dtype, as PyTorch.
+ * da = cast(g, a.dtype), so each input of a mixed-dtype op gets its gradient in its own dtype.
+ */
+export function cast(a: Tensor, dtype: DType): Tensor {
+  if (a.dtype === dtype) return a;
+  return fromOp('to', arrayFrom(dtype, a.data), a.shape, [a], (g) => [cast(g, a.dtype)]);
 }

@@ -20,7 +20,7 @@ import { fromOp } from '../engine.ts';
 import { fmtShape, ShapeError, ValueError } from '../errors.ts';
 import { col2im, im2col, type Window2d, windowOut } from '../kernels/conv.ts';
 import type { Tensor } from '../tensor.ts';
-import { checkOptionalTensor, checkTensor } from '../validate.ts';
+import { checkOptionalTensor, checkSameDtype, checkTensor } from '../validate.ts';
 import { reshape } from './base.ts';
 import { add } from './elementwise.ts';
 import { matmul } from './matmul.ts';
@@ -227,6 +227,7 @@ function convolution(
   checkTensor(op, 'input', input);
   checkTensor(op, 'weight', weight);
   checkOptionalTensor(op, 'bias', bias);
+  checkSameDtype(op, { input, weight, bias });
   if (input.ndim !== dims + 1 && input.ndim !== dims + 2) {
     throw new ShapeError(
       `${op}: expected ${dims + 1}D (unbatched) or ${dims + 2}D (batched) input, got input of shape ${fmtShape(input.shape)}`,

@@ -6,7 +6,13 @@
  * Broadcasting follows NumPy/PyTorch: operands are expanded to a common shape by
  * the `expand` op, whose backward sums the gradient back, so no primitive here
  * reduces a gradient to shape itself.
+ *
+ * Type promotion follows PyTorch too, in the same place (`broadcastAll`): a
+ * float32 and a float64 tensor meet in float64 (the float32 one goes through the
+ * differentiable `cast`, so its gradient comes back as float32), and a JS number
+ * takes the dtype of the tensor it meets, so `x.mul(2)` on a float32 x stays float32.
  */
+import { type DType, getDefaultDtype, newArray } from '../dtype.ts';
 import { fromOp, savesOutput } from '../engine.ts';
 import { ValueError } from '../errors.ts';
 import { freshGrad } from '../grad-buffers.ts';
@@ -14,19 +20,45 @@ import * as K from '../kernels/elementwise.ts';
 import { broadcastShapes, sameShape } from '../shape.ts';
 import { Tensor, type TensorLike } from '../tensor.ts';
 import { checkTensorLike, describe } from '../validate.ts';
-import { expand } from './base.ts';
+import { cast, expand } from './base.ts';
 
-/** Numbers become 0-d tensors; anything else that is not a tensor is an error naming op and arg. */
-export function lift(x: TensorLike, op = 'lift', arg = 'input'): Tensor {
-  if (typeof x === 'number') return new Tensor(new Float64Array([x]), []);
+/**
+ * Numbers become 0-d tensors of `dtype` (the default dtype unless given); anything else that is not a tensor
+ * is an error naming op and arg.
+ */
+export function lift(x: TensorLike, op = 'lift', arg = 'input', dtype?: DType): Tensor {
+  if (typeof x === 'number') return new Tensor(newArray(dtype ?? getDefaultDtype(), 1).fill(x), []);
   checkTensorLike(op, arg, x);
   return x;
 }
 
-/** Expands operands to their broadcast shape (a no-op for operands that already have it). */
+/**
+ * Brings operands to one dtype and their broadcast shape (a no-op for operands that
+ * already have them). The dtype is PyTorch's promotion: the widest dtype among the
+ * dimensioned tensor operands (float64 if any is float64); 0-d tensors vote only
+ * when every tensor is 0-d (a 0-d float64 does not promote a float32 matrix, as in
+ * PyTorch); numbers never vote and take the result's dtype. A where's condition
+ * (the first of three) is a mask: it keeps its own dtype and does not vote.
+ */
 export function broadcastAll(op: string, ...xs: TensorLike[]): Tensor[] {
   const names = xs.length === 3 ? ['condition', 'input', 'other'] : ['input', 'other'];
-  const ts = xs.map((x, i) => lift(x, op, names[i]));
+  const first = xs.length === 3 ? 1 : 0;
+  // Bits: 1 = a float32 vote, 2 = a float64 vote; dims for dimensioned tensors, zeroDims for 0-d ones.
+  let dims = 0;
+  let zeroDims = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    if (typeof x === 'number') continue;
+    checkTensorLike(op, names[i]!, x);
+    if (i < first) continue;
+    const bit = x.data instanceof Float32Array ? 1 : 2;
+    if (x.shape.length > 0) dims |= bit;
+    else zeroDims |= bit;
+  }
+  const votes = dims !== 0 ? dims : zeroDims;
+  const dtype: DType = votes >= 2 ? 'float64' : votes === 1 ? 'float32' : getDefaultDtype();
+  const ts = xs.map((x, i) => (typeof x === 'number' ? lift(x, op, names[i], dtype) : x));
+  if ((dims | zeroDims) === 3) for (let i = first; i < ts.length; i++) ts[i] = cast(ts[i]!, dtype);
   let shape: readonly number[] = ts[0]!.shape;
   for (let i = 1; i < ts.length; i++) shape = broadcastShapes(op, shape, ts[i]!.shape);
   return ts.map((t) => (sameShape(t.shape, shape) ? t : expand(t, shape)));
@@ -96,7 +128,7 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
 
 /** A constant zero gradient shaped like g. */
 function zerosOf(g: Tensor): Tensor {
-  return new Tensor(new Float64Array(g.numel()), g.shape);
+  return new Tensor(newArray(g.dtype, g.numel()), g.shape);
 }
 
 /** neg: out = -a.  da = -g. */
@@ -202,7 +234,7 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   const [c, x, y] = broadcastAll('where', cond, a, b) as [Tensor, Tensor, Tensor];
   const mask = c.detach();
   return fromOp('where', K.where(mask.data, x.data, y.data), x.shape, [x, y], (g, needs) => {
-    const zero = new Tensor(new Float64Array(g.numel()), g.shape);
+    const zero = new Tensor(newArray(g.dtype, g.numel()), g.shape);
     return [needs[0] ? where(mask, g, zero) : null, needs[1] ? where(mask, zero, g) : null];
   });
 }
@@ -235,7 +267,7 @@ export function minimum(x: TensorLike, y: TensorLike): Tensor {
   return where(compare('lt', a, b), a, where(compare('gt', a, b), b, mul(add(a, b), 0.5)));
 }
 
-/** Comparisons give 0/1 masks with no gradient (normgrad has no bool dtype). */
+/** Comparisons give 0/1 masks in the operands' promoted dtype, with no gradient (normgrad has no bool dtype). */
 export function compare(op: K.CompareOp, a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = broadcastAll(op, a, b) as [Tensor, Tensor];
   return new Tensor(K.compare(op, x.data, y.data), x.shape);

@@ -12,13 +12,18 @@
  * tensor's old place in the graph, and the tensor takes the new op as its
  * gradFn. Each in-place op therefore has the gradient of its out-of-place form;
  * there is no second formula to keep in step.
+ *
+ * The tensor keeps its dtype, as in PyTorch: `x.add_(y)` with a float32 x and a
+ * float64 y computes in float64 (the promoted dtype) and rounds into x.
  */
+import { type FloatArray, newArray } from '../dtype.ts';
 import { bumpVersion, isGradEnabled, withGradMode } from '../engine.ts';
 import { fmtShape, GraphError, ShapeError, ValueError } from '../errors.ts';
 import { defaultGenerator, type Generator } from '../random.ts';
 import { sameShape } from '../shape.ts';
 import { Tensor, type TensorLike } from '../tensor.ts';
 import { checkNumber, checkOptions, checkTensor } from '../validate.ts';
+import { cast } from './base.ts';
 import * as ew from './elementwise.ts';
 
 /**
@@ -52,10 +57,12 @@ export function inplace(
   else {
     const old =
       node === null
-        ? new Tensor(Float64Array.from(self.data), self.shape)
-        : Tensor._fromNode(Float64Array.from(self.data), self.shape, node);
+        ? new Tensor(self.data.slice(), self.shape)
+        : Tensor._fromNode(self.data.slice(), self.shape, node);
     result = compute(old);
   }
+  // The destination keeps its dtype: a promoted result goes back through the (differentiable) cast.
+  if (result.data.constructor !== self.data.constructor) result = cast(result, self.dtype);
   if (!sameShape(result.shape, self.shape)) {
     throw new ShapeError(
       `${op}: output with shape ${fmtShape(self.shape)} doesn't match the broadcast shape ${fmtShape(result.shape)}`,
@@ -82,7 +89,7 @@ export function uniform_(self: Tensor, low: number, high: number, opts: FillRand
   checkOptions('uniform_', opts, ['generator']);
   if (!(low <= high)) throw new ValueError(`uniform_: expected low <= high, got low=${low}, high=${high}`);
   const g = opts.generator ?? defaultGenerator;
-  const draws = new Float64Array(self.numel());
+  const draws = newArray(self.dtype, self.numel());
   for (let i = 0; i < draws.length; i++) draws[i] = low + (high - low) * g.random();
   return inplace('uniform_', self, [], (x) => replaced(x, draws));
 }
@@ -93,7 +100,7 @@ export function normal_(self: Tensor, mean: number, std: number, opts: FillRando
   checkNumber('normal_', 'std', std, { min: 0 });
   checkOptions('normal_', opts, ['generator']);
   const g = opts.generator ?? defaultGenerator;
-  const draws = new Float64Array(self.numel());
+  const draws = newArray(self.dtype, self.numel());
   for (let i = 0; i < draws.length; i++) draws[i] = mean + std * g.normal();
   return inplace('normal_', self, [], (x) => replaced(x, draws));
 }
@@ -101,7 +108,7 @@ export function normal_(self: Tensor, mean: number, std: number, opts: FillRando
 /** Fills with one value. */
 export function fill_(self: Tensor, value: number): Tensor {
   checkNumber('fill_', 'value', value, { finite: false });
-  return inplace('fill_', self, [], (x) => replaced(x, new Float64Array(x.numel()).fill(value)));
+  return inplace('fill_', self, [], (x) => replaced(x, newArray(x.dtype, x.numel()).fill(value)));
 }
 
 /** Copies src (broadcast to self's shape) into self; the gradient goes to src, none to the old values. */
@@ -114,8 +121,8 @@ export function copy_(self: Tensor, src: Tensor): Tensor {
  * New values that do not depend on the old ones, as where(false, old, values): the
  * old values get a zero gradient (not NaN, as 0 * old would give for an infinite one).
  */
-function replaced(x: Tensor, values: Float64Array): Tensor {
+function replaced(x: Tensor, values: FloatArray): Tensor {
   return ew.where(none(x), x, new Tensor(values, x.shape));
 }
 
-const none = (x: Tensor) => new Tensor(new Float64Array(x.numel()), x.shape);
+const none = (x: Tensor) => new Tensor(newArray(x.dtype, x.numel()), x.shape);

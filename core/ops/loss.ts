@@ -3,9 +3,11 @@
  * a numerical reason (loops in core/kernels/loss.ts):
  *
  *     binaryCrossEntropy(p, t) = -(t max(ln p, -100) + (1 - t) max(ln(1 - p), -100))
- *         dp = (p - t) / max(p (1 - p), 1e-12),   dt = max(ln(1 - p), -100) - max(ln p, -100)
+ *         dp = (p - t) / max(p (1 - p), 1e-12),   dt = ln(1 - p) - ln p = -logit(p)
  *     softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^-|x|),   dx = sigmoid(x)
  *
+ * dt is unclamped, as PyTorch's `binary_cross_entropy_target_backward` (-logit(p)):
+ * +inf at p = 0 and -inf at p = 1, where the loss itself is clamped.
  * Composing log and clamp would give 0 * inf = NaN gradients at p in {0, 1};
  * composing log(1 + exp(x)) overflows for x > 709 and loses the tail below -37.
  */
@@ -31,7 +33,7 @@ export function binaryCrossEntropy(p: Tensor, t: Tensor): Tensor {
   }
   return fromOp('binaryCrossEntropy', K.binaryCrossEntropy(p.data, t.data), p.shape, [p, t], (g, needs) => [
     needs[0] ? div(mul(g, sub(p, t)), clamp(mul(p, add(neg(p), 1)), BCE_EPSILON)) : null,
-    needs[1] ? mul(g, sub(clamp(log(add(neg(p), 1)), -100), clamp(log(p), -100))) : null,
+    needs[1] ? mul(g, sub(log(add(neg(p), 1)), log(p))) : null,
   ]);
 }
 

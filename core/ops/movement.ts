@@ -8,13 +8,14 @@
  * Tensors are always contiguous: a movement op copies. (Views can come later
  * without changing this API.)
  */
+import { type FloatArray, newArray } from '../dtype.ts';
 import { fromOp } from '../engine.ts';
 import { fmtShape, ShapeError, ValueError } from '../errors.ts';
 import * as K from '../kernels/movement.ts';
 import { normalizeDim, normalizeDims, numelOf, type Shape, sameShape, stridesOf } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 import { checkTensor, describe } from '../validate.ts';
-import { reshape } from './base.ts';
+import { cast, reshape } from './base.ts';
 
 /** cat and stack take an array of tensors, each checked by position. */
 function checkTensorList(op: string, tensors: unknown): void {
@@ -75,16 +76,21 @@ export function narrow(a: Tensor, dim: number, start: number, length: number): T
 
 /** pad: places g at offset `start` of `dim` inside zeros of `shape`; the adjoint of narrow.  dg = narrow(grad). */
 function pad(g: Tensor, dim: number, start: number, shape: Shape): Tensor {
-  const out = new Float64Array(numelOf(shape));
+  const out = newArray(g.dtype, numelOf(shape));
   const strides = stridesOf(shape);
   K.stridedWrite(out, start * strides[dim]!, strides, g.shape, g.data, false);
   return fromOp('pad', out, shape, [g], (gg) => [narrow(gg, dim, start, g.shape[dim]!)]);
 }
 
-/** cat: joins tensors along an existing dim.  each input's grad is its narrow of g. */
-export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
-  checkTensorList('cat', tensors);
-  if (tensors.length === 0) throw new ValueError('cat: expected a non-empty list of tensors');
+/**
+ * cat: joins tensors along an existing dim, in their promoted dtype (float64 if any is), as PyTorch.
+ * each input's grad is its narrow of g.
+ */
+export function cat(inputs: readonly Tensor[], dim = 0): Tensor {
+  checkTensorList('cat', inputs);
+  if (inputs.length === 0) throw new ValueError('cat: expected a non-empty list of tensors');
+  const dtype = inputs.some((t) => t.dtype === 'float64') ? 'float64' : 'float32';
+  const tensors = inputs.map((t) => cast(t, dtype));
   const first = tensors[0]!;
   const d = normalizeDim('cat', dim, first.ndim);
   for (const [i, t] of tensors.entries()) {
@@ -97,7 +103,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   }
   const total = tensors.reduce((s, t) => s + t.shape[d]!, 0);
   const shape = first.shape.map((s, j) => (j === d ? total : s));
-  const out = new Float64Array(numelOf(shape));
+  const out = newArray(dtype, numelOf(shape));
   const outer = numelOf(shape.slice(0, d));
   const inner = numelOf(shape.slice(d + 1));
   const starts: number[] = [];
@@ -114,7 +120,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   );
 }
 
-function checkIndex(op: string, index: Float64Array, size: number, dim: number, shape: Shape): void {
+function checkIndex(op: string, index: FloatArray, size: number, dim: number, shape: Shape): void {
   for (const v of index) {
     if (!Number.isInteger(v) || v < 0 || v >= size) {
       throw new ValueError(

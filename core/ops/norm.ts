@@ -19,6 +19,7 @@
  * is on while the backward runs), the gradient above is built from ops instead,
  * so double backward works exactly as through the composed forward.
  */
+import type { FloatArray } from '../dtype.ts';
 import { fromOp, isGradEnabled } from '../engine.ts';
 import { fmtShape, ShapeError, ValueError } from '../errors.ts';
 import { freshGrad } from '../grad-buffers.ts';
@@ -26,6 +27,7 @@ import { channelNormBackward, channelNormForward } from '../kernels/batchnorm.ts
 import { rowNormBackward, rowNormForward } from '../kernels/layernorm.ts';
 import { numelOf, sameShape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
+import { checkSameDtype } from '../validate.ts';
 import { reshape, sum } from './base.ts';
 import { add, mul, rsqrt, sub } from './elementwise.ts';
 import { mean } from './reduce.ts';
@@ -34,9 +36,9 @@ import { mean } from './reduce.ts';
 export interface NativeBatchNorm {
   /** The normalized (and scaled, shifted) output, in the graph. */
   out: Tensor;
-  /** The batch mean per channel (not part of the graph; for running statistics). */
+  /** The batch mean per channel, in float64 whatever x's dtype (not part of the graph; for running statistics). */
   mean: Float64Array;
-  /** The biased batch variance per channel (not part of the graph). */
+  /** The biased batch variance per channel, in float64 (not part of the graph). */
   var: Float64Array;
 }
 
@@ -186,6 +188,7 @@ export function checkBatchNormInput(
       `${op}: expected input with at least 2 dims [N, C, *], got input of shape ${fmtShape(x.shape)}`,
     );
   }
+  checkSameDtype(op, { input: x, ...perChannel });
   const c = x.shape[1]!;
   for (const [arg, t] of Object.entries(perChannel)) {
     if (t !== null && (t.ndim !== 1 || t.shape[0] !== c)) {
@@ -212,6 +215,7 @@ export function checkLayerNormInput(
   if (normalizedShape.length === 0) {
     throw new ValueError(`${op}: normalizedShape must name at least one dim, got []`);
   }
+  checkSameDtype(op, { input: x, weight, bias });
   const lead = x.ndim - normalizedShape.length;
   if (lead < 0 || !sameShape(x.shape.slice(lead), normalizedShape)) {
     throw new ShapeError(
@@ -235,7 +239,7 @@ type Grads = readonly [Tensor | null, Tensor, Tensor];
 /** Records the op on [x, weight?, bias?], handing back only the gradients of the inputs that are present. */
 function affineOp(
   name: string,
-  out: Float64Array,
+  out: FloatArray,
   x: Tensor,
   weight: Tensor | null,
   bias: Tensor | null,

@@ -11,6 +11,7 @@
  *       replicate  [0, ..., 0, 0, 1, ..., S-1, S-1, ..., S-1]
  *       circular   [S-l, ..., S-1, 0, 1, ..., S-1, 0, ..., r-1]   (l, r <= S)
  */
+import { newArray } from '../dtype.ts';
 import { fmtShape, ShapeError, ValueError } from '../errors.ts';
 import { Tensor } from '../tensor.ts';
 import { checkTensor } from '../validate.ts';
@@ -86,7 +87,7 @@ function padConstant(x: Tensor, dim: number, left: number, right: number, value:
   const block = (n: number) => {
     const shape = out.shape.map((s, i) => (i === dim ? n : s));
     const numel = shape.reduce((a, b) => a * b, 1);
-    return new Tensor(new Float64Array(numel).fill(value), shape);
+    return new Tensor(newArray(x.dtype, numel).fill(value), shape);
   };
   const parts: Tensor[] = [];
   if (left > 0) parts.push(block(left));

@@ -15,6 +15,7 @@
  *
  *     out = floor_or_ceil((in + 2 pad - dil (k - 1) - 1) / stride) + 1
  */
+import { type DType, newArray } from '../dtype.ts';
 import { fmtShape, ShapeError, ValueError } from '../errors.ts';
 import { maxPool2dIndices } from '../kernels/conv.ts';
 import { Tensor } from '../tensor.ts';
@@ -151,7 +152,7 @@ export function avgPool2d(input: Tensor, kernelSize: Size2, opts: AvgPool2dOptio
   const n = x.shape[0]!;
   const planes = reshape(x, [n * g.c, 1, g.h, g.w]);
   const sums = sum(unfoldWindow(planes, { ...g, c: 1 }), 1); // [N C, OH OW]
-  const divisor = new Float64Array(g.oh * g.ow);
+  const divisor = newArray(x.dtype, g.oh * g.ow);
   const includePad = opts.countIncludePad ?? true;
   const count = (o: number, stride: number, pad: number, k: number, size: number) => {
     const start = o * stride - pad;
@@ -197,14 +198,14 @@ export function adaptiveAvgPool2d(
       `adaptiveAvgPool2d: input of shape ${fmtShape(input.shape)} has an empty spatial dim`,
     );
   }
-  const ph = averagingMatrix(sizes[0]!, h); // [OH, H]
-  const pwT = averagingMatrix(sizes[1]!, w, true); // [W, OW]
+  const ph = averagingMatrix(sizes[0]!, h, input.dtype); // [OH, H]
+  const pwT = averagingMatrix(sizes[1]!, w, input.dtype, true); // [W, OW]
   return matmul(matmul(ph, input), pwT);
 }
 
 /** P [out, size] with P[i, j] = 1 / count_i for j in window i (or its transpose). */
-function averagingMatrix(out: number, size: number, transposed = false): Tensor {
-  const p = new Float64Array(out * size);
+function averagingMatrix(out: number, size: number, dtype: DType, transposed = false): Tensor {
+  const p = newArray(dtype, out * size);
   for (let i = 0; i < out; i++) {
     const start = Math.floor((i * size) / out);
     const end = Math.ceil(((i + 1) * size) / out);

@@ -16,6 +16,7 @@
  * the one composed definition of each, from primitives; the fused ops are tested
  * against them (tests/core/fused-vs-composed.test.ts).
  */
+import { type DType, type FloatArray, newArray } from '../dtype.ts';
 import { fromOp, isGradEnabled, savesOutput } from '../engine.ts';
 import { fmtShape, ShapeError, ValueError } from '../errors.ts';
 import { freshGrad } from '../grad-buffers.ts';
@@ -100,17 +101,14 @@ export function softmaxCrossEntropy(
   if (reduction !== 'none') {
     let s = 0;
     for (let i = 0; i < n; i++) s += loss[i]!;
-    data = new Float64Array([reduction === 'sum' ? s : s / kept]);
+    data = newArray(logits.dtype, 1).fill(reduction === 'sum' ? s : s / kept);
   }
-  const keep = new Tensor(
-    Float64Array.from(t, (v) => (v === ignoreIndex ? 0 : 1)),
-    [n],
-  );
+  const keep = keptRows(t, ignoreIndex, logits.dtype);
   return fromOp('softmaxCrossEntropy', data, reduction === 'none' ? [n] : [], [logits], (g) => {
     // The weight of each row's (softmax - onehot): g per row, or the one g spread over the rows kept.
     const perRow = mul(reduction === 'mean' ? div(g, kept) : g, keep);
     if (isGradEnabled()) {
-      const onehot = new Float64Array(n * c);
+      const onehot = newArray(logits.dtype, n * c);
       for (let i = 0; i < n; i++) if (t[i] !== ignoreIndex) onehot[i * c + t[i]!] = 1;
       return [mul(sub(softmax(logits, 1), new Tensor(onehot, [n, c])), reshape(perRow, [n, 1]))];
     }
@@ -129,7 +127,7 @@ export function softmaxCrossEntropy(
  */
 export function checkClassTargets(
   op: string,
-  target: Float64Array,
+  target: FloatArray,
   classes: number,
   ignoreIndex: number,
 ): number {
@@ -149,6 +147,13 @@ export function checkClassTargets(
     kept++;
   }
   return kept;
+}
+
+/** 1 for each row whose target is not ignoreIndex, else 0, in the logits' dtype. */
+function keptRows(target: FloatArray, ignoreIndex: number, dtype: DType): Tensor {
+  const keep = newArray(dtype, target.length);
+  for (let i = 0; i < target.length; i++) keep[i] = target[i] === ignoreIndex ? 0 : 1;
+  return new Tensor(keep, [target.length]);
 }
 
 /** softmax from primitives: e = exp(x - m) with m = max along dim (a constant), then e / Σ e. */
@@ -181,10 +186,7 @@ export function softmaxCrossEntropyComposed(
   }
   const ignoreIndex = opts.ignoreIndex ?? -100;
   const kept = checkClassTargets('softmaxCrossEntropyComposed', target.data, logits.shape[1]!, ignoreIndex);
-  const keep = new Tensor(
-    Float64Array.from(target.data, (v) => (v === ignoreIndex ? 0 : 1)),
-    [target.numel()],
-  );
+  const keep = keptRows(target.data, ignoreIndex, logits.dtype);
   const index = new Tensor(
     Float64Array.from(target.data, (v) => (v === ignoreIndex ? 0 : v)),
     [target.numel(), 1],

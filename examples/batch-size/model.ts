@@ -145,7 +145,7 @@ function logitsInContext(
   const saved = [...model.namedBuffers()].map(([, b]) => [b, Float64Array.from(b.data)] as const);
   try {
     const out = noGrad(() => inMode(model, true, () => model.forward(t)));
-    return out.data.slice(0, out.shape[1]!);
+    return Float64Array.from(out.data.subarray(0, out.shape[1]!));
   } finally {
     for (const [b, d] of saved) b.data.set(d);
   }

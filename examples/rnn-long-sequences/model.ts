@@ -68,7 +68,7 @@ export class Recurrent extends Module {
 /** ‖∂L/∂h_t‖ for t = 1 ... T (norm over the whole [N, hidden] gradient). */
 export function stateGradNorms(model: Recurrent, x: Tensor, loss: (out: Tensor) => Tensor): number[] {
   const { out, hs } = model.unroll(x);
-  return grad(loss(out), hs).map((g) => Math.sqrt(g!.data.reduce((a, v) => a + v * v, 0)));
+  return grad(loss(out), hs).map((g) => Math.sqrt(Array.from(g!.data).reduce((a, v) => a + v * v, 0)));
 }
 
 /**

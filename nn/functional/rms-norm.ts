@@ -10,7 +10,7 @@ import {
 } from '../../core/index.ts';
 
 /** torch.finfo(dtype).eps: the gap between 1 and the next representable number. */
-const FINFO_EPS: Record<Tensor['dtype'], number> = { float64: Number.EPSILON };
+const FINFO_EPS: Record<Tensor['dtype'], number> = { float32: 2 ** -23, float64: Number.EPSILON };
 
 /** Options of `rmsNorm`. */
 export interface RMSNormOptions {

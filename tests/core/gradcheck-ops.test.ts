@@ -76,6 +76,12 @@ const NOT_OPS = new Set([
   'setBackend',
   'getNumThreads',
   'setNumThreads',
+  // dtypes: settings and checks, not ops (cast has rows)
+  'checkDtype',
+  'checkSameDtype',
+  'getDefaultDtype',
+  'setDefaultDtype',
+  'promoteTypes',
 ]);
 /** The differentiable in-place Tensor methods (rows in tests/gradcheck/inplace.ts). */
 const INPLACE = [

@@ -5,6 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { FloatArray } from '../../core/index.ts';
 import * as core from '../../core/index.ts';
 import { grad, randn } from '../../core/index.ts';
 import { alloc, allocZeroed, emptyPool, pooledByteCount, release } from '../../core/kernels/alloc.ts';
@@ -38,7 +39,7 @@ test('small arrays and views into larger buffers are never pooled; allocZeroed z
 });
 
 /** Whether two arrays hold the same values (a short message instead of a diff of 65536 numbers). */
-function same(a: Float64Array, b: Float64Array, what: string): void {
+function same(a: FloatArray, b: FloatArray, what: string): void {
   let bad = 0;
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) bad++;
   assert.ok(a.length === b.length && bad === 0, `${what}: ${bad} of ${a.length} values changed`);
@@ -53,7 +54,7 @@ function maxError(got: Float64Array, want: (i: number) => number): number {
 
 /** Writes garbage into every buffer the pool can hand out now. */
 function scribble(): void {
-  const taken: Float64Array[] = [];
+  const taken: FloatArray[] = [];
   for (let i = 0; i < 8; i++) taken.push(alloc(BIG).fill(Number.NaN));
   for (const t of taken) release(t);
 }

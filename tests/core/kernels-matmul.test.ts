@@ -7,6 +7,7 @@
 import * as math from 'mathjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { FloatArray } from '../../core/index.ts';
 import {
   describeGradcheck,
   Generator,
@@ -24,15 +25,7 @@ const rand = (n: number) => Float64Array.from({ length: n }, () => gen.normal())
 const T = (shape: number[], requiresGrad = true) => randn(shape, { generator: gen, requiresGrad });
 
 /** C (m x n) = op(A) op(B) by definition, A stored [m, k] or (transposed) [k, m], B [k, n] or [n, k]. */
-function reference(
-  a: Float64Array,
-  b: Float64Array,
-  m: number,
-  n: number,
-  k: number,
-  ta: boolean,
-  tb: boolean,
-) {
+function reference(a: FloatArray, b: FloatArray, m: number, n: number, k: number, ta: boolean, tb: boolean) {
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
@@ -45,7 +38,7 @@ function reference(
   return c;
 }
 
-function assertClose(got: Float64Array, want: Float64Array, what: string, tol = 1e-11): void {
+function assertClose(got: FloatArray, want: FloatArray, what: string, tol = 1e-11): void {
   assert.is(got.length, want.length, `${what}: length`);
   for (let i = 0; i < want.length; i++) {
     const err = Math.abs(got[i]! - want[i]!);

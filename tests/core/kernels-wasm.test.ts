@@ -13,6 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { FloatArray } from '../../core/index.ts';
 import {
   Generator,
   getBackend,
@@ -48,7 +49,7 @@ function using<T>(backend: Backend, threads: number, f: () => T): T {
   }
 }
 
-function sameBits(got: Float64Array, want: Float64Array, what: string): void {
+function sameBits(got: FloatArray, want: FloatArray, what: string): void {
   assert.is(got.length, want.length, `${what}: length`);
   for (let i = 0; i < want.length; i++) {
     if (!Object.is(got[i], want[i])) assert.unreachable(`${what}[${i}]: ${got[i]} vs ${want[i]}`);

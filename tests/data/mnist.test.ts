@@ -42,7 +42,7 @@ test('mnist: grey levels lie in [0, 1] and use both ends; images are not blank',
     }
     assert.is(lo, 0);
     assert.is(hi, 1);
-    const inkPerImage = x.data.reduce((s, v) => s + v, 0) / x.shape[0]!;
+    const inkPerImage = Array.from(x.data).reduce((s, v) => s + v, 0) / x.shape[0]!;
     assert.ok(inkPerImage > 50 && inkPerImage < 200, `mean ink per image ${inkPerImage}`);
   }
 });

@@ -265,7 +265,7 @@ test('SequenceClassifier: input shape errors name the module; scaleRecurrent set
   );
   scaleRecurrent(model, 3);
   const w = model.cell.weightHh.data;
-  const sd = Math.sqrt(w.reduce((s, v) => s + v * v, 0) / w.length);
+  const sd = Math.sqrt(Array.from(w).reduce((s, v) => s + v * v, 0) / w.length);
   assert.ok(Math.abs(sd - 3 / Math.sqrt(400)) < 0.01 * (3 / Math.sqrt(400)), `sd ${sd}`);
   assert.match(String(model), /kind=plain/);
 });

@@ -422,5 +422,21 @@ export const opCases: GradcheckCase[] = [
     fn: (x, w, b) => ng.linearComposed(x!, w!, b!),
     gradgrad: true,
   },
+  // dtype casts: through float32 the values round (relative 6e-8), so the step is 1e-2, where that rounding
+  // moves a central difference by about 3e-6 relative, well inside rtol.
+  {
+    name: 'cast to float32 and promoted back: mul(a.float(), b)',
+    covers: 'cast',
+    inputs: () => [u([2, 3]), u([2, 3])],
+    fn: (a, b) => ng.mul(ng.cast(a!, 'float32'), b!),
+    opts: { eps: 1e-2 },
+  },
+  {
+    name: 'cast to float64 of a float32 result (x.float().exp().double())',
+    covers: 'cast',
+    inputs: () => [u([4])],
+    fn: (a) => ng.cast(ng.cast(a!, 'float32').exp(), 'float64'),
+    opts: { eps: 1e-2 },
+  },
   ...inplaceCases,
 ];

@@ -27,7 +27,7 @@ test('Linear init: weight and bias in U(-1/sqrt(in), 1/sqrt(in)), filling the in
   }
   // U(-b, b) has variance b^2 / 3; 20,000 draws estimate it to about 1 %.
   const w = layer.weight.data;
-  const variance = w.reduce((s, v) => s + v * v, 0) / w.length;
+  const variance = Array.from(w).reduce((s, v) => s + v * v, 0) / w.length;
   assert.ok(Math.abs(variance / ((bound * bound) / 3) - 1) < 0.05, `variance ${variance}`);
 });
 

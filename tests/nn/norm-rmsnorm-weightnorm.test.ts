@@ -16,7 +16,7 @@ import { randomInput } from './norm-helpers.ts';
 const rowNorms = (w: Tensor) =>
   Array.from({ length: w.shape[0]! }, (_, r) => {
     const row = w.data.subarray(r * w.shape[1]!, (r + 1) * w.shape[1]!);
-    return Math.sqrt(row.reduce((a, b) => a + b * b, 0));
+    return Math.sqrt(Array.from(row).reduce((a, b) => a + b * b, 0));
   });
 
 test('seed: RMSNorm rescales each sample to unit root mean square and keeps its mean where it was', () => {
