@@ -34,6 +34,7 @@
  * of additions, so both backends give the same bits, in either width.
  */
 
+import type { FloatArray } from '../dtype.ts';
 import { NormgradError } from '../errors.ts';
 import { getBackend, getNumThreads } from './backend.ts';
 import { balanced, KC } from './blocking.ts';
@@ -41,9 +42,6 @@ import { MC, MR, NC, NR, TILES32, TILES64, type Tiles } from './gemm-tiles.ts';
 import { packStrip, packStrip32 } from './pack.ts';
 import { wasmGemm } from './wasm/gemm.ts';
 import { wasmRuntime } from './wasm/runtime.ts';
-
-/** The storage of a float tensor: the array's class is its dtype. */
-export type FloatArray = Float32Array | Float64Array;
 
 /** Below this many multiply-adds, packing costs more than it saves: use the plain loop. */
 const SMALL = 4096;

@@ -12,23 +12,28 @@
  *   float32 sum differs from the rounded float64 one.
  * - Mixed Float32Array/Float64Array operands are refused with an internal error.
  * - The plain-memory module (the browser fallback) runs the same float32 band.
+ * - matmul and linear on float32 tensors run this kernel end to end, gradients included.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { FloatArray } from '../../core/dtype.ts';
 import {
   Generator,
   getBackend,
   getNumThreads,
+  matmul,
   NormgradError,
+  randn,
   setBackend,
   setNumThreads,
 } from '../../core/index.ts';
 import type { Backend } from '../../core/kernels/backend.ts';
 import { KC } from '../../core/kernels/blocking.ts';
-import { type FloatArray, gemm, gemmBatched, operand } from '../../core/kernels/matmul.ts';
+import { gemm, gemmBatched, operand } from '../../core/kernels/matmul.ts';
 import { THREAD_MIN_MACS } from '../../core/kernels/wasm/gemm.ts';
 import { GEMM_PLAIN } from '../../core/kernels/wasm/modules.generated.ts';
 import { MAX_PAGES, wasmApi } from '../../core/kernels/wasm/runtime.ts';
+import { linear } from '../../core/ops/matmul.ts';
 
 const gen = new Generator(13);
 const rand32 = (n: number) => Float32Array.from({ length: n }, () => gen.normal());
@@ -245,6 +250,39 @@ test('the plain-memory module (the browser fallback) computes the same float32 t
       for (let p = 0; p < 3; p++) s += (i + p) * (j - p);
       assert.is(f[c / 4 + i * 10 + j], i < 3 ? s : 0, `C[${i}, ${j}]`);
     }
+  }
+});
+
+test('matmul and linear on float32 tensors run the float32 kernel, forward and backward', () => {
+  const x = randn([40, 70], { generator: gen, dtype: 'float32', requiresGrad: true });
+  const w = randn([30, 70], { generator: gen, dtype: 'float32', requiresGrad: true });
+  const bias = randn([30], { generator: gen, dtype: 'float32', requiresGrad: true });
+  const g = randn([40, 30], { generator: gen, dtype: 'float32' });
+  for (const backend of ['js', 'wasm'] as const) {
+    using(backend, 2, () => {
+      for (const t of [x, w, bias]) t.grad = null;
+      const y = linear(x, w, bias);
+      assert.is(y.dtype, 'float32');
+      // The same bits as the kernel: every row starts as the bias, then C += x W^T in float32.
+      const want = new Float32Array(40 * 30);
+      for (let r = 0; r < 40; r++) want.set(bias.data, r * 30);
+      gemm(40, 30, 70, operand(x.data, 0, 70, false), operand(w.data, 0, 70, true), want, 0, 30);
+      sameBits(y.data, want, `${backend}: linear`);
+      y.mul(g).sum().backward();
+      const dx = new Float32Array(40 * 70);
+      gemm(40, 70, 30, operand(g.data, 0, 30, false), operand(w.data, 0, 70, false), dx, 0, 70);
+      sameBits(x.grad!.data, dx, `${backend}: dx`);
+      assert.is(w.grad!.dtype, 'float32');
+      sameBits(
+        matmul(x, w.transpose(0, 1)).data,
+        (() => {
+          const c = new Float32Array(40 * 30);
+          gemm(40, 30, 70, operand(x.data, 0, 70, false), operand(w.data, 0, 70, true), c, 0, 30);
+          return c;
+        })(),
+        `${backend}: matmul`,
+      );
+    });
   }
 });
 

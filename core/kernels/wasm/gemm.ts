@@ -13,8 +13,10 @@
  * Memory layout of a call, after the thread control block:
  *   C (m x n, row-major) | packed A (mpad x k) | packed B (k x npad) | edge-tile scratch per thread
  */
+
+import type { FloatArray } from '../../dtype.ts';
 import { balanced, KC } from '../blocking.ts';
-import type { FloatArray, Operand } from '../matmul.ts';
+import type { Operand } from '../matmul.ts';
 import { packStrip, packStrip32 } from '../pack.ts';
 import { ensureBytes, type Runtime } from './runtime.ts';
 import { type Bands, CONTROL_BYTES, MAX_CHUNKS, runGemm, TILE_BYTES, threadsAvailable } from './threads.ts';
