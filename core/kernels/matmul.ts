@@ -73,7 +73,12 @@ function checkSameType(a: FloatArray, b: FloatArray, c: FloatArray): void {
   );
 }
 
-/** C[cOff + i * ldc + j] += sum_p A(i, p) B(p, j) for i < m, j < n, p < k. */
+/**
+ * C[cOff + i * ldc + j] += sum_p A(i, p) B(p, j) for i < m, j < n, p < k.
+ * `cZero` promises that C's block holds zeros (a fresh `allocZeroed` output):
+ * the WASM backend then clears its copy instead of reading C, which spares a
+ * pass over C and, for a freshly mapped array, a page fault per page.
+ */
 export function gemm(
   m: number,
   n: number,
@@ -83,6 +88,7 @@ export function gemm(
   c: FloatArray,
   cOff: number,
   ldc: number,
+  cZero = false,
 ): void {
   checkSameType(a.data, b.data, c);
   if (m === 0 || n === 0 || k === 0) return;
@@ -91,7 +97,10 @@ export function gemm(
     else plain64(m, n, k, a, b, c as Float64Array, cOff, ldc);
     return;
   }
-  if (getBackend() === 'wasm' && wasmGemm(wasmRuntime()!, getNumThreads(), m, n, k, a, b, c, cOff, ldc))
+  if (
+    getBackend() === 'wasm' &&
+    wasmGemm(wasmRuntime()!, getNumThreads(), m, n, k, a, b, c, cOff, ldc, cZero)
+  )
     return;
   if (c instanceof Float32Array) blocked(TILES32, m, n, k, a, b, c, cOff, ldc);
   else blocked(TILES64, m, n, k, a, b, c as Float64Array, cOff, ldc);
@@ -101,6 +110,7 @@ export function gemm(
  * `batch` products C_t += op(A_t) op(B_t); each operand steps by its batch stride
  * per t. A batch stride of 0 broadcasts an operand, and a C batch stride of 0
  * sums the products into one C (the gradient of a broadcast operand).
+ * `cZero`: C holds zeros before the first product (see `gemm`).
  */
 export function gemmBatched(
   batch: number,
@@ -113,11 +123,12 @@ export function gemmBatched(
   bBatchStride: number,
   c: FloatArray,
   cBatchStride: number,
+  cZero = false,
 ): void {
   for (let t = 0; t < batch; t++) {
     const at = { ...a, offset: a.offset + t * aBatchStride };
     const bt = { ...b, offset: b.offset + t * bBatchStride };
-    gemm(m, n, k, at, bt, c, t * cBatchStride, n);
+    gemm(m, n, k, at, bt, c, t * cBatchStride, n, cZero && (t === 0 || cBatchStride !== 0));
   }
 }
 

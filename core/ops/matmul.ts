@@ -52,6 +52,7 @@ export function mm(a: Tensor, b: Tensor, ta: boolean, tb: boolean, outBatch: num
     bBatch > 1 ? br * bc : 0,
     out,
     outBatch !== null && outBatch > 1 ? m * n : 0,
+    true, // out is fresh zeros: the kernel need not read it
   );
   const shape = outBatch === null ? [m, n] : [outBatch, m, n];
   const batchOf = (t: Tensor) => (t.ndim === 3 ? t.shape[0]! : null);

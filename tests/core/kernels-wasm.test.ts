@@ -159,6 +159,34 @@ test('gemmBatched and matmul agree across backends and thread counts', () => {
   sameBits(using('wasm', 2, () => matmul(x, y)).data, using('js', 1, () => matmul(x, y)).data, 'matmul');
 });
 
+test('cZero (C known to hold zeros) gives the same bits, and a batch summed into one C still sums', () => {
+  const a = rand(3 * 40 * 60);
+  const b = rand(60 * 50);
+  const run = (backend: Backend, cZero: boolean, cBatchStride: number) => {
+    const c = new Float64Array((cBatchStride === 0 ? 1 : 3) * 40 * 50);
+    using(backend, 2, () =>
+      gemmBatched(
+        3,
+        40,
+        50,
+        60,
+        operand(a, 0, 60, false),
+        40 * 60,
+        operand(b, 0, 50, false),
+        0,
+        c,
+        cBatchStride,
+        cZero,
+      ),
+    );
+    return c;
+  };
+  for (const backend of ['js', 'wasm'] as const) {
+    sameBits(run(backend, true, 0), run('js', false, 0), `${backend}: summed into one C`);
+    sameBits(run(backend, true, 40 * 50), run('js', false, 40 * 50), `${backend}: one C per product`);
+  }
+});
+
 test('matmul and linear pass gradcheck on the wasm backend at sizes the wasm kernel takes', () => {
   // m n k = 9 * 11 * 50 > 4096, so forward and both backward products run in WASM.
   const x = randn([9, 50], { generator: gen, requiresGrad: true });

@@ -59,6 +59,7 @@ export function bandBounds(m: number, n: number, threads: number, nr = NR64): Ba
 /**
  * C[cOff + i * ldc + j] += sum_p A(i, p) B(p, j) on `threads` threads at most;
  * A, B and C are all Float64Array or all Float32Array (matmul.ts checks).
+ * With `cZero` C's block is known to hold zeros and is not read.
  * Returns false (having done nothing) when the call needs more memory than
  * wasm memory may have, so the caller runs the JS kernel instead.
  */
@@ -73,6 +74,7 @@ export function wasmGemm(
   c: FloatArray,
   cOff: number,
   ldc: number,
+  cZero = false,
 ): boolean {
   const f32 = c instanceof Float32Array;
   const bytes = f32 ? 4 : 8;
@@ -88,7 +90,8 @@ export function wasmGemm(
   if (!ensureBytes(rt, tileAt + used * TILE_BYTES)) return false;
   const f: FloatArray = f32 ? rt.f32 : rt.f64;
   const c0 = cAt / bytes;
-  if (ldc === n) f.set(c.subarray(cOff, cOff + m * n), c0);
+  if (cZero) f.fill(0, c0, c0 + m * n);
+  else if (ldc === n) f.set(c.subarray(cOff, cOff + m * n), c0);
   else for (let i = 0; i < m; i++) f.set(c.subarray(cOff + i * ldc, cOff + i * ldc + n), c0 + i * n);
   for (let pc = 0; pc < k; pc += kb) {
     const kc = Math.min(kb, k - pc);
