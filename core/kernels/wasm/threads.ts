@@ -61,7 +61,7 @@ const TIMEOUT_MS = 60_000;
 
 /**
  * Claims and computes chunks of the posted job until none are left (the same
- * loop as \`work\` below, for the workers, which cannot import this file).
+ * loop as `work` below, for the workers, which cannot import this file).
  */
 const WORK_SOURCE = `
 function work(ctl, slot) {
