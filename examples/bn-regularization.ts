@@ -133,6 +133,8 @@ export interface Run {
   trainLoss: number;
   testLoss: number;
   gap: number;
+  /** The step whose loss was not finite, where training stopped; null when the run finished. */
+  divergedAt: number | null;
 }
 
 function runOnce(data: Digits, size: Size, arm: Arm, seed: number, tick: (loss: number) => void): Run {
@@ -145,7 +147,7 @@ function runOnce(data: Digits, size: Size, arm: Arm, seed: number, tick: (loss: 
     testCurve.push({ step, ...evaluate(model, data.testX, data.testY) });
   };
   record(0);
-  train({
+  const run = train({
     model,
     x: data.trainX,
     y: data.trainY,
@@ -167,8 +169,18 @@ function runOnce(data: Digits, size: Size, arm: Arm, seed: number, tick: (loss: 
       if (step % size.evalEvery === 0 || step === size.steps) record(step);
     },
   });
+  // A run whose loss stopped being finite stops training there (examples/common/mlp.ts). Its model is
+  // evaluated as it was left at every remaining checkpoint, so every run has the same checkpoints and the
+  // diverged one counts with what it ended as, rather than crashing the figures or dropping out.
+  if (run.diverged) {
+    const last = trainCurve[trainCurve.length - 1]!.step;
+    for (let step = last + 1; step <= size.steps; step++) {
+      if (step % size.evalEvery === 0 || step === size.steps) record(step);
+    }
+  }
   const [tr, te] = [trainCurve[trainCurve.length - 1]!, testCurve[testCurve.length - 1]!];
   return {
+    divergedAt: run.diverged ? run.steps : null,
     model,
     trainCurve,
     testCurve,
@@ -178,6 +190,21 @@ function runOnce(data: Digits, size: Size, arm: Arm, seed: number, tick: (loss: 
     testLoss: te.loss,
     gap: tr.accuracy - te.accuracy,
   };
+}
+
+/** A sentence naming the runs whose loss stopped being finite, or nothing when every run finished. */
+function diverged(results: readonly { arm: Arm; runs: Run[] }[], seeds: readonly number[]): string {
+  const hits = results.flatMap((a) =>
+    a.runs.flatMap((r, k) =>
+      r.divergedAt === null ? [] : [`${a.arm.name}, seed ${seeds[k]}, at step ${r.divergedAt}`],
+    ),
+  );
+  if (hits.length === 0) return '';
+  return (
+    ` Diverged (the loss stopped being finite; training stopped there and the model is evaluated as it was ` +
+    `left, at the remaining checkpoints too): ${hits.join('; ')}. This handling was added after a full-size ` +
+    'run crashed on such a run; it changes no criterion.'
+  );
 }
 
 // ---------------------------------------------------------------- the noise in a normalized value
@@ -359,7 +386,8 @@ No paper's set-up is followed here. Quick runs pool the digits to 14 x 14 and tr
         `BN's noise in a normalized value (${fmt(noise.meanSd)} of the unit's spread over digits) is ${fmt(
           noise.meanSd / dropNoise,
         )} times dropout's noise measured the same way (${fmt(dropNoise)}). ` +
-        '(c) shows the noise exists; (d) compares BN with and without it.',
+        '(c) shows the noise exists; (d) compares BN with and without it.' +
+        diverged(results, seeds),
     };
 
     // ---- tables
