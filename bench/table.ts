@@ -90,7 +90,9 @@ export function formatTargets(rows: readonly Row[]): string {
     if (!mine || !peer) continue;
     const ratio = median(mine) / median(peer);
     const verdict = ratio <= t.atMost ? 'met' : 'MISSED';
-    lines.push(`  ${t.cell}: ${t.mine} / ${peerName} = ${fmt(ratio)}x (target <= ${Number(t.atMost.toFixed(2))}x) ${verdict}`);
+    lines.push(
+      `  ${t.cell}: ${t.mine} / ${peerName} = ${fmt(ratio)}x (target <= ${Number(t.atMost.toFixed(2))}x) ${verdict}`,
+    );
   }
   const w4 = rows.find((r) => r.cell.workload === 'W4');
   const w4ms = w4?.samples.get(N1);
