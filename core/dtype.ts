@@ -58,7 +58,7 @@ let defaultDtype: DType = 'float64';
  * numbers exact first.
  */
 export function setDefaultDtype(d: DType): void {
-  defaultDtype = checkDtype('setDefaultDtype', 'd', d);
+  defaultDtype = checkDtype('setDefaultDtype', 'dtype', d);
 }
 
 /** The dtype creation functions use when not told: 'float64' unless `setDefaultDtype` changed it. */

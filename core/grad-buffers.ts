@@ -43,7 +43,10 @@ export class PendingGrads {
   /** With `createGraph` every sum is an op (differentiable again), so nothing is reused. */
   constructor(private readonly createGraph: boolean) {}
 
-  /** Adds g to t's pending gradient; `fresh` says g's buffer is new and given to t alone. */
+  /**
+   * Adds g to t's pending gradient; `fresh` says g's buffer is new and given to t alone, so
+   * once it is summed into another it is dead and goes back to the allocator.
+   */
   add(t: Tensor, g: Tensor, fresh = false): void {
     const prev = this.sums.get(t);
     if (prev === undefined) {
@@ -55,11 +58,13 @@ export class PendingGrads {
       const d = prev.data;
       const s = g.data;
       for (let i = 0; i < d.length; i++) d[i] = d[i]! + s[i]!;
+      if (fresh) release(g.data); // summed in and seen by nobody else: the next product's output can reuse it
     } else {
       // A weight used at 50 time steps makes one new sum, not 49.
       const sum = prev.add(g);
       this.owned.add(sum);
       this.sums.set(t, sum);
+      if (fresh) release(g.data);
     }
   }
 

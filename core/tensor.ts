@@ -21,7 +21,7 @@ import * as rd from './ops/reduce.ts';
 import * as sm from './ops/softmax.ts';
 import { formatTensor } from './print.ts';
 import { normalizeDim, type Shape, sameShape } from './shape.ts';
-import { checkOptions, checkTensor } from './validate.ts';
+import { checkOptions, checkTensor, describe } from './validate.ts';
 
 /**
  * A tensor or a plain number (broadcast as a 0-d tensor), accepted wherever PyTorch takes a Python scalar.
@@ -38,7 +38,7 @@ export interface RemovableHandle {
 
 /**
  * An n-dimensional array of float32 or float64 with autograd, as `torch.Tensor`. Values are
- * row-major in `data`, whose class (Float32Array or Float64Array) is the dtype; ops return new tensors (no in-place ops yet), and each records a `gradFn` when an
+ * row-major in `data`, whose class (Float32Array or Float64Array) is the dtype; ops return new tensors (the in-place forms end in `_`), and each records a `gradFn` when an
  * input requires grad, so `backward()` fills `.grad` of the leaves. Indexing is by methods: `select`,
  * `narrow`, `slice`, `indexSelect`, `gather`.
  */
@@ -59,6 +59,12 @@ export class Tensor {
   private _hooks: Hook[] | null = null;
 
   constructor(data: FloatArray, shape: Shape, requiresGrad = false) {
+    // The storage's class is the dtype, so nothing else may stand in for it (a plain-JavaScript caller).
+    if (!(data instanceof Float64Array || data instanceof Float32Array)) {
+      throw new ValueError(
+        `Tensor: data must be a Float32Array or a Float64Array (its class is the dtype), got ${describe(data)}; tensor(...) converts other arrays`,
+      );
+    }
     let numel = 1;
     for (let i = 0; i < shape.length; i++) numel *= shape[i]!; // indexed: this runs once per op
     if (data.length !== numel) {

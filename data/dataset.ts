@@ -2,7 +2,7 @@
  * Data sets as PyTorch's `torch.utils.data` sees them: something with a length
  * that returns sample `i` as a tuple of tensors.
  */
-import { checkTensor, fmtShape, ShapeError, Tensor, ValueError } from '../core/index.ts';
+import { checkTensor, fmtShape, ShapeError, Tensor, ValueError, zeros } from '../core/index.ts';
 
 /**
  * A map-style data set (`torch.utils.data.Dataset`): `length` samples, each a
@@ -21,7 +21,7 @@ export interface Dataset<T extends Tensor[] = Tensor[]> {
 
 /**
  * Wraps tensors that share their first dim (`torch.utils.data.TensorDataset`):
- * sample i is `[t0[i], t1[i], ...]`, and a batch copies whole rows with
+ * sample i is `[t0[i], t1[i], ...]`, each part in its tensor's dtype, and a batch copies whole rows with
  * typed-array `set`, so assembling 60 MNIST rows of 784 values costs 60 copies.
  */
 export class TensorDataset<T extends Tensor[] = Tensor[]> implements Dataset<T> {
@@ -78,12 +78,12 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> implements Dataset<T> 
     }
     return this.tensors.map((t) => {
       const row = t.numel() / n;
-      const out = new Float64Array(indices.length * row);
+      const batch = zeros([indices.length, ...t.shape.slice(1)], { dtype: t.dtype });
       for (let b = 0; b < indices.length; b++) {
         const i = indices[b]!;
-        out.set(t.data.subarray(i * row, (i + 1) * row), b * row);
+        batch.data.set(t.data.subarray(i * row, (i + 1) * row), b * row);
       }
-      return new Tensor(out, [indices.length, ...t.shape.slice(1)]);
+      return batch;
     }) as T;
   }
 
@@ -94,13 +94,14 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> implements Dataset<T> 
 
 /**
  * Stacks samples (each a tuple of tensors) into a batch tuple, as PyTorch's
- * `default_collate`: part k of the batch is `stack([s[k] for s in samples])`.
+ * `default_collate`: part k of the batch is `stack([s[k] for s in samples])`,
+ * in the dtype of sample 0's part k.
  */
 export function collate<T extends Tensor[]>(samples: readonly T[]): T {
   if (samples.length === 0) throw new ValueError('collate: expected at least one sample (got none)');
   const first = samples[0]!;
   return first.map((t0, k) => {
-    const out = new Float64Array(samples.length * t0.numel());
+    const batch = zeros([samples.length, ...t0.shape], { dtype: t0.dtype });
     for (const [b, s] of samples.entries()) {
       const t = s[k];
       if (s.length !== first.length || t === undefined) {
@@ -114,8 +115,8 @@ export function collate<T extends Tensor[]>(samples: readonly T[]): T {
             `${fmtShape(t0.shape)}; stacking needs equal shapes`,
         );
       }
-      out.set(t.data, b * t0.numel());
+      batch.data.set(t.data, b * t0.numel());
     }
-    return new Tensor(out, [samples.length, ...t0.shape]);
+    return batch;
   }) as T;
 }

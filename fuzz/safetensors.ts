@@ -1,6 +1,7 @@
 /**
  * Fuzzes the safetensors reader, which reads files users download. Cases are
- * valid files made by the writer, then mutated (byte flips, truncations, trailing
+ * valid files made by the writer (and F16/BF16 files built here, which the
+ * writer does not write), then mutated (byte flips, truncations, trailing
  * bytes, header edits: dtypes, shapes, offsets, duplicate keys, metadata, the
  * length field), plus wholly random bytes, all drawn by fast-check from a fixed
  * seed so a run is reproducible. Every case must either load or throw one of
@@ -14,7 +15,7 @@
  */
 import fc from 'fast-check';
 import { NormgradError, Tensor } from '../core/index.ts';
-import { deserialize, type SafetensorsDType, serialize } from '../nn/safetensors.ts';
+import { deserialize, serialize, type WritableDType } from '../nn/safetensors.ts';
 
 /** What one fuzz run found. */
 export interface FuzzReport {
@@ -52,7 +53,7 @@ const nameArb = fc.oneof(
 const tensorArb = fc
   .record({
     shape: fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 }),
-    dtype: fc.constantFrom<SafetensorsDType>('F64', 'F32', 'I64'),
+    dtype: fc.constantFrom<WritableDType>('F64', 'F32', 'I64'),
     seed: fc.integer(),
   })
   .map(({ shape, dtype, seed }) => {
@@ -74,7 +75,7 @@ const validFileArb = fc
   })
   .map(({ entries, metadata }) => {
     const tensors: Record<string, Tensor> = Object.create(null);
-    const dtypes: Record<string, SafetensorsDType> = Object.create(null);
+    const dtypes: Record<string, WritableDType> = Object.create(null);
     for (const [name, { t, dtype }] of entries) {
       if (name === '__metadata__') continue;
       tensors[name] = t;
@@ -132,6 +133,33 @@ const editEntry =
     edit(entry as Record<string, unknown>);
     return withHeader(b, JSON.stringify(json));
   };
+
+/**
+ * A valid file of F16 and BF16 tensors, which the writer does not write: the
+ * header is built here and the data are random 16-bit patterns (NaNs,
+ * infinities and subnormals included).
+ */
+const halfFileArb = fc
+  .array(
+    fc.record({
+      dtype: fc.constantFrom('F16', 'BF16'),
+      shape: fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 }),
+    }),
+    { minLength: 1, maxLength: 3 },
+  )
+  .chain((specs) => {
+    const bytes = specs.reduce((n, { shape }) => n + 2 * shape.reduce((a, b) => a * b, 1), 0);
+    return fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((data) => {
+      let at = 0;
+      const header: Record<string, unknown> = {};
+      specs.forEach(({ dtype, shape }, i) => {
+        const end = at + 2 * shape.reduce((a, b) => a * b, 1);
+        header[`h${i}`] = { dtype, shape, data_offsets: [at, end] };
+        at = end;
+      });
+      return withHeader(new Uint8Array(0), JSON.stringify(header), data);
+    });
+  });
 
 const weird = fc.constantFrom<unknown>(
   -1,
@@ -264,9 +292,10 @@ const caseArb: fc.Arbitrary<Uint8Array> = fc.oneof(
   {
     weight: 8,
     arbitrary: fc
-      .tuple(validFileArb, fc.array(mutationArb, { minLength: 1, maxLength: 3 }))
+      .tuple(fc.oneof(validFileArb, halfFileArb), fc.array(mutationArb, { minLength: 1, maxLength: 3 }))
       .map(([bytes, ms]) => ms.reduce((b, m) => m(b), bytes)),
   },
+  { weight: 1, arbitrary: halfFileArb },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }) },
 );
 

@@ -17,7 +17,9 @@
 import {
   AnomalyError,
   checkBoolean,
+  checkDtype,
   checkOptions,
+  type DType,
   fmtShape,
   NormgradError,
   noGrad,
@@ -30,10 +32,10 @@ import {
 import {
   load,
   loadFile,
-  type SafetensorsDType,
   type SerializeOptions,
   saveFile,
   serialize,
+  type WritableDType,
 } from './safetensors.ts';
 
 /** Parameter and buffer names to tensors, under PyTorch's keys, in registration order. */
@@ -55,7 +57,11 @@ export interface IncompatibleKeys {
 
 /** Options of `module.save`. */
 export interface SaveOptions {
-  /** Storage dtype of floating-point tensors: F64 (exact, the default) or F32 (half the size). */
+  /**
+   * Storage dtype of floating-point tensors: by default each tensor's own (F64
+   * for float64, F32 for float32, exact either way); `'F32'` halves a float64
+   * model's file, `'F64'` widens a float32 one.
+   */
   dtype?: 'F64' | 'F32';
   /** String metadata stored in the safetensors header. */
   metadata?: Record<string, string>;
@@ -69,6 +75,14 @@ export type ForwardPreHook = (module: Module, args: unknown[]) => unknown[] | un
 
 /** Buffers PyTorch keeps as int64; `save` stores them as I64 so PyTorch reads them with their own dtype. */
 const INTEGER_BUFFERS = new Set(['num_batches_tracked']);
+
+/** The dtype `Module.to` is asked for: a name or `{ dtype }` (checked), or a tensor's own. */
+function targetDtype(fn: string, arg: unknown): DType {
+  if (arg instanceof Tensor) return arg.dtype;
+  const wrapped = typeof arg === 'object' && arg !== null && !Array.isArray(arg);
+  if (wrapped) checkOptions(fn, arg, ['dtype']);
+  return checkDtype(fn, 'dtype', wrapped ? (arg as { dtype?: unknown }).dtype : arg);
+}
 
 /** Errors that already name the module they were thrown in (by the innermost non-root module). */
 const located = new WeakSet<Error>();
@@ -366,6 +380,47 @@ export abstract class Module {
     }
   }
 
+  // ---------------------------------------------------------------- dtype
+
+  /**
+   * Converts every floating-point parameter, its gradient and every buffer to
+   * `dtype` in place and returns the module, as `module.to(torch.float32)`. The
+   * tensors stay the same objects (their storage is swapped, as PyTorch swaps
+   * `param.data`), so an optimizer built before keeps updating them. Takes a
+   * dtype name, `{ dtype }`, or a tensor whose dtype to match (`model.to(x)`).
+   * `num_batches_tracked`, an int64 in PyTorch, stays float64 (exact counts up to
+   * 2^53). Unlike PyTorch, a buffer is converted in place too, so a tensor passed
+   * in as one (a loss's class weights) changes with it.
+   */
+  to(dtype: DType | { dtype: DType } | Tensor): this {
+    const target = targetDtype(`${this.name}.to`, dtype);
+    const seen = new Set<Tensor>();
+    const convert = (t: Tensor | null): void => {
+      if (t === null || seen.has(t)) return;
+      seen.add(t);
+      if (t.dtype !== target)
+        t._setData(target === 'float32' ? Float32Array.from(t.data) : Float64Array.from(t.data));
+    };
+    for (const m of this.modules()) {
+      for (const p of m._parameters.values()) {
+        convert(p);
+        convert(p?.grad ?? null);
+      }
+      for (const [name, b] of m._buffers) if (!INTEGER_BUFFERS.has(name)) convert(b);
+    }
+    return this;
+  }
+
+  /** Parameters and buffers to float32, in place, as `module.float()`. */
+  float(): this {
+    return this.to('float32');
+  }
+
+  /** Parameters and buffers to float64, in place, as `module.double()`. */
+  double(): this {
+    return this.to('float64');
+  }
+
   // ---------------------------------------------------------------- printing
 
   /**
@@ -464,10 +519,11 @@ export abstract class Module {
   }
 
   private serializeOptions(opts: SaveOptions): SerializeOptions {
-    const dtypes: Record<string, SafetensorsDType> = {};
+    const dtypes: Record<string, WritableDType> = {};
     for (const k of Object.keys(this.stateDict()))
       if (INTEGER_BUFFERS.has(k.slice(k.lastIndexOf('.') + 1))) dtypes[k] = 'I64';
-    const st: SerializeOptions = { dtype: opts.dtype ?? 'F64', dtypes };
+    const st: SerializeOptions = { dtypes };
+    if (opts.dtype !== undefined) st.dtype = opts.dtype;
     if (opts.metadata !== undefined) st.metadata = opts.metadata;
     return st;
   }
@@ -477,7 +533,10 @@ export abstract class Module {
     return this.loadStateDict(Module.load(source), opts);
   }
 
-  /** Reads a safetensors file, or its bytes, as a state dict (F32 and I64 values become float64). */
+  /**
+   * Reads a safetensors file, or its bytes, as a state dict: F64 and I64 as float64, F32, F16 and BF16 as
+   * float32 (`loadStateDict` then converts each into the module's dtype).
+   */
   static load(source: string | ArrayBuffer | Uint8Array): StateDict {
     return typeof source === 'string' ? loadFile(source) : load(source);
   }

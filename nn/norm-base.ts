@@ -79,7 +79,11 @@ export abstract class _NormBase extends Module {
     const track = this.trackRunningStats;
     this.runningMean = this.registerBuffer('running_mean', track ? zeros(c) : null);
     this.runningVar = this.registerBuffer('running_var', track ? zeros(c) : null);
-    this.numBatchesTracked = this.registerBuffer('num_batches_tracked', track ? tensor(0) : null);
+    // float64 whatever the default dtype: it stands for PyTorch's int64 count, which float32 would round past 2^24.
+    this.numBatchesTracked = this.registerBuffer(
+      'num_batches_tracked',
+      track ? tensor(0, { dtype: 'float64' }) : null,
+    );
     this.resetParameters();
   }
 

@@ -7,7 +7,15 @@
  * Input is [N, inputSize] or one sample [inputSize]; the state has the same
  * leading shape with hiddenSize features, and is zeros when not given.
  */
-import { checkTensor, fmtShape, ShapeError, type Tensor, ValueError, zeros } from '../core/index.ts';
+import {
+  checkTensor,
+  type DType,
+  fmtShape,
+  ShapeError,
+  type Tensor,
+  ValueError,
+  zeros,
+} from '../core/index.ts';
 import {
   type CellNorm,
   type CellWeights,
@@ -118,9 +126,9 @@ export abstract class _RNNCellBase extends Module {
     return input.ndim === 2 ? [input.shape[0]!, this.hiddenSize] : [this.hiddenSize];
   }
 
-  /** The given state after a shape check, or zeros. */
-  protected stateOr(arg: string, state: Tensor | null | undefined, shape: number[]): Tensor {
-    if (state === null || state === undefined) return zeros(shape);
+  /** The given state after a shape check, or zeros in the input's dtype. */
+  protected stateOr(arg: string, state: Tensor | null | undefined, shape: number[], dtype: DType): Tensor {
+    if (state === null || state === undefined) return zeros(shape, { dtype });
     if (fmtShape(state.shape) !== fmtShape(shape)) {
       throw new ShapeError(
         `${this.name}: expected ${arg} of shape ${fmtShape(shape)} (hiddenSize = ${this.hiddenSize}), got ${fmtShape(state.shape)}`,
@@ -146,7 +154,7 @@ export class RNNCell extends _RNNCellBase {
   }
 
   override forward(input: Tensor, hx?: Tensor | null): Tensor {
-    const h = this.stateOr('hx', hx, this.checkInput(input));
+    const h = this.stateOr('hx', hx, this.checkInput(input), input.dtype);
     return rnnCell(input, h, this.weights, this.nonlinearity);
   }
 
@@ -164,7 +172,10 @@ export class LSTMCell extends _RNNCellBase {
 
   override forward(input: Tensor, hx?: readonly [Tensor, Tensor] | null): [Tensor, Tensor] {
     const shape = this.checkInput(input);
-    const state = [this.stateOr('hx', hx?.[0], shape), this.stateOr('cx', hx?.[1], shape)] as const;
+    const state = [
+      this.stateOr('hx', hx?.[0], shape, input.dtype),
+      this.stateOr('cx', hx?.[1], shape, input.dtype),
+    ] as const;
     return lstmCell(input, state, this.weights);
   }
 }
@@ -177,7 +188,7 @@ export class GRUCell extends _RNNCellBase {
   }
 
   override forward(input: Tensor, hx?: Tensor | null): Tensor {
-    const h = this.stateOr('hx', hx, this.checkInput(input));
+    const h = this.stateOr('hx', hx, this.checkInput(input), input.dtype);
     return gruCell(input, h, this.weights);
   }
 }
@@ -211,7 +222,7 @@ export class LayerNormRNNCell extends _RNNCellBase {
   }
 
   override forward(input: Tensor, hx?: Tensor | null): Tensor {
-    const h = this.stateOr('hx', hx, this.checkInput(input));
+    const h = this.stateOr('hx', hx, this.checkInput(input), input.dtype);
     return layerNormRnnCell(input, h, this.weights, cellNorm(this.ln), this.nonlinearity);
   }
 
@@ -256,7 +267,10 @@ export class LayerNormLSTMCell extends _RNNCellBase {
 
   override forward(input: Tensor, hx?: readonly [Tensor, Tensor] | null): [Tensor, Tensor] {
     const shape = this.checkInput(input);
-    const state = [this.stateOr('hx', hx?.[0], shape), this.stateOr('cx', hx?.[1], shape)] as const;
+    const state = [
+      this.stateOr('hx', hx?.[0], shape, input.dtype),
+      this.stateOr('cx', hx?.[1], shape, input.dtype),
+    ] as const;
     return layerNormLstmCell(input, state, this.weights, {
       ih: cellNorm(this.lnIh),
       hh: cellNorm(this.lnHh),
@@ -297,7 +311,7 @@ export class LayerNormGRUCell extends _RNNCellBase {
   }
 
   override forward(input: Tensor, hx?: Tensor | null): Tensor {
-    const h = this.stateOr('hx', hx, this.checkInput(input));
+    const h = this.stateOr('hx', hx, this.checkInput(input), input.dtype);
     return layerNormGruCell(input, h, this.weights, { ih: cellNorm(this.lnIh), hh: cellNorm(this.lnHh) });
   }
 }

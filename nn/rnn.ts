@@ -22,6 +22,7 @@
  */
 import {
   checkTensor,
+  type DType,
   fmtShape,
   namedTuple,
   ShapeError,
@@ -184,10 +185,15 @@ export abstract class _RNNBase extends Module {
     return { timeDim, stateShape: [...batch, this.hiddenSize] };
   }
 
-  /** Each layer's initial state from a given [numLayers, ...] tensor (shape-checked), or zeros. */
-  protected initialStates(arg: string, given: Tensor | null | undefined, stateShape: number[]): Tensor[] {
+  /** Each layer's initial state from a given [numLayers, ...] tensor (shape-checked), or zeros in the input's dtype. */
+  protected initialStates(
+    arg: string,
+    given: Tensor | null | undefined,
+    stateShape: number[],
+    dtype: DType,
+  ): Tensor[] {
     const shape = [this.numLayers, ...stateShape];
-    if (given === null || given === undefined) return this.layers.map(() => zeros(stateShape));
+    if (given === null || given === undefined) return this.layers.map(() => zeros(stateShape, { dtype }));
     if (fmtShape(given.shape) !== fmtShape(shape)) {
       throw new ShapeError(
         `${this.name}: expected ${arg} of shape ${fmtShape(shape)} (numLayers, ${stateShape.length === 2 ? 'batch, ' : ''}hiddenSize), got ${fmtShape(given.shape)}`,
@@ -245,7 +251,7 @@ export class RNN extends _RNNBase {
     const { output, finals } = this.unroll(
       input,
       timeDim,
-      this.initialStates('hx', hx, stateShape),
+      this.initialStates('hx', hx, stateShape, input.dtype),
       (k, x, h) => {
         const { w, ln } = this.layers[k]!;
         return this.layerNorm
@@ -275,8 +281,8 @@ export class LSTM extends _RNNBase {
   /** hx: [h0, c0], each [numLayers, N, hidden]; zeros when absent. */
   override forward(input: Tensor, hx?: readonly [Tensor, Tensor] | null): LSTMOutput {
     const { timeDim, stateShape } = this.checkInput(input);
-    const h0 = this.initialStates('h0', hx?.[0], stateShape);
-    const c0 = this.initialStates('c0', hx?.[1], stateShape);
+    const h0 = this.initialStates('h0', hx?.[0], stateShape, input.dtype);
+    const c0 = this.initialStates('c0', hx?.[1], stateShape, input.dtype);
     const { output, finals } = this.unroll(
       input,
       timeDim,
@@ -320,7 +326,7 @@ export class GRU extends _RNNBase {
     const { output, finals } = this.unroll(
       input,
       timeDim,
-      this.initialStates('hx', hx, stateShape),
+      this.initialStates('hx', hx, stateShape, input.dtype),
       (k, x, h) => {
         const { w, ln } = this.layers[k]!;
         return this.layerNorm

@@ -8,29 +8,52 @@
  * (offsets into the data block) plus an optional `"__metadata__"` map of strings,
  * and is padded with spaces to a multiple of 8 bytes. The writer orders tensors
  * as the reference implementation does (by dtype alignment descending, then by
- * name), so the same tensors give the same bytes. Read F64, F32 and I64 data
- * into float64 tensors.
+ * name), so the same tensors give the same bytes, and stores each tensor in its
+ * own dtype (F32 or F64) unless told otherwise. The reader reads F64 into
+ * float64, F32, F16 and BF16 into float32 (each exact), and I64 into float64
+ * (exact up to 2^53). The dtype table and the F16/BF16 codecs are in
+ * safetensors-dtypes.ts.
  *
  * @module
  */
-import { DTypeError, describeValue, fmtShape, NormgradError, Tensor, ValueError } from '../core/index.ts';
+import {
+  checkTensor,
+  DTypeError,
+  describeValue,
+  fmtShape,
+  NormgradError,
+  Tensor,
+  ValueError,
+} from '../core/index.ts';
+import {
+  isDType,
+  isWritable,
+  rankOf,
+  readElement,
+  type SafetensorsDType,
+  sizeOf,
+  type WritableDType,
+  writeElement,
+} from './safetensors-dtypes.ts';
 
-/** The storage dtypes read and written: F64, F32 and I64. */
-export type SafetensorsDType = 'F64' | 'F32' | 'I64';
+export type { SafetensorsDType, WritableDType } from './safetensors-dtypes.ts';
 
 /** Options of `serialize` and `saveFile`. */
 export interface SerializeOptions {
   /** String metadata stored under `"__metadata__"` (e.g. `{ format: 'pt' }`). */
   metadata?: Record<string, string>;
-  /** Storage dtype of every tensor not named in `dtypes`; F64 by default. */
-  dtype?: SafetensorsDType;
+  /**
+   * Storage dtype of every tensor not named in `dtypes`; by default each tensor's
+   * own (F32 for float32, F64 for float64), as `safetensors.torch.save_file`.
+   */
+  dtype?: WritableDType;
   /** Storage dtype per tensor name (e.g. I64 for `num_batches_tracked`). */
-  dtypes?: Record<string, SafetensorsDType>;
+  dtypes?: Record<string, WritableDType>;
 }
 
 /** A decoded safetensors file. */
 export interface Deserialized {
-  /** The tensors by name, as float64. */
+  /** The tensors by name: float64 from F64 and I64, float32 from F32, F16 and BF16. */
   tensors: Record<string, Tensor>;
   /** The stored dtype of each tensor, in header order. */
   dtypes: Record<string, SafetensorsDType>;
@@ -38,23 +61,26 @@ export interface Deserialized {
   metadata: Record<string, string> | null;
 }
 
-const SIZE: Record<SafetensorsDType, number> = { F64: 8, F32: 4, I64: 8 };
-// Ranks from the reference's Dtype enum (ordered by alignment): its serializer sorts by rank descending.
-const RANK: Record<SafetensorsDType, number> = { F32: 11, F64: 12, I64: 13 };
-const isDType = (s: unknown): s is SafetensorsDType => s === 'F64' || s === 'F32' || s === 'I64';
+/** Stored dtypes read into float64 (F64 itself, and I64, whose counts a float32 would round past 2^24); the rest are exact in float32. */
+const WIDE = new Set<SafetensorsDType>(['F64', 'I64']);
+
+/** The storage dtype a tensor is written in when nothing else is asked for: its own. */
+const OWN: Record<Tensor['dtype'], WritableDType> = { float32: 'F32', float64: 'F64' };
 
 /** Encodes named tensors as the bytes of a safetensors file. */
 export function serialize(tensors: Record<string, Tensor>, opts: SerializeOptions = {}): Uint8Array {
-  const dtypeOf = (name: string): SafetensorsDType => opts.dtypes?.[name] ?? opts.dtype ?? 'F64';
-  for (const [name, dt] of [['*', opts.dtype ?? 'F64'], ...Object.entries(opts.dtypes ?? {})] as const) {
-    if (!isDType(dt)) {
+  for (const [name, dt] of [['*', opts.dtype], ...Object.entries(opts.dtypes ?? {})] as const) {
+    if (dt !== undefined && !isWritable(dt)) {
       throw new DTypeError(
-        `safetensors.serialize: unsupported dtype ${String(dt)} for '${name}' (F64, F32, I64)`,
+        `safetensors.serialize: unsupported dtype ${String(dt)} for '${name}' (F64, F32, I64 are written)`,
       );
     }
   }
+  for (const [name, t] of Object.entries(tensors)) checkTensor('safetensors.serialize', `'${name}'`, t);
+  const dtypeOf = (name: string): WritableDType =>
+    opts.dtypes?.[name] ?? opts.dtype ?? OWN[tensors[name]!.dtype];
   const names = Object.keys(tensors).sort((a, b) => {
-    const r = RANK[dtypeOf(b)] - RANK[dtypeOf(a)];
+    const r = rankOf(dtypeOf(b)) - rankOf(dtypeOf(a));
     return r !== 0 ? r : a < b ? -1 : a > b ? 1 : 0;
   });
   const parts: string[] = [];
@@ -73,7 +99,7 @@ export function serialize(tensors: Record<string, Tensor>, opts: SerializeOption
         );
       }
     }
-    const end = offset + t.numel() * SIZE[dt];
+    const end = offset + t.numel() * sizeOf(dt);
     parts.push(
       `${JSON.stringify(name)}:${JSON.stringify({ dtype: dt, shape: t.shape, data_offsets: [offset, end] })}`,
     );
@@ -94,11 +120,8 @@ export function serialize(tensors: Record<string, Tensor>, opts: SerializeOption
   for (const name of names) {
     const data = tensors[name]!.data;
     const dt = dtypeOf(name);
-    for (let i = 0; i < data.length; i++, p += SIZE[dt]) {
-      if (dt === 'F64') view.setFloat64(p, data[i]!, true);
-      else if (dt === 'F32') view.setFloat32(p, data[i]!, true);
-      else view.setBigInt64(p, BigInt(data[i]!), true);
-    }
+    const size = sizeOf(dt);
+    for (let i = 0; i < data.length; i++, p += size) writeElement(view, p, dt, data[i]!);
   }
   return out;
 }
@@ -167,17 +190,16 @@ export function deserialize(bytes: Uint8Array): Deserialized {
   const tensors: [string, Tensor][] = [];
   const dtypes: [string, SafetensorsDType][] = [];
   for (const [name, { dtype, shape, numel, begin }] of entries) {
-    const values = new Float64Array(numel);
-    for (let i = 0, p = dataStart + begin; i < numel; i++, p += SIZE[dtype]) {
-      if (dtype === 'F64') values[i] = view.getFloat64(p, true);
-      else if (dtype === 'F32') values[i] = view.getFloat32(p, true);
-      else {
-        const v = view.getBigInt64(p, true);
+    const values = WIDE.has(dtype) ? new Float64Array(numel) : new Float32Array(numel);
+    const size = sizeOf(dtype);
+    for (let i = 0, p = dataStart + begin; i < numel; i++, p += size) {
+      const v = readElement(view, p, dtype);
+      if (typeof v === 'bigint') {
         if (v > MAX_SAFE || v < -MAX_SAFE) {
           throw fail(`'${name}' (I64) holds ${v} at flat index ${i}, which a float64 cannot hold exactly`);
         }
         values[i] = Number(v);
-      }
+      } else values[i] = v;
     }
     tensors.push([name, new Tensor(values, shape)]);
     dtypes.push([name, dtype]);
@@ -209,7 +231,7 @@ function checkEntry(
   const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
   if (!isDType(dtype)) {
     throw new DTypeError(
-      `safetensors.deserialize: '${name}' has dtype ${String(dtype)}; only F64, F32 and I64 are read`,
+      `safetensors.deserialize: '${name}' has dtype ${String(dtype)}; only F64, F32, F16, BF16 and I64 are read`,
     );
   }
   if (!Array.isArray(shape) || !shape.every((s) => Number.isSafeInteger(s) && s >= 0)) {
@@ -234,7 +256,7 @@ function checkEntry(
       `'${name}' of shape ${clipJson(shape)} and dtype ${dtype} needs more bytes than the ${dataLength}-byte data block holds`,
     );
   }
-  const needs = numel * SIZE[dtype];
+  const needs = numel * sizeOf(dtype);
   if (end - begin !== needs || end > dataLength) {
     throw fail(
       `'${name}' of shape ${fmtShape(shape)} and dtype ${dtype} needs ${needs} bytes, ` +
@@ -311,7 +333,7 @@ export function saveFile(tensors: Record<string, Tensor>, path: string, opts: Se
   nodeFs('saveFile').writeFileSync(path, serialize(tensors, opts));
 }
 
-/** Reads the tensors of a safetensors file into float64 tensors, as `safetensors.torch.load_file`. */
+/** Reads the tensors of a safetensors file (F64 and I64 as float64, F32, F16 and BF16 as float32), as `safetensors.torch.load_file`. */
 export function loadFile(path: string): Record<string, Tensor> {
   if (typeof path !== 'string') {
     throw new ValueError(`safetensors.loadFile: path must be a string, got ${describeValue(path)}`);

@@ -17,9 +17,11 @@ export interface ExportOptions {
   /** The ONNX operator set to target, 13 to 21; 17 by default (PyTorch's default, and LayerNormalization's first). */
   opsetVersion?: number;
   /**
-   * The element type of the model's inputs, weights and outputs. `float64` (the
-   * default) is what normgrad computes in, so outputs match to rounding;
-   * `float32` is what most serving runtimes run fastest and support for every op.
+   * The element type of the model's inputs, weights and outputs: by default the
+   * sample input's dtype, so a float32 model (`model.float()`) exports as FLOAT
+   * and a float64 one as DOUBLE, as `torch.onnx.export` keeps the model's dtype.
+   * `float32` on a float64 model stores its weights rounded, for the runtimes
+   * that run (or only have, like onnxruntime's CPU Conv) float32.
    */
   dtype?: FloatType;
   /** Name of the graph input (one name; `['input']` by default). */
@@ -82,14 +84,17 @@ function walk(m: Module, path: string, x: Traced, g: GraphBuilder): Traced {
   return { value: { name, shape: out.shape }, tensor: out };
 }
 
-function checkOptions(opts: ExportOptions): Required<Pick<ExportOptions, 'opsetVersion' | 'dtype'>> {
+function checkOptions(
+  opts: ExportOptions,
+  sampleInput: Tensor,
+): Required<Pick<ExportOptions, 'opsetVersion' | 'dtype'>> {
   const opset = opts.opsetVersion ?? 17;
   if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
     throw new ValueError(
       `onnx.export: opsetVersion must be an integer from ${MIN_OPSET} to ${MAX_OPSET}, got ${opset}`,
     );
   }
-  const dtype = opts.dtype ?? 'float64';
+  const dtype = opts.dtype ?? sampleInput.dtype;
   if (dtype !== 'float64' && dtype !== 'float32') {
     throw new ValueError(`onnx.export: dtype must be 'float64' or 'float32', got ${String(dtype)}`);
   }
@@ -143,7 +148,7 @@ export function exportToBytes(model: Module, sampleInput: Tensor, opts: ExportOp
     throw new ValueError(`onnx.export: model must be an nn.Module, got ${describeValue(model)}`);
   }
   checkTensor('onnx.export', 'sampleInput', sampleInput);
-  const { opsetVersion, dtype } = checkOptions(opts);
+  const { opsetVersion, dtype } = checkOptions(opts, sampleInput);
   const inputName = opts.inputNames?.[0] ?? 'input';
   const outputName = opts.outputNames?.[0] ?? 'output';
   for (const name of Object.keys(opts.dynamicAxes ?? {})) {

@@ -21,6 +21,7 @@ import {
   suggest,
   Tensor,
   ValueError,
+  zeros,
 } from '../core/index.ts';
 
 /** Options that are flags; every other option but betas is a number. */
@@ -99,8 +100,9 @@ function copyValue<V>(v: V): V {
   return (Array.isArray(v) ? [...v] : v) as V;
 }
 
+/** A copy in the tensor's own dtype. */
 function cloneTensor(t: Tensor): Tensor {
-  return new Tensor(Float64Array.from(t.data), t.shape);
+  return new Tensor(t.data.slice(), t.shape);
 }
 
 /**
@@ -346,7 +348,8 @@ export abstract class Optimizer<O extends BaseOptions, S extends StateRecord> {
               `${name} of parameter ${key} has shape ${fmtShape(value.shape)}, the parameter has shape ${fmtShape(p.shape)}`,
             );
           }
-          raw[toCamel(name)] = cloneTensor(value);
+          // As PyTorch's load_state_dict: floating-point state takes its parameter's dtype.
+          raw[toCamel(name)] = value.dtype === p.dtype ? cloneTensor(value) : value.detach().to(p.dtype);
         } else if (typeof value === 'number') raw[toCamel(name)] = value;
         else throw fail(`${name} of parameter ${key} is ${typeof value}, expected a Tensor or a number`);
       }
@@ -400,9 +403,9 @@ export function optionalStateTensor(raw: Record<string, StateValue>, key: string
   return v instanceof Tensor ? v : undefined;
 }
 
-/** A fresh zero buffer shaped like p. */
+/** A fresh zero buffer shaped like p, in p's dtype (as PyTorch's `torch.zeros_like(p)`). */
 export function zerosBuffer(p: Tensor): Tensor {
-  return new Tensor(new Float64Array(p.numel()), p.shape);
+  return zeros(p.shape, { dtype: p.dtype });
 }
 
 /** PyTorch's checks, shared by the optimizers: each returns a message or null. */

@@ -88,6 +88,13 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
     const g = grad.data;
     const n = x.length;
     if (momentum === 0) {
+      if (!maximize && weightDecay === 0) {
+        // plain SGD, the loop the BN experiments run every step, without the general loop's
+        // per-element branches; the same arithmetic (x + -lr g), so the same bits
+        const step = -lr;
+        for (let i = 0; i < n; i++) x[i] = x[i]! + step * g[i]!;
+        return state;
+      }
       for (let i = 0; i < n; i++) {
         let d = maximize ? -g[i]! : g[i]!;
         if (weightDecay !== 0) d += weightDecay * x[i]!;

@@ -11,12 +11,15 @@
  * The next forward and backward then write into memory that is already mapped.
  *
  * Small arrays always come straight from V8: they are cheap to make, and a
- * pool would only add bookkeeping. The pool holds at most MAX_BYTES.
+ * pool would only add bookkeeping. From 32 KB on a fresh array costs more
+ * than the pool's look-up (W7's [60, 100] gradients: calloc, and every fresh
+ * backing store counts towards the external memory that makes V8 collect).
+ * The pool holds at most MAX_BYTES.
  */
 import { type DType, type FloatArray, newArray } from '../dtype.ts';
 
-/** Arrays shorter than this (512 KB) are never pooled. */
-const MIN_LENGTH = 1 << 16;
+/** Arrays shorter than this (32 KB) are never pooled. */
+export const MIN_LENGTH = 1 << 12;
 const MAX_BYTES = 256 * 1024 * 1024;
 
 /** Free buffers by length, one pool per dtype (a float32 result must not get a float64 buffer). */
@@ -28,20 +31,23 @@ let pooledBytes = 0;
 
 /** An array of length n and `dtype` (float64 by default) with unspecified contents: the caller must write every element. */
 export function alloc(n: number, dtype: DType = 'float64'): FloatArray {
-  if (n >= MIN_LENGTH) {
-    const a = (dtype === 'float32' ? free32 : free64).get(n)?.pop();
-    if (a !== undefined) {
-      pooled.delete(a);
-      pooledBytes -= a.byteLength;
-      return a;
-    }
-  }
-  return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  return take(n, dtype) ?? (dtype === 'float32' ? new Float32Array(n) : new Float64Array(n));
 }
 
 /** An array of length n and `dtype` filled with zeros (for kernels that accumulate into their output). */
 export function allocZeroed(n: number, dtype: DType = 'float64'): FloatArray {
-  return n >= MIN_LENGTH ? alloc(n, dtype).fill(0) : newArray(dtype, n);
+  // A fresh array is zeroed already: only a recycled one needs the second pass.
+  return take(n, dtype)?.fill(0) ?? newArray(dtype, n);
+}
+
+/** A pooled buffer of length n and `dtype`, taken out of the pool, or undefined. */
+function take(n: number, dtype: DType): FloatArray | undefined {
+  if (n < MIN_LENGTH) return undefined;
+  const a = (dtype === 'float32' ? free32 : free64).get(n)?.pop();
+  if (a === undefined) return undefined;
+  pooled.delete(a);
+  pooledBytes -= a.byteLength;
+  return a;
 }
 
 /**

@@ -156,8 +156,8 @@ function columnStats8(
     q6 += d6 * d6;
     q7 += d7 * d7;
   }
-  mean.set([m0, m1, m2, m3, m4, m5, m6, m7], j);
-  variance.set([q0 / n, q1 / n, q2 / n, q3 / n, q4 / n, q5 / n, q6 / n, q7 / n], j);
+  store8(mean, j, m0, m1, m2, m3, m4, m5, m6, m7);
+  store8(variance, j, q0 / n, q1 / n, q2 / n, q3 / n, q4 / n, q5 / n, q6 / n, q7 / n);
 }
 
 /** out = (x - μ) · scale + β on the 8 columns j..j+7, the per-column constants in locals. */
@@ -171,12 +171,30 @@ function columnAffine8(
   scale: Float64Array,
   shift: FloatArray,
 ): void {
-  const m = (k: number) => mean[j + k]!;
-  const sc = (k: number) => scale[j + k]!;
-  const sh = (k: number) => shift[j + k]!;
-  const [m0, m1, m2, m3, m4, m5, m6, m7] = [m(0), m(1), m(2), m(3), m(4), m(5), m(6), m(7)];
-  const [s0, s1, s2, s3, s4, s5, s6, s7] = [sc(0), sc(1), sc(2), sc(3), sc(4), sc(5), sc(6), sc(7)];
-  const [b0, b1, b2, b3, b4, b5, b6, b7] = [sh(0), sh(1), sh(2), sh(3), sh(4), sh(5), sh(6), sh(7)];
+  const m0 = mean[j]!;
+  const m1 = mean[j + 1]!;
+  const m2 = mean[j + 2]!;
+  const m3 = mean[j + 3]!;
+  const m4 = mean[j + 4]!;
+  const m5 = mean[j + 5]!;
+  const m6 = mean[j + 6]!;
+  const m7 = mean[j + 7]!;
+  const s0 = scale[j]!;
+  const s1 = scale[j + 1]!;
+  const s2 = scale[j + 2]!;
+  const s3 = scale[j + 3]!;
+  const s4 = scale[j + 4]!;
+  const s5 = scale[j + 5]!;
+  const s6 = scale[j + 6]!;
+  const s7 = scale[j + 7]!;
+  const b0 = shift[j]!;
+  const b1 = shift[j + 1]!;
+  const b2 = shift[j + 2]!;
+  const b3 = shift[j + 3]!;
+  const b4 = shift[j + 4]!;
+  const b5 = shift[j + 5]!;
+  const b6 = shift[j + 6]!;
+  const b7 = shift[j + 7]!;
   const end = n * c + j;
   for (let r = j; r < end; r += c) {
     out[r] = (x[r]! - m0) * s0 + b0;
@@ -312,11 +330,38 @@ function columnSums8(
   dweight: Float64Array,
   residue: Float64Array,
 ): void {
-  const m = (k: number) => mean[j + k]!;
-  const [m0, m1, m2, m3, m4, m5, m6, m7] = [m(0), m(1), m(2), m(3), m(4), m(5), m(6), m(7)];
-  let [g0, g1, g2, g3, g4, g5, g6, g7] = [0, 0, 0, 0, 0, 0, 0, 0];
-  let [p0, p1, p2, p3, p4, p5, p6, p7] = [0, 0, 0, 0, 0, 0, 0, 0];
-  let [e0, e1, e2, e3, e4, e5, e6, e7] = [0, 0, 0, 0, 0, 0, 0, 0];
+  const m0 = mean[j]!;
+  const m1 = mean[j + 1]!;
+  const m2 = mean[j + 2]!;
+  const m3 = mean[j + 3]!;
+  const m4 = mean[j + 4]!;
+  const m5 = mean[j + 5]!;
+  const m6 = mean[j + 6]!;
+  const m7 = mean[j + 7]!;
+  let g0 = 0;
+  let g1 = 0;
+  let g2 = 0;
+  let g3 = 0;
+  let g4 = 0;
+  let g5 = 0;
+  let g6 = 0;
+  let g7 = 0;
+  let p0 = 0;
+  let p1 = 0;
+  let p2 = 0;
+  let p3 = 0;
+  let p4 = 0;
+  let p5 = 0;
+  let p6 = 0;
+  let p7 = 0;
+  let e0 = 0;
+  let e1 = 0;
+  let e2 = 0;
+  let e3 = 0;
+  let e4 = 0;
+  let e5 = 0;
+  let e6 = 0;
+  let e7 = 0;
   const end = n * c + j;
   for (let r = j; r < end; r += c) {
     let xc = x[r]! - m0;
@@ -360,9 +405,9 @@ function columnSums8(
     p7 += h * xc;
     e7 += xc;
   }
-  dbias.set([g0, g1, g2, g3, g4, g5, g6, g7], j);
-  dweight.set([p0, p1, p2, p3, p4, p5, p6, p7], j);
-  residue.set([e0, e1, e2, e3, e4, e5, e6, e7], j);
+  store8(dbias, j, g0, g1, g2, g3, g4, g5, g6, g7);
+  store8(dweight, j, p0, p1, p2, p3, p4, p5, p6, p7);
+  store8(residue, j, e0, e1, e2, e3, e4, e5, e6, e7);
 }
 
 interface ColumnConstants {
@@ -383,66 +428,46 @@ function columnGrad8(
   j: number,
   { mean, r, k, gMean, q }: ColumnConstants,
 ): void {
-  const at8 = (a: Float64Array) => [
-    a[j]!,
-    a[j + 1]!,
-    a[j + 2]!,
-    a[j + 3]!,
-    a[j + 4]!,
-    a[j + 5]!,
-    a[j + 6]!,
-    a[j + 7]!,
-  ];
-  const [m0, m1, m2, m3, m4, m5, m6, m7] = at8(mean) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const [r0, r1, r2, r3, r4, r5, r6, r7] = at8(r) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const [k0, k1, k2, k3, k4, k5, k6, k7] = at8(k) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const [a0, a1, a2, a3, a4, a5, a6, a7] = at8(gMean) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const [q0, q1, q2, q3, q4, q5, q6, q7] = at8(q) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const m0 = mean[j]!;
+  const m1 = mean[j + 1]!;
+  const m2 = mean[j + 2]!;
+  const m3 = mean[j + 3]!;
+  const m4 = mean[j + 4]!;
+  const m5 = mean[j + 5]!;
+  const m6 = mean[j + 6]!;
+  const m7 = mean[j + 7]!;
+  const r0 = r[j]!;
+  const r1 = r[j + 1]!;
+  const r2 = r[j + 2]!;
+  const r3 = r[j + 3]!;
+  const r4 = r[j + 4]!;
+  const r5 = r[j + 5]!;
+  const r6 = r[j + 6]!;
+  const r7 = r[j + 7]!;
+  const k0 = k[j]!;
+  const k1 = k[j + 1]!;
+  const k2 = k[j + 2]!;
+  const k3 = k[j + 3]!;
+  const k4 = k[j + 4]!;
+  const k5 = k[j + 5]!;
+  const k6 = k[j + 6]!;
+  const k7 = k[j + 7]!;
+  const a0 = gMean[j]!;
+  const a1 = gMean[j + 1]!;
+  const a2 = gMean[j + 2]!;
+  const a3 = gMean[j + 3]!;
+  const a4 = gMean[j + 4]!;
+  const a5 = gMean[j + 5]!;
+  const a6 = gMean[j + 6]!;
+  const a7 = gMean[j + 7]!;
+  const q0 = q[j]!;
+  const q1 = q[j + 1]!;
+  const q2 = q[j + 2]!;
+  const q3 = q[j + 3]!;
+  const q4 = q[j + 4]!;
+  const q5 = q[j + 5]!;
+  const q6 = q[j + 6]!;
+  const q7 = q[j + 7]!;
   const end = n * c + j;
   for (let at = j; at < end; at += c) {
     dx[at] = k0 * (g[at]! - a0 - (x[at]! - m0 - r0) * q0);
@@ -454,4 +479,27 @@ function columnGrad8(
     dx[at + 6] = k6 * (g[at + 6]! - a6 - (x[at + 6]! - m6 - r6) * q6);
     dx[at + 7] = k7 * (g[at + 7]! - a7 - (x[at + 7]! - m7 - r7) * q7);
   }
+}
+
+/** a[j..j+7] = v0..v7, without building an array to copy from. */
+function store8(
+  a: Float64Array,
+  j: number,
+  v0: number,
+  v1: number,
+  v2: number,
+  v3: number,
+  v4: number,
+  v5: number,
+  v6: number,
+  v7: number,
+): void {
+  a[j] = v0;
+  a[j + 1] = v1;
+  a[j + 2] = v2;
+  a[j + 3] = v3;
+  a[j + 4] = v4;
+  a[j + 5] = v5;
+  a[j + 6] = v6;
+  a[j + 7] = v7;
 }

@@ -16,6 +16,7 @@ import { fmtShape, ShapeError } from '../errors.ts';
 import * as K from '../kernels/loss.ts';
 import { sameShape } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
+import { checkSameDtype } from '../validate.ts';
 import { add, clamp, div, log, mul, neg, sigmoid, sub } from './elementwise.ts';
 
 /** PyTorch's clamp of p (1 - p) in the gradient: 1e-12 rounded to float32, as its kernel. */
@@ -26,6 +27,7 @@ const BCE_EPSILON = Math.fround(1e-12);
  * same shape, as the unreduced `F.binary_cross_entropy` (PyTorch's clamped logs).
  */
 export function binaryCrossEntropy(p: Tensor, t: Tensor): Tensor {
+  checkSameDtype('binaryCrossEntropy', { input: p, target: t }); // PyTorch: "Found dtype Double but expected Float"
   if (!sameShape(p.shape, t.shape)) {
     throw new ShapeError(
       `binaryCrossEntropy: target of shape ${fmtShape(t.shape)} must have the same shape as input ${fmtShape(p.shape)}`,

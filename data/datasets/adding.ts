@@ -1,5 +1,5 @@
 /** The adding problem, a long-memory sequence task for RNNs. */
-import { Generator, Tensor } from '../../core/index.ts';
+import { Generator, tensor } from '../../core/index.ts';
 import { checkInt, type Labelled } from './synthetic.ts';
 
 /** Options of `addingProblem`. */
@@ -25,7 +25,7 @@ export interface AddingProblemOptions {
  * so a model must carry a value across up to T steps. Predicting 1 always gives
  * a mean squared error of 1/6, the baseline to beat.
  *
- * x is `[n, T, 2]` (batch first), y is `[n]`.
+ * x is `[n, T, 2]` (batch first), y is `[n]`, both in the default dtype.
  */
 export function addingProblem({ n = 1000, length = 50, seed = 0 }: AddingProblemOptions = {}): Labelled {
   checkInt('addingProblem', 'n', n, 1);
@@ -43,5 +43,5 @@ export function addingProblem({ n = 1000, length = 50, seed = 0 }: AddingProblem
     x[base + 2 * t2 + 1] = 1;
     y[i] = x[base + 2 * t1]! + x[base + 2 * t2]!;
   }
-  return { x: new Tensor(x, [n, length, 2]), y: new Tensor(y, [n]) };
+  return { x: tensor(x, { shape: [n, length, 2] }), y: tensor(y, { shape: [n] }) };
 }

@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Generator, Tensor, ValueError } from '../../core/index.ts';
+import { Generator, Tensor, ValueError, zeros } from '../../core/index.ts';
 
 /** Number of MNIST digits the `mnist` package ships (train + test available here). */
 export const MNIST_TOTAL = 10_000;
@@ -35,7 +35,7 @@ export interface MnistOptions {
 
 /** A train/test split of MNIST as tensors. */
 export interface MnistSplit {
-  /** `[train, 784]`, grey levels in [0, 1], row-major 28 x 28 images. */
+  /** `[train, 784]`, grey levels in [0, 1], row-major 28 x 28 images, in the default dtype. */
   trainX: Tensor;
   /** `[train]`, labels 0..9 as float64. */
   trainY: Tensor;
@@ -151,9 +151,10 @@ function checkCount(fn: string, name: string, v: number): void {
   }
 }
 
-/** Images at `indices` as `[k, 784]` grey levels and `[k]` labels. */
+/** Images at `indices` as `[k, 784]` grey levels in the default dtype and `[k]` float64 labels. */
 function take(raw: MnistRaw, indices: Int32Array): [Tensor, Tensor] {
-  const x = new Float64Array(indices.length * MNIST_PIXELS);
+  const images = zeros([indices.length, MNIST_PIXELS]);
+  const x = images.data;
   const y = new Float64Array(indices.length);
   const { levels, codes, labels } = raw;
   for (let r = 0; r < indices.length; r++) {
@@ -163,7 +164,7 @@ function take(raw: MnistRaw, indices: Int32Array): [Tensor, Tensor] {
     for (let p = 0; p < MNIST_PIXELS; p++) x[dst + p] = levels[codes[src + p]!]!;
     y[r] = labels[i]!;
   }
-  return [new Tensor(x, [indices.length, MNIST_PIXELS]), new Tensor(y, [indices.length])];
+  return [images, new Tensor(y, [indices.length])];
 }
 
 /**

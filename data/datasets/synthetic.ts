@@ -1,9 +1,12 @@
 /**
  * Small synthetic data sets, each drawn from `Generator(seed)` so a seed gives
- * the same tensors bit for bit. Labels are float64 class indices `[n]`;
- * regression targets are `[n]` (unsqueeze to `[n, 1]` against a `[n, 1]` output).
+ * the same tensors bit for bit. Inputs and regression targets are in the default
+ * dtype (drawn in float64, then stored: under float32 each value is the float64
+ * one rounded, so both dtypes see the same set); labels are float64 class
+ * indices `[n]`, as every index in normgrad. Regression targets are `[n]`
+ * (unsqueeze to `[n, 1]` against a `[n, 1]` output).
  */
-import { Generator, Tensor, ValueError } from '../../core/index.ts';
+import { Generator, Tensor, tensor, ValueError } from '../../core/index.ts';
 
 /** Inputs and targets of a synthetic set. */
 export interface Labelled {
@@ -35,7 +38,7 @@ function shuffled(x: Float64Array, y: Float64Array, d: number, g: Generator): La
     xs.set(x.subarray(perm[r]! * d, (perm[r]! + 1) * d), r * d);
     ys[r] = y[perm[r]!]!;
   }
-  return { x: new Tensor(xs, [n, d]), y: new Tensor(ys, [n]) };
+  return { x: tensor(xs, { shape: [n, d] }), y: new Tensor(ys, [n]) };
 }
 
 /** Splits n into k counts differing by at most one, the larger ones first (as scikit-learn's make_blobs). */
@@ -123,9 +126,9 @@ export function badlyScaledRegression({
     y[i] = target + noise * g.normal();
   }
   return {
-    x: new Tensor(x, [n, d]),
-    y: new Tensor(y, [n]),
-    weight: new Tensor(weight, [d]),
+    x: tensor(x, { shape: [n, d] }),
+    y: tensor(y, { shape: [n] }),
+    weight: tensor(weight, { shape: [d] }),
     bias,
     outlierIndices,
   };
@@ -310,5 +313,5 @@ export function gaussianBlobs({
       y[i] = label;
     }
   }
-  return { ...shuffled(x, y, d, g), centers: new Tensor(Float64Array.from(c.flat()), [k, d]) };
+  return { ...shuffled(x, y, d, g), centers: tensor(c.flat(), { shape: [k, d] }) };
 }

@@ -1,4 +1,4 @@
-import { Tensor, ValueError } from '../../core/index.ts';
+import { Tensor, ValueError, zerosLike } from '../../core/index.ts';
 import { checkJSON, finiteArray, Scaler } from './scaler.ts';
 
 /** Options of `MinMaxScaler`, as scikit-learn's. */
@@ -90,14 +90,15 @@ export class MinMaxScaler extends Scaler {
     const range = this.safeRange();
     const f = lo.length;
     const d = x.data;
-    const out = new Float64Array(d.length);
+    const result = zerosLike(x); // in x's dtype
+    const out = result.data;
     for (let k = 0; k < d.length; k++) {
       const j = k % f;
       let v = ((b - a) * (d[k]! - lo[j]!)) / range[j]! + a;
       if (this.clip) v = Math.min(Math.max(v, a), b);
       out[k] = v;
     }
-    return new Tensor(out, x.shape);
+    return result;
   }
 
   /** `(f' - a) · (f_max - f_min) / (b - a) + f_min`. */
@@ -108,12 +109,13 @@ export class MinMaxScaler extends Scaler {
     const range = this.safeRange();
     const f = lo.length;
     const d = x.data;
-    const out = new Float64Array(d.length);
+    const result = zerosLike(x); // in x's dtype
+    const out = result.data;
     for (let k = 0; k < d.length; k++) {
       const j = k % f;
       out[k] = ((d[k]! - a) * range[j]!) / (b - a) + lo[j]!;
     }
-    return new Tensor(out, x.shape);
+    return result;
   }
 
   /** Per-feature minimum seen in fit (`data_min_`). */

@@ -1,4 +1,4 @@
-import { Tensor, ValueError } from '../../core/index.ts';
+import { Tensor, ValueError, zerosLike } from '../../core/index.ts';
 import { checkJSON, finiteArray, Scaler } from './scaler.ts';
 
 /** Options of `StandardScaler`, as scikit-learn's. */
@@ -96,9 +96,10 @@ export class StandardScaler extends Scaler {
     const { shift, divisor } = this.applied();
     const f = shift.length;
     const d = x.data;
-    const out = new Float64Array(d.length);
+    const result = zerosLike(x); // in x's dtype
+    const out = result.data;
     for (let k = 0; k < d.length; k++) out[k] = (d[k]! - shift[k % f]!) / divisor[k % f]!;
-    return new Tensor(out, x.shape);
+    return result;
   }
 
   /** `f' · σ + μ`. */
@@ -107,9 +108,10 @@ export class StandardScaler extends Scaler {
     const { shift, divisor } = this.applied();
     const f = shift.length;
     const d = x.data;
-    const out = new Float64Array(d.length);
+    const result = zerosLike(x); // in x's dtype
+    const out = result.data;
     for (let k = 0; k < d.length; k++) out[k] = d[k]! * divisor[k % f]! + shift[k % f]!;
-    return new Tensor(out, x.shape);
+    return result;
   }
 
   /** Per-feature mean μ (`mean_`). */

@@ -23,6 +23,7 @@ export function dropout(input: Tensor, p = 0.5, training = true, opts: DropoutOp
   }
   if (!training || p === 0) return input;
   if (p === 1) return input.mul(0);
-  const keep = bernoulli(1 - p, [...input.shape], opts.generator ? { generator: opts.generator } : {});
+  const draw = opts.generator ? { generator: opts.generator, dtype: input.dtype } : { dtype: input.dtype };
+  const keep = bernoulli(1 - p, [...input.shape], draw);
   return input.mul(keep.div(1 - p));
 }

@@ -200,7 +200,7 @@ function affinePerChannel(x: Tensor, weight: Tensor | null, bias: Tensor | null)
 
 /** [C] -> [n·C], the values repeated n times (bookkeeping for the running statistics, not in the graph). */
 function repeat(t: Tensor, n: number): Tensor {
-  const out = zeros([n * t.numel()]);
+  const out = zeros([n * t.numel()], { dtype: t.dtype });
   for (let i = 0; i < n; i++) out.data.set(t.data, i * t.numel());
   return out;
 }

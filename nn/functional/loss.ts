@@ -15,6 +15,7 @@ import {
   softplus,
   Tensor,
   ValueError,
+  zeros,
 } from '../../core/index.ts';
 
 /** How a loss reduces over elements: their mean, their sum, or none (one loss per element). */
@@ -146,20 +147,17 @@ function classTargets(
   checkClassTargets(who, target.data, C, ignoreIndex);
   const M = target.numel();
   const index = new Float64Array(M);
-  const rowWeight = new Float64Array(M);
-  const keep = new Float64Array(M);
+  // Factors of the loss, so in the input's dtype: a float64 factor would promote a float32 loss.
+  const rowWeight = zeros([M], { dtype: input.dtype });
+  const keep = zeros([M], { dtype: input.dtype });
   for (let i = 0; i < M; i++) {
     const y = target.data[i]!;
     if (y === ignoreIndex) continue;
     index[i] = y;
-    keep[i] = 1;
-    rowWeight[i] = weight === null ? 1 : weight.data[y]!;
+    keep.data[i] = 1;
+    rowWeight.data[i] = weight === null ? 1 : weight.data[y]!;
   }
-  return {
-    index: new Tensor(index, [M, 1]),
-    rowWeight: new Tensor(rowWeight, [M]),
-    keep: new Tensor(keep, [M]),
-  };
+  return { index: new Tensor(index, [M, 1]), rowWeight, keep };
 }
 
 /**

@@ -8,10 +8,17 @@ import * as assert from 'uvu/assert';
 import type { FloatArray } from '../../core/index.ts';
 import * as core from '../../core/index.ts';
 import { grad, randn } from '../../core/index.ts';
-import { alloc, allocZeroed, emptyPool, pooledByteCount, release } from '../../core/kernels/alloc.ts';
+import {
+  alloc,
+  allocZeroed,
+  emptyPool,
+  MIN_LENGTH,
+  pooledByteCount,
+  release,
+} from '../../core/kernels/alloc.ts';
 import * as normgrad from '../../index.ts';
 
-const BIG = 1 << 16; // the smallest pooled length
+const BIG = 1 << 16; // a pooled length
 
 test('alloc hands back a released buffer of the same length, once', () => {
   emptyPool();
@@ -26,7 +33,7 @@ test('alloc hands back a released buffer of the same length, once', () => {
 
 test('small arrays and views into larger buffers are never pooled; allocZeroed zeroes a reused buffer', () => {
   emptyPool();
-  release(new Float64Array(100));
+  release(new Float64Array(MIN_LENGTH - 1));
   release(new Float64Array(2 * BIG).subarray(0, BIG));
   assert.is(pooledByteCount(), 0);
   const a = new Float64Array(BIG).fill(7);
@@ -99,6 +106,35 @@ test('a gradient passed on as a view (reshape) is not recycled while it waits', 
   const err = maxError(viaViews, (i) => p.grad!.data[i]!);
   assert.ok(err < 1e-12, `the gradient through reshape differs by ${err}`);
 });
+
+test('a weight used at several steps: its summed-in contributions go back to the pool, its .grad stays intact', () => {
+  // An RNN's weight gets one product per time step; each is added into the first and is then
+  // dead, so it is recycled for the next step's product. The sum must not be one of them.
+  emptyPool();
+  const w = randn([64, 64], { requiresGrad: true });
+  const xs = [0, 1, 2, 3].map(() => randn([64, 64]));
+  let h = xs[0]!;
+  for (const x of xs) h = h.matmul(w).tanh().add(x);
+  h.sum().backward();
+  assert.ok(pooledByteCount() > 0, 'no contribution was recycled');
+  const kept = Float64Array.from(w.grad!.data);
+  scribble64();
+  same(w.grad!.data, kept, 'w.grad after the pool was scribbled on');
+  // the same gradient from one leaf copy of w per step (each used once: nothing is summed in)
+  const copies = xs.map(() => w.detach().requiresGrad_());
+  let h2 = xs[0]!;
+  for (const [t, x] of xs.entries()) h2 = h2.matmul(copies[t]!).tanh().add(x);
+  h2.sum().backward();
+  const err = maxError(kept, (i) => copies.reduce((s, c) => s + c.grad!.data[i]!, 0));
+  assert.ok(err < 1e-12, `w.grad differs from the per-step sum by ${err}`);
+});
+
+/** scribble() for the [64, 64] buffers of the test above. */
+function scribble64(): void {
+  const taken: FloatArray[] = [];
+  for (let i = 0; i < 8; i++) taken.push(alloc(64 * 64).fill(Number.NaN));
+  for (const t of taken) release(t);
+}
 
 test('emptyPool and pooledByteCount are part of the public API (core and the package root)', () => {
   assert.is(core.emptyPool, emptyPool);

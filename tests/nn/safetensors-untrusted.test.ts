@@ -72,9 +72,9 @@ test('every malformation the issue lists gets a clear error', () => {
     ],
     [
       'unknown dtype',
-      file(`{"w":${entry('F16', [1], [0, 2])}}`, new Uint8Array(2)),
+      file(`{"w":${entry('I32', [1], [0, 4])}}`, new Uint8Array(4)),
       DTypeError,
-      "safetensors.deserialize: 'w' has dtype F16; only F64, F32 and I64 are read",
+      "safetensors.deserialize: 'w' has dtype I32; only F64, F32, F16, BF16 and I64 are read",
     ],
     [
       'negative dim',

@@ -10,7 +10,7 @@ import * as nn from '../../nn/index.ts';
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 const fileBytes = new Uint8Array(readFileSync(join(fixtures, 'state.safetensors')));
 interface StoredTensor {
-  dtype: nn.safetensors.SafetensorsDType;
+  dtype: nn.safetensors.WritableDType;
   shape: number[];
   data: number[];
 }
@@ -41,7 +41,7 @@ const concat = (...parts: Uint8Array[]) => {
 test("the writer reproduces the independent writer's file byte for byte (tensors inserted in any order)", () => {
   const names = Object.keys(info.tensors).reverse();
   const tensors: Record<string, Tensor> = {};
-  const dtypes: Record<string, nn.safetensors.SafetensorsDType> = {};
+  const dtypes: Record<string, nn.safetensors.WritableDType> = {};
   for (const name of names) {
     const t = info.tensors[name]!;
     tensors[name] = new Tensor(Float64Array.from(t.data), t.shape);
@@ -108,7 +108,17 @@ test('serialize: I64 needs integers, dtypes must be supported, __metadata__ is r
     [
       () => nn.safetensors.serialize({ n: tensor([1]) }, { dtypes: { n: 'BF16' as 'F32' } }),
       DTypeError,
-      "safetensors.serialize: unsupported dtype BF16 for 'n' (F64, F32, I64)",
+      "safetensors.serialize: unsupported dtype BF16 for 'n' (F64, F32, I64 are written)",
+    ],
+    [
+      () => nn.safetensors.serialize({ n: tensor([1]) }, { dtype: 'float32' as 'F32' }),
+      DTypeError,
+      "safetensors.serialize: unsupported dtype float32 for '*' (F64, F32, I64 are written)",
+    ],
+    [
+      () => nn.safetensors.serialize({ w: [1, 2] as unknown as Tensor }),
+      ValueError,
+      "safetensors.serialize: 'w' must be a Tensor, got an array [1,2]; wrap it with tensor(...)",
     ],
     [
       () => nn.safetensors.serialize({ __metadata__: tensor([1]) }),
@@ -141,9 +151,14 @@ test('deserialize rejects malformed files with a message naming the problem', ()
     ],
     [file('[1]'), ValueError, 'safetensors.deserialize: header is not a JSON object'],
     [
-      file('{"x":{"dtype":"BF16","shape":[1],"data_offsets":[0,2]}}', new Uint8Array(2)),
+      file('{"x":{"dtype":"F8_E4M3","shape":[1],"data_offsets":[0,1]}}', new Uint8Array(1)),
       DTypeError,
-      "safetensors.deserialize: 'x' has dtype BF16; only F64, F32 and I64 are read",
+      "safetensors.deserialize: 'x' has dtype F8_E4M3; only F64, F32, F16, BF16 and I64 are read",
+    ],
+    [
+      file('{"x":{"dtype":"toString","shape":[1],"data_offsets":[0,1]}}', new Uint8Array(1)),
+      DTypeError,
+      "safetensors.deserialize: 'x' has dtype toString; only F64, F32, F16, BF16 and I64 are read",
     ],
     [
       file('{"x":{"dtype":"F64","shape":[-1],"data_offsets":[0,8]}}', new Uint8Array(8)),
@@ -217,6 +232,28 @@ test('saveFile and loadFile', async () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('F16 and BF16 files built by hand from the spec read as their exact values', () => {
+  // python's safetensors package is not installed here, so the bytes are written out from the format:
+  // F16 1, -2, 65504, 2^-24 (smallest subnormal), -0, inf; BF16 1, 0.333984375, -inf, NaN.
+  const half = [0x3c00, 0xc000, 0x7bff, 0x0001, 0x8000, 0x7c00];
+  const bf = [0x3f80, 0x3eab, 0xff80, 0x7fc0];
+  const data = new Uint8Array(2 * (half.length + bf.length));
+  const view = new DataView(data.buffer);
+  [...bf, ...half].forEach((bits, i) => view.setUint16(2 * i, bits, true));
+  const bytes = file(
+    '{"b":{"dtype":"BF16","shape":[2,2],"data_offsets":[0,8]},"h":{"dtype":"F16","shape":[2,3],"data_offsets":[8,20]}}',
+    data,
+  );
+  const { tensors, dtypes } = nn.safetensors.deserialize(bytes);
+  assert.equal(dtypes, { b: 'BF16', h: 'F16' });
+  assert.equal([...tensors.h!.shape], [2, 3]);
+  assert.equal(Array.from(tensors.h!.data), [1, -2, 65504, 2 ** -24, -0, Number.POSITIVE_INFINITY]);
+  assert.ok(Object.is(tensors.h!.data[4], -0), 'the sign of zero survives');
+  assert.equal([...tensors.b!.shape], [2, 2]);
+  assert.equal(Array.from(tensors.b!.data.subarray(0, 3)), [1, 0.333984375, Number.NEGATIVE_INFINITY]);
+  assert.ok(Number.isNaN(tensors.b!.data[3]));
 });
 
 test.run();

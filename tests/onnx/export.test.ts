@@ -568,4 +568,43 @@ test('bad arguments are named', () => {
   );
 });
 
+test("without a dtype option the export takes the model's dtype: a float32 model writes FLOAT, a float64 one DOUBLE", async () => {
+  manualSeed(11);
+  const cnn = new nn.Sequential(
+    new nn.Conv2d(1, 3, 3, { padding: 1 }),
+    new nn.BatchNorm2d(3),
+    new nn.ReLU(),
+    new nn.AdaptiveAvgPool2d(1),
+    new nn.Flatten(),
+    new nn.Linear(3, 2),
+  );
+  warm(cnn, [4, 1, 6, 6]);
+  cnn.float();
+  const x = randn([2, 1, 6, 6]).float();
+  const elemTypes = (bytes: Uint8Array) => {
+    const m = ModelProto.toObject(ModelProto.decode(bytes), { longs: Number }) as {
+      graph: {
+        initializer: { data_type: number }[];
+        input: { type: { tensor_type: { elem_type: number } } }[];
+        output: { type: { tensor_type: { elem_type: number } } }[];
+      };
+    };
+    return new Set([
+      ...m.graph.initializer.map((i) => i.data_type),
+      m.graph.input[0]!.type.tensor_type.elem_type,
+      m.graph.output[0]!.type.tensor_type.elem_type,
+    ]);
+  };
+  const bytes = onnx.exportToBytes(cnn, x);
+  assert.equal(elemTypes(bytes), new Set([1]), 'FLOAT everywhere');
+  const want = evalOutput(cnn, x);
+  assert.is(want.dtype, 'float32');
+  const got = await runOrt(bytes, x, 'float32');
+  const err = maxScaledError(got.data, want, TOL.float32);
+  assert.ok(err <= 1, `scaled error ${err}`);
+  const mlp = new nn.Sequential(new nn.Linear(3, 4), new nn.Tanh());
+  assert.equal(elemTypes(onnx.exportToBytes(mlp, randn([2, 3]))), new Set([11]), 'DOUBLE everywhere');
+  assert.equal(elemTypes(onnx.exportToBytes(mlp.float(), randn([2, 3]).float())), new Set([1]));
+});
+
 test.run();

@@ -11,11 +11,13 @@ import {
   add,
   arange,
   cat,
+  DTypeError,
   data,
   exp,
   full,
   GraphError,
   grad,
+  gradcheck,
   linspace,
   matmul,
   maximum,
@@ -26,10 +28,12 @@ import {
   onnx,
   optim,
   rand,
+  randn,
   randperm,
   ShapeError,
   StateDictError,
   setBackend,
+  setDefaultDtype,
   setNumThreads,
   stack,
   tensor,
@@ -69,9 +73,15 @@ const TOPICS = [
   'hyperparameter-kind',
   'in-place',
   'onnx',
+  'dtype',
 ] as const;
 type Topic = (typeof TOPICS)[number];
-type ErrorClass = typeof ShapeError | typeof ValueError | typeof GraphError | typeof StateDictError;
+type ErrorClass =
+  | typeof ShapeError
+  | typeof ValueError
+  | typeof GraphError
+  | typeof StateDictError
+  | typeof DTypeError;
 
 interface BadCall {
   topic: Topic;
@@ -226,6 +236,13 @@ const TABLE: BadCall[] = [
   { topic: 'state-dict', call: 'not a tensor', fn: linearSd((sd) => { (sd as Record<string, unknown>).bias = [0, 0]; }), kind: StateDictError, message: 'Error(s) in loading state_dict for Linear:\n\tvalue for bias is an array, expected a Tensor of shape [2].' },
   { topic: 'state-dict', call: 'nested keys', fn: () => { const m = bnNet(); const sd = m.stateDict(); delete sd['1.running_var']; sd['1.running_mean'] = zeros([4]); m.loadStateDict(sd); }, kind: StateDictError, message: 'Error(s) in loading state_dict for Sequential:\n\tMissing key(s) in state_dict: "1.running_var".\n\tsize mismatch for 1.running_mean: copying a param with shape [4] from checkpoint, the shape in current model is [3].' },
   { topic: 'state-dict', call: 'non-strict shape', fn: () => new nn.Linear(2, 2).loadStateDict({ weight: zeros([3, 2]) }, { strict: false }), kind: StateDictError, message: 'Error(s) in loading state_dict for Linear:\n\tsize mismatch for weight: copying a param with shape [3, 2] from checkpoint, the shape in current model is [2, 2].' },
+  // Module dtypes (tests/nn/module-dtype.test.ts has the rest)
+  { topic: 'dtype', call: 'Module.to float16', fn: () => new nn.Linear(2, 2).to(u('float16')), kind: ValueError, message: "Linear.to: dtype must be 'float32' or 'float64', got 'float16'; tensors compute in float32 or float64 only; half precision is a storage format here" },
+  { topic: 'dtype', call: 'Module.to torch name', fn: () => new nn.Sequential(new nn.Linear(2, 2)).to(u({ dtype: 'torch.float32' })), kind: ValueError, message: "Sequential.to: dtype must be 'float32' or 'float64', got 'torch.float32'; did you mean 'float32'? (the name without 'torch.')" },
+  { topic: 'dtype', call: 'Module.to device', fn: () => new nn.Linear(2, 2).to(u({ device: 'cpu' })), kind: ValueError, message: "Linear.to: unknown option 'device' (known options: dtype)" },
+  { topic: 'dtype', call: 'float32 model on float64 input', fn: () => new nn.Sequential(new nn.Linear(3, 2)).float().forward(zeros([4, 3])), kind: DTypeError, message: "linear: expected input and weight to have the same dtype, got input float64 and weight float32; convert one with .to('float64') (or .float() / .double()) in module '0 (Linear)'" },
+  { topic: 'dtype', call: 'save as F16', fn: () => new nn.Linear(2, 2).serialize({ dtype: u('F16') }), kind: DTypeError, message: "safetensors.serialize: unsupported dtype F16 for '*' (F64, F32, I64 are written)" },
+  { topic: 'onnx', call: 'onnx.export dtype', fn: () => onnx.exportToBytes(new nn.Linear(2, 2), zeros([1, 2]), { dtype: u('float16') }), kind: ValueError, message: "onnx.export: dtype must be 'float64' or 'float32', got float16" },
   // backward
   { topic: 'backward', call: 'backward twice', fn: usedTwice, kind: GraphError, message: "backward: trying to backward through the graph a second time (op 'sum' has already freed its saved values); pass { retainGraph: true } to the first backward or grad call" },
   { topic: 'backward', call: 'backward non-scalar', fn: () => leaf([2, 2]).mul(2).backward(), kind: GraphError, message: 'backward: grad can be implicitly created only for scalar outputs; got an output of shape [2, 2]' },
@@ -401,6 +418,16 @@ const TABLE: BadCall[] = [
   { topic: 'onnx', call: 'onnx.export opsetVersion', fn: () => onnx.exportToBytes(new nn.Linear(2, 2), zeros([1, 2]), { opsetVersion: 9 }), kind: ValueError, message: 'onnx.export: opsetVersion must be an integer from 13 to 21, got 9' },
   { topic: 'onnx', call: 'onnx.export sampleInput', fn: () => onnx.exportToBytes(new nn.Linear(2, 2), [[1, 2]] as unknown as ReturnType<typeof zeros>), kind: ValueError, message: 'onnx.export: sampleInput must be a Tensor, got an array [[1,2]]; wrap it with tensor(...)' },
   { topic: 'onnx', call: 'onnx.export dynamicAxes', fn: () => onnx.exportToBytes(new nn.Linear(2, 2), zeros([1, 2]), { dynamicAxes: { input: [3] } }), kind: ValueError, message: "onnx.export: dynamicAxes['input'] names dim 3, but 'input' has shape [1, 2]" },
+  // dtypes (issue 13; tests/core/dtype*.test.ts has the rules)
+  { topic: 'dtype', call: 'matmul float32 @ float64', fn: () => matmul(zeros([2, 3], { dtype: 'float32' }), zeros([3, 2])), kind: DTypeError, message: "matmul: expected input and other to have the same dtype, got input float32 and other float64; convert one with .to('float32') (or .float() / .double())" },
+  { topic: 'dtype', call: 'Linear float64 on float32 input', fn: () => new nn.Linear(3, 2).forward(zeros([4, 3], { dtype: 'float32' })), kind: DTypeError, message: "linear: expected input and weight to have the same dtype, got input float32 and weight float64; convert one with .to('float32') (or .float() / .double())" },
+  { topic: 'dtype', call: 'tensor dtype float16', fn: () => tensor([1], { dtype: u('float16') }), kind: ValueError, message: "tensor: dtype must be 'float32' or 'float64', got 'float16'; tensors compute in float32 or float64 only; half precision is a storage format here" },
+  { topic: 'dtype', call: 'zeros dtype torch.float32', fn: () => zeros([1], { dtype: u('torch.float32') }), kind: ValueError, message: "zeros: dtype must be 'float32' or 'float64', got 'torch.float32'; did you mean 'float32'? (the name without 'torch.')" },
+  { topic: 'dtype', call: 'to double', fn: () => zeros([1]).to(u('double')), kind: ValueError, message: "to: dtype must be 'float32' or 'float64', got 'double'; did you mean 'float64'? (PyTorch's torch.double is float64)" },
+  { topic: 'dtype', call: 'setDefaultDtype float', fn: () => setDefaultDtype(u('float')), kind: ValueError, message: "setDefaultDtype: dtype must be 'float32' or 'float64', got 'float'; did you mean 'float32'? (PyTorch's torch.float is float32)" },
+  { topic: 'dtype', call: 'setDefaultDtype number', fn: () => setDefaultDtype(u(32)), kind: ValueError, message: "setDefaultDtype: dtype must be 'float32' or 'float64', got number 32" },
+  { topic: 'dtype', call: 'setDefaultDtype typo', fn: () => setDefaultDtype(u('Float64')), kind: ValueError, message: "setDefaultDtype: dtype must be 'float32' or 'float64', got 'Float64'; did you mean 'float64'?" },
+  { topic: 'dtype', call: 'gradcheck float32 input', fn: () => gradcheck((x) => x.exp(), [randn([2], { dtype: 'float32', requiresGrad: true })]), kind: DTypeError, message: "gradcheck: input 0 (shape [2]) requires grad and is float32; central differences need float64 (a step of 0.000001 is below float32's resolution), so pass x.double()" },
 ];
 
 test('every bad call throws its error class with a message naming the op or module, argument and values', () => {
