@@ -24,12 +24,13 @@ export const W4_OPS = 2 * W4_ITERS;
 
 const perMs = (x: number) => (ms: number) => x / (ms * 1e6);
 
-function matmulCell(n: number): Cell {
+/** W1 at n; with `float32`, both operands float32 (issue 13's row beside TF.js, which has only float32). */
+function matmulCell(n: number, float32 = false): Cell {
   return {
-    key: `W1 n=${n}`,
+    key: `W1 n=${n}${float32 ? ' f32' : ''}`,
     workload: 'W1',
-    label: `A @ B, ${n}x${n}`,
-    params: { n },
+    label: `A @ B, ${n}x${n}${float32 ? ', float32' : ''}`,
+    params: float32 ? { n, float32: 1 } : { n },
     metric: { unit: 'GFLOP/s', of: perMs(2 * n ** 3) },
   };
 }
@@ -38,6 +39,7 @@ export const CELLS: readonly Cell[] = [
   matmulCell(128),
   matmulCell(256),
   matmulCell(512),
+  matmulCell(256, true),
   {
     key: 'W2 MLP step',
     workload: 'W2',

@@ -20,9 +20,9 @@ import type { Runner } from './runner.ts';
 
 type Step = () => void;
 
-function w1(n: number): Step {
-  const a = ng.randn([n, n]);
-  const b = ng.randn([n, n]);
+function w1(n: number, dtype: ng.DType): Step {
+  const a = ng.randn([n, n], { dtype });
+  const b = ng.randn([n, n], { dtype });
   return () => {
     ng.matmul(a, b);
   };
@@ -135,7 +135,7 @@ export function build(cell: Cell): Step | null {
   const p = cell.params;
   switch (cell.workload) {
     case 'W1':
-      return w1(p['n']!);
+      return w1(p['n']!, p['float32'] === 1 ? 'float32' : 'float64');
     case 'W2':
       return w2(p['batch']!, p['input']!, p['hidden']!, p['classes']!);
     case 'W3':
@@ -161,7 +161,7 @@ export function build(cell: Cell): Step | null {
 export function normgradRunner(threads = 1, backend = ng.getBackend()): Runner {
   return {
     name: threads === 1 ? 'normgrad' : `normgrad ${threads}t`,
-    detail: `float64, ${threads} thread${threads === 1 ? '' : 's'}, ${backend} backend`,
+    detail: `float64 (float32 on f32 rows), ${threads} thread${threads === 1 ? '' : 's'}, ${backend} backend`,
     async measure(cell: Cell, budget: Budget) {
       const [b0, t0] = [ng.getBackend(), ng.getNumThreads()];
       ng.setBackend(backend);

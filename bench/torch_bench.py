@@ -31,9 +31,10 @@ def blas_libraries():
     return sorted(libs)
 
 
-def w1(n):
-    a = torch.randn(n, n, dtype=DT)
-    b = torch.randn(n, n, dtype=DT)
+def w1(n, float32=0):
+    dt = torch.float32 if float32 else DT
+    a = torch.randn(n, n, dtype=dt)
+    b = torch.randn(n, n, dtype=dt)
     return lambda: a @ b
 
 
