@@ -80,6 +80,7 @@ export const CELLS: readonly Cell[] = [
   matmulCell(128),
   matmulCell(256),
   matmulCell(512),
+  float32(matmulCell(256)),
   W2,
   float32(W2),
   W3,

@@ -10,6 +10,7 @@
  *    JS-heap tensor would need.
  */
 import wabt from 'wabt';
+import { balanced, KC } from '../core/kernels/blocking.ts';
 import { operand } from '../core/kernels/matmul.ts';
 import { wasmGemm } from '../core/kernels/wasm/gemm.ts';
 import { ensureBytes, wasmApi, wasmRuntime } from '../core/kernels/wasm/runtime.ts';
@@ -40,11 +41,11 @@ for (const [m, n, k, what] of [
   const c = new Float64Array(m * n);
   const full = () => wasmGemm(rt, 1, m, n, k, operand(a, 0, k, false), operand(b, 0, n, false), c, 0, n);
   full(); // lays out memory: C at 1024, then packed A and B
-  const mpad = Math.ceil(m / 5) * 5;
+  const mpad = Math.ceil(m / 4) * 4;
   const pa = Math.ceil((1024 + m * n * 8) / 16) * 16;
   const pb = Math.ceil((pa + mpad * k * 8) / 16) * 16;
   const tile = Math.ceil((pb + k * Math.ceil(n / 4) * 4 * 8) / 16) * 16;
-  const kernel = () => rt.gemm.gemmBand(pa, pb, 1024, m, n, k, Math.min(k, 256), n, 0, m, tile);
+  const kernel = () => rt.gemm.gemmBand(pa, pb, 1024, m, n, k, balanced(k, KC), n, 0, m, 0, n, tile);
   const reps = Math.max(20, Math.round(3e8 / (m * n * k)));
   let tFull = 0;
   let tKernel = 0;

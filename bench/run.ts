@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the five workloads of issue 7 on normgrad and on every peer
+ * `npm run bench`: the workloads of bench/cells.ts (W1-W7, and float32 rows) on normgrad and on every peer
  * found on this machine, interleaved in one run (for each cell, every runner in
  * turn, the order rotating from cell to cell), so ratios compare like with like
  * on a shared, noisy machine. Prints one table and writes bench/results.json.
@@ -8,9 +8,10 @@
  *   --only W1,W5       only these workloads
  *   --peers a,b|none   only these peers (by column name), or none
  *   --out path         write the results elsewhere (default bench/results.json)
+ *   --help             this text
  */
 import { execSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,23 @@ import { findTorch, TORCH_VARIANTS } from './torch.ts';
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const KNOWN = new Set(['--quick', '--only', '--peers', '--out', '--help', '-h']);
+const unknown = process.argv
+  .slice(2)
+  .filter(
+    (a, i, all) =>
+      a.startsWith('-') && !KNOWN.has(a) && !['--only', '--peers', '--out'].includes(all[i - 1] ?? ''),
+  );
+if (process.argv.includes('--help') || process.argv.includes('-h') || unknown.length > 0) {
+  // Two people ran `bench/run.ts --help` expecting usage and got a 20-minute run with its Python peers.
+  const usage = (/\/\*\*([\s\S]*?)\*\//.exec(readFileSync(fileURLToPath(import.meta.url), 'utf8'))?.[1] ?? '')
+    .replace(/^ \* ?/gm, '')
+    .trim();
+  if (unknown.length > 0) console.error(`bench: unknown option ${unknown.join(', ')}\n`);
+  console.log(`usage: npx tsx bench/run.ts [options]\n\n${usage}`);
+  process.exit(unknown.length > 0 ? 1 : 0);
 }
 
 const quick = process.argv.includes('--quick');

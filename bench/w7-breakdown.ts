@@ -70,11 +70,29 @@ function wrapperWork(m: number, n: number, k: number, a: Operand, b: Operand, c:
       const kc = Math.min(kb, k - pc);
       for (let i = 0; i < m; i += 4) {
         const at = a.offset + i * a.rowStride + pc * a.colStride;
-        packStrip(f, pa + pc * mpad + i * kc, a.data, at, a.rowStride, a.colStride, Math.min(4, m - i), kc);
+        packStrip(
+          f,
+          pa + pc * mpad + i * kc,
+          a.data as Float64Array,
+          at,
+          a.rowStride,
+          a.colStride,
+          Math.min(4, m - i),
+          kc,
+        );
       }
       for (let j = 0; j < n; j += 4) {
         const at = b.offset + pc * b.rowStride + j * b.colStride;
-        packStrip(f, pb + pc * npad + j * kc, b.data, at, b.colStride, b.rowStride, Math.min(4, n - j), kc);
+        packStrip(
+          f,
+          pb + pc * npad + j * kc,
+          b.data as Float64Array,
+          at,
+          b.colStride,
+          b.rowStride,
+          Math.min(4, n - j),
+          kc,
+        );
       }
     }
     c.set(f.subarray(c0, c0 + m * n));

@@ -15,7 +15,6 @@
  * so `[B, m, k] @ [k, n]` and its gradients need neither an expanded copy of
  * the weight nor a separate reduction.
  */
-import type { FloatArray } from '../dtype.ts';
 import { fromOp } from '../engine.ts';
 import { fmtShape, ShapeError } from '../errors.ts';
 import { freshGrad } from '../grad-buffers.ts';
@@ -41,19 +40,19 @@ export function mm(a: Tensor, b: Tensor, ta: boolean, tb: boolean, outBatch: num
   const aBatch = a.ndim === 3 ? a.shape[0]! : 1;
   const bBatch = b.ndim === 3 ? b.shape[0]! : 1;
   const batch = Math.max(aBatch, bBatch, outBatch ?? 1);
-  const out = gemmInto(allocZeroed((outBatch ?? 1) * m * n, a.dtype), (c) =>
-    gemmBatched(
-      batch,
-      m,
-      n,
-      k,
-      operand(as64(a.data), 0, ac, ta),
-      aBatch > 1 ? ar * ac : 0,
-      operand(as64(b.data), 0, bc, tb),
-      bBatch > 1 ? br * bc : 0,
-      c,
-      outBatch !== null && outBatch > 1 ? m * n : 0,
-    ),
+  const out = allocZeroed((outBatch ?? 1) * m * n, a.dtype); // the kernel adds into it
+  gemmBatched(
+    batch,
+    m,
+    n,
+    k,
+    operand(a.data, 0, ac, ta),
+    aBatch > 1 ? ar * ac : 0,
+    operand(b.data, 0, bc, tb),
+    bBatch > 1 ? br * bc : 0,
+    out,
+    outBatch !== null && outBatch > 1 ? m * n : 0,
+    true, // out is fresh zeros: the kernel need not read it
   );
   const shape = outBatch === null ? [m, n] : [outBatch, m, n];
   const batchOf = (t: Tensor) => (t.ndim === 3 ? t.shape[0]! : null);
@@ -149,21 +148,19 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
 function addmm(bias: Tensor, x: Tensor, weight: Tensor): Tensor {
   const [rows, inF] = x.shape as [number, number];
   const outF = weight.shape[0]!;
-  const rowsOfBias = alloc(rows * outF, x.dtype);
-  for (let r = 0; r < rows; r++) rowsOfBias.set(bias.data, r * outF); // every row starts as the bias
-  const out = gemmInto(rowsOfBias, (c) =>
-    gemmBatched(
-      1,
-      rows,
-      outF,
-      inF,
-      operand(as64(x.data), 0, inF, false),
-      0,
-      operand(as64(weight.data), 0, inF, true),
-      0,
-      c,
-      0,
-    ),
+  const out = alloc(rows * outF, x.dtype);
+  for (let r = 0; r < rows; r++) out.set(bias.data, r * outF); // every row starts as the bias
+  gemmBatched(
+    1,
+    rows,
+    outF,
+    inF,
+    operand(x.data, 0, inF, false),
+    0,
+    operand(weight.data, 0, inF, true),
+    0,
+    out,
+    0,
   );
   return fromOp('linear', out, [rows, outF], [bias, x, weight], (g, needs) => [
     needs[0] ? freshGrad(sum(g, 0)) : null,
@@ -176,25 +173,4 @@ function addmm(bias: Tensor, x: Tensor, weight: Tensor): Tensor {
 export function linearComposed(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   const y = matmul(x, transpose(weight, 0, 1));
   return bias === null ? y : add(y, bias);
-}
-
-// The seam until the GEMM kernels take float32 (core/kernels/matmul.ts): a float32
-// product runs the float64 kernel on float64 copies of its operands and of C, and
-// rounds C back once. Float64 tensors pass straight through, so that path is unchanged.
-
-/** The operand's data as float64: itself, or a float64 copy of a float32 array. */
-function as64(data: FloatArray): Float64Array {
-  return data instanceof Float64Array ? data : Float64Array.from(data);
-}
-
-/** Runs `product`, which adds into a float64 C, on c (in place for float64, through a copy for float32). */
-function gemmInto(c: FloatArray, product: (c64: Float64Array) => void): FloatArray {
-  if (c instanceof Float64Array) {
-    product(c);
-    return c;
-  }
-  const c64 = Float64Array.from(c);
-  product(c64);
-  c.set(c64);
-  return c;
 }

@@ -27,10 +27,9 @@ import {
 import type { Backend } from '../../core/kernels/backend.ts';
 import { gemm, gemmBatched, operand } from '../../core/kernels/matmul.ts';
 import { assembleAll } from '../../core/kernels/wasm/build.ts';
-import { THREAD_MIN_MACS } from '../../core/kernels/wasm/gemm.ts';
+import { bandBounds, THREAD_MIN_MACS } from '../../core/kernels/wasm/gemm.ts';
 import { GEMM_PLAIN, GEMM_SHARED } from '../../core/kernels/wasm/modules.generated.ts';
 import { ensureBytes, MAX_PAGES, wasmApi, wasmRuntime } from '../../core/kernels/wasm/runtime.ts';
-import { bandBounds } from '../../core/kernels/wasm/threads.ts';
 import { linear } from '../../core/ops/matmul.ts';
 
 const gen = new Generator(12);
@@ -126,6 +125,7 @@ test('gemm: every thread count gives the same bits', () => {
     [128, 128, 128],
     [203, 97, 301],
     [12, 700, 400],
+    [4, 1001, 600],
   ];
   for (const size of sizes) {
     const [m, n, k] = size;
@@ -159,6 +159,34 @@ test('gemmBatched and matmul agree across backends and thread counts', () => {
   sameBits(using('wasm', 2, () => matmul(x, y)).data, using('js', 1, () => matmul(x, y)).data, 'matmul');
 });
 
+test('cZero (C known to hold zeros) gives the same bits, and a batch summed into one C still sums', () => {
+  const a = rand(3 * 40 * 60);
+  const b = rand(60 * 50);
+  const run = (backend: Backend, cZero: boolean, cBatchStride: number) => {
+    const c = new Float64Array((cBatchStride === 0 ? 1 : 3) * 40 * 50);
+    using(backend, 2, () =>
+      gemmBatched(
+        3,
+        40,
+        50,
+        60,
+        operand(a, 0, 60, false),
+        40 * 60,
+        operand(b, 0, 50, false),
+        0,
+        c,
+        cBatchStride,
+        cZero,
+      ),
+    );
+    return c;
+  };
+  for (const backend of ['js', 'wasm'] as const) {
+    sameBits(run(backend, true, 0), run('js', false, 0), `${backend}: summed into one C`);
+    sameBits(run(backend, true, 40 * 50), run('js', false, 40 * 50), `${backend}: one C per product`);
+  }
+});
+
 test('matmul and linear pass gradcheck on the wasm backend at sizes the wasm kernel takes', () => {
   // m n k = 9 * 11 * 50 > 4096, so forward and both backward products run in WASM.
   const x = randn([9, 50], { generator: gen, requiresGrad: true });
@@ -180,7 +208,7 @@ test('the plain-memory module (the browser fallback) computes the same tile sums
   const [pa, pb, c, tile] = [64, 256, 512, 1024];
   for (let p = 0; p < 3; p++) for (let r = 0; r < 4; r++) f[pa / 8 + p * 4 + r] = r + p;
   for (let p = 0; p < 3; p++) for (let q = 0; q < 4; q++) f[pb / 8 + p * 4 + q] = q - p;
-  gemmBand(pa, pb, c, 4, 4, 3, 256, 4, 0, 3, tile); // rows 0..2 only: an edge tile
+  gemmBand(pa, pb, c, 4, 4, 3, 256, 4, 0, 3, 0, 4, tile); // rows 0..2 only: an edge tile
   for (let i = 0; i < 4; i++) {
     for (let j = 0; j < 4; j++) {
       let s = 0;
@@ -196,19 +224,37 @@ test('a call past the memory limit is refused, so the JS kernel runs', () => {
   assert.ok(ensureBytes(rt, 1 << 20));
 });
 
-test('bands are whole 4-row strips, cover C once, and are as even as the strips allow', () => {
-  for (const m of [1, 5, 6, 99, 100, 128]) {
-    for (const bands of [1, 2, 3, 8]) {
-      const b = bandBounds(m, bands);
-      assert.is(b[0], 0);
-      assert.is(b[b.length - 1], m);
-      for (let t = 0; t < bands; t++) {
-        assert.ok(b[2 * t]! <= b[2 * t + 1]!);
-        if (t > 0) assert.is(b[2 * t], b[2 * t - 1]);
-        if (b[2 * t]! < m) assert.is(b[2 * t]! % 4, 0);
+test('chunks are whole tiles, cover C once, and are as even as the strips allow', () => {
+  for (const [m, n] of [
+    [1, 10],
+    [5, 10],
+    [6, 300],
+    [99, 10],
+    [100, 100],
+    [128, 7],
+    [4, 1000],
+  ] as [number, number][]) {
+    for (const threads of [1, 2, 3, 8]) {
+      for (const nr of [4, 8]) {
+        const b = bandBounds(m, n, threads, nr);
+        const covered = new Uint8Array(m * n);
+        for (let t = 0; t < b.length / 4; t++) {
+          const [i0, i1, j0, j1] = b.slice(4 * t, 4 * t + 4) as [number, number, number, number];
+          assert.ok(i0 < i1 && j0 < j1, `[${m}, ${n}] on ${threads}: chunk ${t} is empty`);
+          assert.is(i0 % 4, 0);
+          assert.is(j0 % nr, 0);
+          for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) covered[i * n + j]! += 1;
+        }
+        assert.ok(
+          covered.every((x) => x === 1),
+          `[${m}, ${n}] on ${threads} threads: every cell of C in exactly one chunk`,
+        );
+        if (threads === 1) assert.equal([...b], [0, m, 0, n]);
       }
     }
   }
+  // Few rows and many columns: the chunks run along the columns.
+  assert.is(bandBounds(4, 1000, 2, 8)[3]! < 1000, true);
 });
 
 test('setBackend and setNumThreads switch and report, as torch.set_num_threads does', () => {

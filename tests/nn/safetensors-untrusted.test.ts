@@ -211,8 +211,7 @@ test('a module whose file fails to load is left exactly as it was', () => {
     assert.throws(
       () => nn.safetensors.saveFile({ w: m.weight }, 7 as unknown as string),
       (e: unknown) =>
-        e instanceof ValueError &&
-        e.message === 'safetensors.saveFile: path must be a string, got number 7',
+        e instanceof ValueError && e.message === 'safetensors.saveFile: path must be a string, got number 7',
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,5 @@
-;; Packed, register-blocked GEMM in 128-bit WebAssembly SIMD, float64.
+;; Packed, register-blocked GEMM in 128-bit WebAssembly SIMD, float64 (gemmBand)
+;; and float32 (gemmBand32, at the end of the file).
 ;;
 ;;     C[i, j] += sum_p A(i, p) B(p, j)   for rows i in [i0, i1), all j < n, p < k
 ;;
@@ -27,7 +28,7 @@
 (module
   (import "env" "memory" (memory 1 16384 @SHARED@))
 
-  ;; One tile: acc(i, 0..3) = sum_p a[p*5 + i] * b[p*4 + 0..3] over p < kc; then
+  ;; One tile: acc(i, 0..3) = sum_p a[p*4 + i] * b[p*4 + 0..3] over p < kc; then
   ;; C[i, j] += acc(i, j) for i < mr, j < nr. `tile` is 160 bytes of scratch for
   ;; an edge tile (its own per thread).
   (func $micro (param $a i32) (param $b i32) (param $kc i32) (param $c i32) (param $ldc8 i32)
@@ -94,15 +95,17 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $rows (i32.lt_u (local.get $i) (local.get $mr)))))
 
-  ;; The band of rows [i0, i1) of C (i0 a multiple of 4) over all columns and
-  ;; all k blocks: for each block, for each B strip (kept in L1), sweep the A
-  ;; strips of the band. Disjoint bands touch disjoint rows of C, so threads can
-  ;; run bands side by side; each element's sum is the same whatever the bands.
+  ;; The band of rows [i0, i1) and columns [j0, j1) of C (i0 a multiple of 4,
+  ;; j0 of 4, j1 a multiple of 4 or n) over all k blocks: for each block, for
+  ;; each B strip (kept in L1), sweep the A strips of the band. Disjoint bands
+  ;; touch disjoint cells of C, so threads can run bands side by side; each element's sum is the same whatever the bands.
+  ;; (n still sets the packed panels' padded width; [j0, j1) only picks strips.)
   (func (export "gemmBand") (param $pa i32) (param $pb i32) (param $c i32) (param $m i32) (param $n i32)
-        (param $k i32) (param $kb i32) (param $ldc i32) (param $i0 i32) (param $i1 i32) (param $tile i32)
+        (param $k i32) (param $kb i32) (param $ldc i32) (param $i0 i32) (param $i1 i32) (param $j0 i32) (param $j1 i32) (param $tile i32)
     (local $pc i32) (local $kc i32) (local $j i32) (local $i i32) (local $mpad8 i32) (local $npad8 i32)
     (local $ablock i32) (local $bblock i32) (local $ldc8 i32) (local $nr i32) (local $mr i32)
-    (if (i32.ge_u (local.get $i0) (local.get $i1)) (then (return)))
+    (if (i32.or (i32.ge_u (local.get $i0) (local.get $i1)) (i32.ge_u (local.get $j0) (local.get $j1)))
+      (then (return)))
     (local.set $mpad8 (i32.shl (i32.and (i32.add (local.get $m) (i32.const 3)) (i32.const -4)) (i32.const 3)))
     (local.set $npad8 (i32.shl (i32.and (i32.add (local.get $n) (i32.const 3)) (i32.const -4)) (i32.const 3)))
     (local.set $ldc8 (i32.shl (local.get $ldc) (i32.const 3)))
@@ -112,10 +115,10 @@
         (i32.lt_u (local.get $kb) (i32.sub (local.get $k) (local.get $pc)))))
       (local.set $ablock (i32.add (local.get $pa) (i32.mul (local.get $pc) (local.get $mpad8))))
       (local.set $bblock (i32.add (local.get $pb) (i32.mul (local.get $pc) (local.get $npad8))))
-      (local.set $j (i32.const 0))
+      (local.set $j (local.get $j0))
       (loop $cols
-        (local.set $nr (select (i32.const 4) (i32.sub (local.get $n) (local.get $j))
-          (i32.lt_u (i32.const 4) (i32.sub (local.get $n) (local.get $j)))))
+        (local.set $nr (select (i32.const 4) (i32.sub (local.get $j1) (local.get $j))
+          (i32.lt_u (i32.const 4) (i32.sub (local.get $j1) (local.get $j)))))
         (local.set $i (local.get $i0))
         (loop $rows
           (local.set $mr (select (i32.const 4) (i32.sub (local.get $i1) (local.get $i))
@@ -130,7 +133,125 @@
           (local.set $i (i32.add (local.get $i) (i32.const 4)))
           (br_if $rows (i32.lt_u (local.get $i) (local.get $i1))))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
-        (br_if $cols (i32.lt_u (local.get $j) (local.get $n))))
+        (br_if $cols (i32.lt_u (local.get $j) (local.get $j1))))
+      (local.set $pc (i32.add (local.get $pc) (local.get $kc)))
+      (br_if $blocks (i32.lt_u (local.get $pc) (local.get $k)))))
+
+;; ---- float32: the same loops with f32x4 lanes and a 4 x 8 tile ----
+;;
+;; The packs hold f32 (4 bytes): A in strips of MR = 4 rows exactly as above,
+;; B in strips of NR = 8 columns, strip t holding B(pc + p, 8t + q) at
+;; + (t*kc*8 + p*8 + q)*4 in its block at pb + pc*npad*4 (npad a multiple of 8).
+;; A 4 x 8 tile is 8 f32x4 accumulators, the same 11 live vectors as the f64
+;; tile with twice the lanes: `npx tsx bench/wasm-tiles.ts` (2026-12-01 19:28,
+;; load 2.5-3) gave 4x8 43-45, 2x16 44-45, 3x8 37-42, 2x12 36-42, 5x8 24,
+;; 6x8 29, 3x12 22 GFLOP/s: 4 x 8 ties with the issue's 2 x 16 and keeps the
+;; 4-row strips, so A packs and bands of rows are the f64 ones. No FMA:
+;; products and sums are each rounded to float32, as the JS f32 kernel does
+;; with Math.fround, so the two agree bit for bit.
+
+  ;; One tile: acc(i, 0..7) = sum_p a[p*4 + i] * b[p*8 + 0..7] over p < kc (in f32);
+  ;; then C[i, j] += acc(i, j) for i < mr, j < nr. `tile` is 128 bytes of scratch.
+  (func $micro32 (param $a i32) (param $b i32) (param $kc i32) (param $c i32) (param $ldc4 i32)
+               (param $mr i32) (param $nr i32) (param $tile i32)
+    (local $end i32) (local $x v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $i i32) (local $j i32) (local $addr i32)
+    (local.set $end (i32.add (local.get $a) (i32.mul (local.get $kc) (i32.const 16))))
+    (loop $k
+      (local.set $b0 (v128.load align=4 (local.get $b)))
+      (local.set $b1 (v128.load offset=16 align=4 (local.get $b)))
+      (local.set $x (v128.load32_splat align=4 (local.get $a)))
+      (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load32_splat offset=4 align=4 (local.get $a)))
+      (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load32_splat offset=8 align=4 (local.get $a)))
+      (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load32_splat offset=12 align=4 (local.get $a)))
+      (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $b (i32.add (local.get $b) (i32.const 32)))
+      (br_if $k (i32.lt_u (local.get $a) (local.get $end))))
+    (if (i32.and (i32.eq (local.get $mr) (i32.const 4)) (i32.eq (local.get $nr) (i32.const 8)))
+      (then
+        (local.set $addr (local.get $c))
+        (v128.store align=4 (local.get $addr) (f32x4.add (v128.load align=4 (local.get $addr)) (local.get $c00)))
+        (v128.store offset=16 align=4 (local.get $addr) (f32x4.add (v128.load offset=16 align=4 (local.get $addr)) (local.get $c01)))
+        (local.set $addr (i32.add (local.get $addr) (local.get $ldc4)))
+        (v128.store align=4 (local.get $addr) (f32x4.add (v128.load align=4 (local.get $addr)) (local.get $c10)))
+        (v128.store offset=16 align=4 (local.get $addr) (f32x4.add (v128.load offset=16 align=4 (local.get $addr)) (local.get $c11)))
+        (local.set $addr (i32.add (local.get $addr) (local.get $ldc4)))
+        (v128.store align=4 (local.get $addr) (f32x4.add (v128.load align=4 (local.get $addr)) (local.get $c20)))
+        (v128.store offset=16 align=4 (local.get $addr) (f32x4.add (v128.load offset=16 align=4 (local.get $addr)) (local.get $c21)))
+        (local.set $addr (i32.add (local.get $addr) (local.get $ldc4)))
+        (v128.store align=4 (local.get $addr) (f32x4.add (v128.load align=4 (local.get $addr)) (local.get $c30)))
+        (v128.store offset=16 align=4 (local.get $addr) (f32x4.add (v128.load offset=16 align=4 (local.get $addr)) (local.get $c31)))
+        (return)))
+    ;; Edge tile: spill the accumulators (row i at tile + 32i) and add only the cells inside C.
+    (v128.store offset=0 (local.get $tile) (local.get $c00))
+    (v128.store offset=16 (local.get $tile) (local.get $c01))
+    (v128.store offset=32 (local.get $tile) (local.get $c10))
+    (v128.store offset=48 (local.get $tile) (local.get $c11))
+    (v128.store offset=64 (local.get $tile) (local.get $c20))
+    (v128.store offset=80 (local.get $tile) (local.get $c21))
+    (v128.store offset=96 (local.get $tile) (local.get $c30))
+    (v128.store offset=112 (local.get $tile) (local.get $c31))
+    (local.set $i (i32.const 0))
+    (loop $rows
+      (local.set $j (i32.const 0))
+      (loop $cols
+        (local.set $addr (i32.add (local.get $c)
+          (i32.add (i32.mul (local.get $i) (local.get $ldc4)) (i32.shl (local.get $j) (i32.const 2)))))
+        (f32.store (local.get $addr)
+          (f32.add (f32.load (local.get $addr))
+            (f32.load (i32.add (local.get $tile)
+              (i32.add (i32.shl (local.get $i) (i32.const 5)) (i32.shl (local.get $j) (i32.const 2)))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $cols (i32.lt_u (local.get $j) (local.get $nr))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $rows (i32.lt_u (local.get $i) (local.get $mr)))))
+
+  ;; gemmBand in float32: rows [i0, i1), columns [j0, j1) of C (i0 a multiple of 4, j0 of 8,
+  ;; j1 a multiple of 8 or n), all k blocks.
+  (func (export "gemmBand32") (param $pa i32) (param $pb i32) (param $c i32) (param $m i32) (param $n i32)
+        (param $k i32) (param $kb i32) (param $ldc i32) (param $i0 i32) (param $i1 i32) (param $j0 i32) (param $j1 i32) (param $tile i32)
+    (local $pc i32) (local $kc i32) (local $j i32) (local $i i32) (local $mpad4 i32) (local $npad4 i32)
+    (local $ablock i32) (local $bblock i32) (local $ldc4 i32) (local $nr i32) (local $mr i32)
+    (if (i32.or (i32.ge_u (local.get $i0) (local.get $i1)) (i32.ge_u (local.get $j0) (local.get $j1)))
+      (then (return)))
+    (local.set $mpad4 (i32.shl (i32.and (i32.add (local.get $m) (i32.const 3)) (i32.const -4)) (i32.const 2)))
+    (local.set $npad4 (i32.shl (i32.and (i32.add (local.get $n) (i32.const 7)) (i32.const -8)) (i32.const 2)))
+    (local.set $ldc4 (i32.shl (local.get $ldc) (i32.const 2)))
+    (local.set $pc (i32.const 0))
+    (loop $blocks
+      (local.set $kc (select (local.get $kb) (i32.sub (local.get $k) (local.get $pc))
+        (i32.lt_u (local.get $kb) (i32.sub (local.get $k) (local.get $pc)))))
+      (local.set $ablock (i32.add (local.get $pa) (i32.mul (local.get $pc) (local.get $mpad4))))
+      (local.set $bblock (i32.add (local.get $pb) (i32.mul (local.get $pc) (local.get $npad4))))
+      (local.set $j (local.get $j0))
+      (loop $cols
+        (local.set $nr (select (i32.const 8) (i32.sub (local.get $j1) (local.get $j))
+          (i32.lt_u (i32.const 8) (i32.sub (local.get $j1) (local.get $j)))))
+        (local.set $i (local.get $i0))
+        (loop $rows
+          (local.set $mr (select (i32.const 4) (i32.sub (local.get $i1) (local.get $i))
+            (i32.lt_u (i32.const 4) (i32.sub (local.get $i1) (local.get $i)))))
+          (call $micro32
+            (i32.add (local.get $ablock) (i32.shl (i32.mul (local.get $i) (local.get $kc)) (i32.const 2)))
+            (i32.add (local.get $bblock) (i32.shl (i32.mul (local.get $j) (local.get $kc)) (i32.const 2)))
+            (local.get $kc)
+            (i32.add (local.get $c)
+              (i32.add (i32.mul (local.get $i) (local.get $ldc4)) (i32.shl (local.get $j) (i32.const 2))))
+            (local.get $ldc4) (local.get $mr) (local.get $nr) (local.get $tile))
+          (local.set $i (i32.add (local.get $i) (i32.const 4)))
+          (br_if $rows (i32.lt_u (local.get $i) (local.get $i1))))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br_if $cols (i32.lt_u (local.get $j) (local.get $j1))))
       (local.set $pc (i32.add (local.get $pc) (local.get $kc)))
       (br_if $blocks (i32.lt_u (local.get $pc) (local.get $k)))))
 )

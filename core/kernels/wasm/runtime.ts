@@ -3,7 +3,7 @@
  * instance that computes in it, created on first use.
  *
  * Where tensor memory lives (see core/kernels/README.md for the numbers):
- * tensors stay ordinary `Float64Array`s on the JavaScript heap, so the garbage
+ * tensors stay ordinary `Float64Array`s and `Float32Array`s on the JavaScript heap, so the garbage
  * collector frees them and nobody calls `dispose()`. A WASM kernel packs its
  * operands into this memory (the packing GEMM needs anyway, so the copy is
  * free there) and copies its result back. The memory is scratch: it grows to
@@ -48,21 +48,27 @@ export function wasmApi(): WasmApi | null {
 export const MAX_PAGES = 16384;
 const PAGE = 65536;
 
+/** gemm.wat's band function (float64 and float32 take the same arguments; see gemm.wat). */
+export type GemmBand = (
+  pa: number,
+  pb: number,
+  c: number,
+  m: number,
+  n: number,
+  k: number,
+  kb: number,
+  ldc: number,
+  i0: number,
+  i1: number,
+  j0: number,
+  j1: number,
+  tile: number,
+) => void;
+
 /** The exports of gemm.wat. */
 export interface GemmExports {
-  gemmBand(
-    pa: number,
-    pb: number,
-    c: number,
-    m: number,
-    n: number,
-    k: number,
-    kb: number,
-    ldc: number,
-    i0: number,
-    i1: number,
-    tile: number,
-  ): void;
+  gemmBand: GemmBand;
+  gemmBand32: GemmBand;
 }
 
 /** The memory, its current views, and the compiled module (which workers instantiate again). */
@@ -72,6 +78,7 @@ export interface Runtime {
   module: WasmModule;
   gemm: GemmExports;
   f64: Float64Array;
+  f32: Float32Array;
   i32: Int32Array;
 }
 
@@ -106,6 +113,7 @@ function instantiate(): Runtime | null {
     module,
     gemm: instance.exports as unknown as GemmExports,
     f64: new Float64Array(memory.buffer),
+    f32: new Float32Array(memory.buffer),
     i32: new Int32Array(memory.buffer),
   };
 }
@@ -140,6 +148,7 @@ export function ensureBytes(rt: Runtime, bytes: number): boolean {
   }
   if (rt.f64.buffer.byteLength !== rt.memory.buffer.byteLength || rt.f64.byteLength === 0) {
     rt.f64 = new Float64Array(rt.memory.buffer);
+    rt.f32 = new Float32Array(rt.memory.buffer);
     rt.i32 = new Int32Array(rt.memory.buffer);
   }
   return true;
