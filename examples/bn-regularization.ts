@@ -310,7 +310,8 @@ export const bnRegularization: Experiment = {
 The article's mechanism is noise: in training, BN normalizes a unit with the mean and variance of the current mini-batch, so the same digit gets a slightly different normalized value in every batch. The experiment measures that directly on the trained BN network: for a fixed digit, it draws ${NOISE_BATCHES} random batches of ${BATCH - 1} other training digits and computes the digit's normalized value in each, as BN does in training. The spread of those values is in units of the unit's spread over digits (the normalized value has variance 1 over a batch), so it compares with dropout's noise expressed the same way.
 
 No paper's set-up is followed here. Quick runs pool the digits to 14 x 14 and train ${SIZES.quick.hidden}-unit layers on ${SIZES.quick.train} digits; full runs use the 28 x 28 digits, ${SIZES.full.hidden} units and ${SIZES.full.train} digits.`,
-  fullModeTime: 'about 8 min (476 s) on 2 busy cores',
+  fullModeTime:
+    '16 min (968 s) measured on 2026-12-01, 2 cores at load 8.4 when it started, sharing them with other work (an upper bound)',
   async run(ctx): Promise<ExperimentOutput> {
     const size = SIZES[ctx.mode];
     const data = digits({ train: size.train, test: size.test, seed: ctx.seed, side: size.side });

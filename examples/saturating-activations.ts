@@ -242,7 +242,8 @@ export const saturatingActivations: Experiment = {
 On a fixed batch of ${PROBE} training digits, at initialization and after training, the experiment measures the norm of the loss gradient with respect to each layer's weights, and the fraction of saturated units in each hidden layer (sigmoid output below ${SAT_LO} or above ${1 - SAT_LO}, where the slope is less than a fifth of its peak). During training it records the gradient norms of the first and last hidden layers on every mini-batch. Whether a network trains is judged by its test accuracy at the end.
 
 This follows no single paper's set-up: Glorot & Bengio (2010) studied saturation in deep sigmoid networks, and the Batch Normalization paper (Ioffe & Szegedy 2015) argued that BN lets such networks train. Quick runs pool the digits to 14 x 14 and use ${SIZES.quick.hidden} units per layer; full runs use the 28 x 28 digits and ${SIZES.full.hidden} units.`,
-  fullModeTime: 'about 6.5 min (385 s) on 2 busy cores',
+  fullModeTime:
+    '11 min (639 s) measured on 2026-12-01, 2 cores at load 12.9 when it started, sharing them with other work (an upper bound)',
   async run(ctx): Promise<ExperimentOutput> {
     const size = SIZES[ctx.mode];
     const data = digits({ train: size.train, test: size.test, seed: ctx.seed, side: size.side });
