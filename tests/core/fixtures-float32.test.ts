@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Tensor } from '../../core/index.ts';
 import * as ng from '../../core/index.ts';
+import { type Args, OP_CALLS, type OpCall } from '../helpers/fixture-calls.ts';
 import { assertClose, type FixtureTensor, fixtureNumber, loadFixture } from '../helpers/fixtures.ts';
 
 interface Float32Case {
@@ -43,55 +44,12 @@ function toTensor(f: FixtureTensor, requiresGrad = false): Tensor {
   });
 }
 
-type Args = Record<string, never>;
-const dims = (a: Args): number[] | undefined => (a.dim === null ? undefined : a.dim);
-
-const calls: Record<string, (xs: Tensor[], a: Args) => Tensor | [Tensor, Tensor]> = {
-  add: ([x, y]) => x!.add(y!),
-  sub: ([x, y]) => x!.sub(y!),
-  mul: ([x, y]) => x!.mul(y!),
-  div: ([x, y]) => x!.div(y!),
+/** The shared table plus the float32 file's own cases: numbers, the fused ops, in place and casts. */
+const calls: Record<string, OpCall> = {
+  ...OP_CALLS,
   mul_number: ([x], a) => x!.mul(a.other),
   add_number: ([x], a) => x!.add(a.other),
   div_number: ([x], a) => x!.div(a.other),
-  pow: ([x, y]) => x!.pow(y!),
-  pow_scalar: ([x], a) => x!.pow(a.exponent),
-  exp: ([x]) => x!.exp(),
-  log: ([x]) => x!.log(),
-  sqrt: ([x]) => x!.sqrt(),
-  rsqrt: ([x]) => x!.rsqrt(),
-  neg: ([x]) => x!.neg(),
-  abs: ([x]) => x!.abs(),
-  relu: ([x]) => x!.relu(),
-  sigmoid: ([x]) => x!.sigmoid(),
-  tanh: ([x]) => x!.tanh(),
-  leaky_relu: ([x], a) => x!.leakyRelu(a.negative_slope),
-  clamp: ([x], a) => x!.clamp(a.min, a.max),
-  maximum: ([x, y]) => x!.maximum(y!),
-  minimum: ([x, y]) => x!.minimum(y!),
-  where: ([c, x, y]) => ng.where(c!, x!, y!),
-  sum: ([x], a) => x!.sum(dims(a), a.keepdim),
-  mean: ([x], a) => x!.mean(dims(a), a.keepdim),
-  var: ([x], a) => x!.var(dims(a), { correction: a.correction, keepdim: a.keepdim }),
-  std: ([x], a) => x!.std(dims(a), { correction: a.correction, keepdim: a.keepdim }),
-  max_dim: ([x], a) => {
-    const r = x!.max(a.dim, a.keepdim);
-    return [r.values, r.indices];
-  },
-  max_all: ([x]) => x!.max(),
-  logsumexp: ([x], a) => x!.logsumexp(a.dim, a.keepdim),
-  softmax: ([x], a) => x!.softmax(a.dim),
-  log_softmax: ([x], a) => x!.logSoftmax(a.dim),
-  matmul: ([x, y]) => x!.matmul(y!),
-  gather: ([x, i], a) => x!.gather(a.dim, i!),
-  index_select: ([x, i], a) => x!.indexSelect(a.dim, i!),
-  cat: (xs, a) => ng.cat(xs, a.dim),
-  stack: (xs, a) => ng.stack(xs, a.dim),
-  narrow: ([x], a) => x!.narrow(a.dim, a.start, a.length),
-  permute: ([x], a) => x!.permute(a.dims),
-  transpose: ([x], a) => x!.transpose(a.dim0, a.dim1),
-  reshape: ([x], a) => x!.reshape(a.shape),
-  expand: ([x], a) => x!.expand(a.sizes),
   linear: ([x, w, b]) => ng.linear(x!, w!, b!),
   conv2d: ([x, w, b], a) => ng.conv2d(x!, w!, b!, { padding: a.padding }),
   layer_norm: ([x, w, b], a) => ng.nativeLayerNorm(x!, a.normalized_shape, w!, b!, a.eps),
