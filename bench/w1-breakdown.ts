@@ -1,0 +1,227 @@
+/**
+ * `npx tsx bench/w1-breakdown.ts [--rounds 60] [--sizes 128,256,512]`: where W1's time goes
+ * (`matmul(a, b)` on two n x n tensors, one thread, WASM backend), for float32 and float64.
+ *
+ * The parts, each replayed alone on the same operands:
+ * - kernel: the WASM band function over panels already packed in wasm memory;
+ * - pack: op(A) and op(B) packed into wasm memory (the same packers and layout as wasm/gemm.ts);
+ * - C in: clearing C's block in wasm memory (mm's output is known zero, so it is not copied in);
+ * - C out: copying C's block from wasm memory into the output array;
+ * - alloc: a fresh n x n output written once, less the same write into a reused array (what a
+ *   fresh array costs beyond the write: calloc, page faults, and the GC that frees it later);
+ * - gemm: the whole `gemm` call into a reused C (kernel + pack + C in + C out + dispatch);
+ * - op: `matmul` less `allocZeroed` + `gemm` (checks, shape logic, the Tensor, the engine), and
+ *   as a floor, `matmul` of two 1 x 1 tensors (all of that around a trivial product);
+ * - matmul: the whole call, as the bench times it.
+ *
+ * The machine is shared and loaded, so every part is timed in short blocks, all parts take
+ * turns (the order rotating and reversing from round to round). The table gives each part's
+ * median call (wall time: what `npm run bench` reports) and its median block's CPU time per call
+ * (`process.cpuUsage`: a preempted block does not inflate it, and the page faults and garbage
+ * collection a part causes are in it, even when they land outside its median call), and each as
+ * a share of the whole matmul. Read the shares, not the microseconds; the load is printed.
+ */
+import { execSync } from 'node:child_process';
+import type { DType, FloatArray } from '../core/index.ts';
+import * as ng from '../core/index.ts';
+import { alloc, allocZeroed } from '../core/kernels/alloc.ts';
+import { balanced, KC } from '../core/kernels/blocking.ts';
+import { gemm, operand } from '../core/kernels/matmul.ts';
+import { packStrip, packStrip32 } from '../core/kernels/pack.ts';
+import { ensureBytes, wasmRuntime } from '../core/kernels/wasm/runtime.ts';
+import { CONTROL_BYTES, TILE_BYTES } from '../core/kernels/wasm/threads.ts';
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1]! : fallback;
+}
+const ROUNDS = Number(option('--rounds', '60'));
+const SIZES = option('--sizes', '128,256,512').split(',').map(Number);
+/** Aim for blocks of about this many milliseconds: long enough for the timers, short enough to interleave. */
+const BLOCK_MS = 4;
+
+interface Part {
+  name: string;
+  run: () => void;
+}
+interface Timing {
+  wall: number[];
+  cpu: number[];
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((p, q) => p - q);
+  return s.length % 2 === 1 ? s[s.length >> 1]! : (s[(s.length >> 1) - 1]! + s[s.length >> 1]!) / 2;
+};
+
+/**
+ * Microseconds per call of each part: the parts take turns for `rounds` rounds, each running a block
+ * of `reps` calls; every call's wall time is kept (the bench's statistic is the median call), and
+ * each block's CPU time per call (GC and page faults included, preemption not).
+ */
+function interleaved(parts: Part[], rounds: number): Map<string, Timing> {
+  const reps = new Map<string, number>();
+  for (const p of parts) {
+    const t0 = performance.now();
+    let i = 0;
+    for (; performance.now() - t0 < 50; i++) p.run(); // warm-up, and a first guess at its speed
+    reps.set(p.name, Math.max(1, Math.round((BLOCK_MS * i) / (performance.now() - t0))));
+  }
+  const out = new Map<string, Timing>(parts.map((p) => [p.name, { wall: [], cpu: [] }]));
+  for (let r = 0; r < rounds; r++) {
+    const order = parts.map((_, i) => parts[(i + r) % parts.length]!);
+    if (r % 2 === 1) order.reverse();
+    for (const p of order) {
+      const n = reps.get(p.name)!;
+      const t = out.get(p.name)!;
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        p.run();
+        t.wall.push((performance.now() - t0) * 1000);
+      }
+      const c = process.cpuUsage(c0);
+      t.cpu.push((c.user + c.system) / n);
+    }
+  }
+  return out;
+}
+
+/** The WASM GEMM's memory layout for one m x n x k call on one thread, as wasm/gemm.ts lays it out. */
+function layout(m: number, n: number, k: number, bytes: number, nr: number) {
+  const align16 = (b: number) => Math.ceil(b / 16) * 16;
+  const [mpad, npad] = [Math.ceil(m / 4) * 4, Math.ceil(n / nr) * nr];
+  const cAt = CONTROL_BYTES;
+  const paAt = align16(cAt + m * n * bytes);
+  const pbAt = align16(paAt + mpad * k * bytes);
+  const tileAt = align16(pbAt + k * npad * bytes);
+  return { cAt, paAt, pbAt, tileAt, mpad, npad, end: tileAt + TILE_BYTES };
+}
+
+function parts(dtype: DType, n: number): Part[] {
+  const rt = wasmRuntime()!;
+  const f32 = dtype === 'float32';
+  const [bytes, nr] = f32 ? [4, 8] : [8, 4];
+  const [m, k] = [n, n];
+  const L = layout(m, n, k, bytes, nr);
+  const kb = balanced(k, KC);
+  const ta = ng.randn([m, k], { dtype });
+  const tb = ng.randn([k, n], { dtype });
+  const [a, b] = [operand(ta.data, 0, k, false), operand(tb.data, 0, n, false)];
+  const c = alloc(m * n, dtype);
+  const one = ng.ones([1, 1], { dtype });
+  const pack = () => {
+    if (!ensureBytes(rt, L.end)) throw new Error('wasm memory');
+    for (let pc = 0; pc < k; pc += kb) {
+      const kc = Math.min(kb, k - pc);
+      const [aBlock, bBlock] = [L.paAt / bytes + pc * L.mpad, L.pbAt / bytes + pc * L.npad];
+      for (let i = 0; i < m; i += 4) {
+        const start = a.offset + i * a.rowStride + pc * a.colStride;
+        const lines = Math.min(4, m - i);
+        if (f32) packStrip32(rt.f32, aBlock + i * kc, ta.data as Float32Array, start, k, 1, lines, kc, 4);
+        else packStrip(rt.f64, aBlock + i * kc, ta.data as Float64Array, start, k, 1, lines, kc);
+      }
+      for (let j = 0; j < n; j += nr) {
+        const start = b.offset + pc * b.rowStride + j * b.colStride;
+        const lines = Math.min(nr, n - j);
+        if (f32) packStrip32(rt.f32, bBlock + j * kc, tb.data as Float32Array, start, 1, n, lines, kc, 8);
+        else packStrip(rt.f64, bBlock + j * kc, tb.data as Float64Array, start, 1, n, lines, kc);
+      }
+    }
+  };
+  const view = (): FloatArray => (f32 ? rt.f32 : rt.f64);
+  const c0 = L.cAt / bytes;
+  const band = f32 ? rt.gemm.gemmBand32 : rt.gemm.gemmBand;
+  return [
+    {
+      name: 'kernel',
+      run: () => {
+        // The packs stay in place from the last 'pack' or 'gemm' call (same layout, same operands);
+        // C keeps accumulating, which costs the same as adding into zeros.
+        band(L.paAt, L.pbAt, L.cAt, m, n, k, kb, n, 0, m, 0, n, L.tileAt);
+      },
+    },
+    { name: 'pack', run: pack },
+    { name: 'C in (clear)', run: () => view().fill(0, c0, c0 + m * n) },
+    { name: 'C out (copy)', run: () => c.set(view().subarray(c0, c0 + m * n)) },
+    {
+      name: 'write, fresh array',
+      run: () => allocZeroed(m * n, dtype).set(view().subarray(c0, c0 + m * n)),
+    },
+    { name: 'gemm, reused C', run: () => gemm(m, n, k, a, b, c, 0, n, true) },
+    { name: 'allocZeroed + gemm', run: () => gemm(m, n, k, a, b, allocZeroed(m * n, dtype), 0, n, true) },
+    { name: 'matmul', run: () => ng.matmul(ta, tb) },
+    { name: 'matmul 1x1', run: () => ng.matmul(one, one) },
+  ];
+}
+
+function uptime(): string {
+  try {
+    return execSync('uptime').toString().trim();
+  } catch {
+    return '(uptime unavailable)';
+  }
+}
+
+ng.setBackend('wasm');
+ng.setNumThreads(1);
+ng.manualSeed(0);
+console.log(`W1 breakdown, wasm backend, 1 thread, ${ROUNDS} rounds`);
+for (const n of SIZES) {
+  for (const dtype of ['float32', 'float64'] as const) {
+    const before = uptime();
+    const ps = parts(dtype, n);
+    ps.find((p) => p.name === 'pack')!.run(); // the kernel part reads packs laid out once
+    const t = interleaved(ps, ROUNDS);
+    const med = (name: string) => ({ wall: median(t.get(name)!.wall), cpu: median(t.get(name)!.cpu) });
+    const whole = med('matmul');
+    const derived: [string, { wall: number; cpu: number }][] = [
+      ['kernel', med('kernel')],
+      ['pack A and B', med('pack')],
+      ['C in (clear)', med('C in (clear)')],
+      ['C out (copy)', med('C out (copy)')],
+      [
+        'fresh output (alloc, faults, GC)',
+        {
+          wall: med('write, fresh array').wall - med('C out (copy)').wall,
+          cpu: med('write, fresh array').cpu - med('C out (copy)').cpu,
+        },
+      ],
+      [
+        'dispatch (gemm - its parts)',
+        {
+          wall: ['kernel', 'pack', 'C in (clear)', 'C out (copy)'].reduce(
+            (w, part) => w - med(part).wall,
+            med('gemm, reused C').wall,
+          ),
+          cpu: ['kernel', 'pack', 'C in (clear)', 'C out (copy)'].reduce(
+            (w, part) => w - med(part).cpu,
+            med('gemm, reused C').cpu,
+          ),
+        },
+      ],
+      ['gemm, reused C (all of the above but alloc)', med('gemm, reused C')],
+      ['allocZeroed + gemm', med('allocZeroed + gemm')],
+      [
+        'op + engine (matmul - allocZeroed - gemm)',
+        {
+          wall: whole.wall - med('allocZeroed + gemm').wall,
+          cpu: whole.cpu - med('allocZeroed + gemm').cpu,
+        },
+      ],
+      ['  (floor: matmul of [1, 1] by [1, 1])', med('matmul 1x1')],
+      ['matmul (whole)', whole],
+    ];
+    console.log(`\n${dtype} n=${n}   [${before}]`);
+    console.log(
+      `${'part'.padEnd(46)} ${'median us'.padStart(9)} ${'share'.padStart(6)} ${'cpu us'.padStart(9)} ${'share'.padStart(6)}`,
+    );
+    for (const [what, v] of derived) {
+      const pct = (x: number, of: number) => `${((100 * x) / of).toFixed(0)}%`.padStart(6);
+      console.log(
+        `${what.padEnd(46)} ${v.wall.toFixed(1).padStart(9)} ${pct(v.wall, whole.wall)} ${v.cpu.toFixed(1).padStart(9)} ${pct(v.cpu, whole.cpu)}`,
+      );
+    }
+  }
+}
+console.log(`\n[${uptime()}]`);
