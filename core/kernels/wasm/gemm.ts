@@ -4,7 +4,7 @@
  * float64 (f64x2 lanes, 4 x 4 tile) or float32 (f32x4 lanes, 4 x 8 tile) as
  * the arrays are.
  *
- * One call: copy the m x n block of C in, pack op(A) into 4-row strips and
+ * One call: copy the m x n block of C in (unless it is known zero), pack op(A) into 4-row strips and
  * op(B) into NR-column strips for every k block (reading the operands through
  * their strides, so transposes cost nothing and the packing is the only copy
  * of A and B), run the bands, copy C back. The copies are O(mn + mk + kn) for
@@ -59,7 +59,8 @@ export function bandBounds(m: number, n: number, threads: number, nr = NR64): Ba
 /**
  * C[cOff + i * ldc + j] += sum_p A(i, p) B(p, j) on `threads` threads at most;
  * A, B and C are all Float64Array or all Float32Array (matmul.ts checks).
- * With `cZero` C's block is known to hold zeros and is not read.
+ * With `cZero` C's block is known to hold zeros and is neither read nor cleared: the kernel's
+ * first k block writes it (0 + sum, the same bits).
  * Returns false (having done nothing) when the call needs more memory than
  * wasm memory may have, so the caller runs the JS kernel instead.
  */
@@ -90,9 +91,10 @@ export function wasmGemm(
   if (!ensureBytes(rt, tileAt + used * TILE_BYTES)) return false;
   const f: FloatArray = f32 ? rt.f32 : rt.f64;
   const c0 = cAt / bytes;
-  if (cZero) f.fill(0, c0, c0 + m * n);
-  else if (ldc === n) f.set(c.subarray(cOff, cOff + m * n), c0);
-  else for (let i = 0; i < m; i++) f.set(c.subarray(cOff + i * ldc, cOff + i * ldc + n), c0 + i * n);
+  // With cZero the kernel's first k block writes C's block (`over`) without reading it: nothing to copy in.
+  if (!cZero && ldc === n) f.set(c.subarray(cOff, cOff + m * n), c0);
+  else if (!cZero)
+    for (let i = 0; i < m; i++) f.set(c.subarray(cOff + i * ldc, cOff + i * ldc + n), c0 + i * n);
   for (let pc = 0; pc < k; pc += kb) {
     const kc = Math.min(kb, k - pc);
     const aBlock = paAt / bytes + pc * mpad;
@@ -139,7 +141,18 @@ export function wasmGemm(
       }
     }
   }
-  runGemm(rt, f32, used, bandBounds(m, n, used, NR), [paAt, pbAt, cAt, m, n, k, kb, n, tileAt]);
+  runGemm(rt, f32, used, bandBounds(m, n, used, NR), [
+    paAt,
+    pbAt,
+    cAt,
+    m,
+    n,
+    k,
+    kb,
+    n,
+    tileAt,
+    cZero ? 1 : 0,
+  ]);
   const out = f32 ? rt.f32 : rt.f64; // the same view: nothing grew since
   if (ldc === n) c.set(out.subarray(c0, c0 + m * n), cOff);
   else for (let i = 0; i < m; i++) c.set(out.subarray(c0 + i * n, c0 + (i + 1) * n), cOff + i * ldc);

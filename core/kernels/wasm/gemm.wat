@@ -29,10 +29,11 @@
   (import "env" "memory" (memory 1 16384 @SHARED@))
 
   ;; One tile: acc(i, 0..3) = sum_p a[p*4 + i] * b[p*4 + 0..3] over p < kc; then
-  ;; C[i, j] += acc(i, j) for i < mr, j < nr. `tile` is 160 bytes of scratch for
-  ;; an edge tile (its own per thread).
+  ;; C[i, j] += acc(i, j) for i < mr, j < nr, or with $over C[i, j] = 0 + acc(i, j)
+  ;; without reading C (the bits of adding into zeros, -0 included). `tile` is
+  ;; 128 bytes of scratch for an edge tile (its own per thread).
   (func $micro (param $a i32) (param $b i32) (param $kc i32) (param $c i32) (param $ldc8 i32)
-               (param $mr i32) (param $nr i32) (param $tile i32)
+               (param $mr i32) (param $nr i32) (param $tile i32) (param $over i32)
     (local $end i32) (local $x v128) (local $b0 v128) (local $b1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
@@ -59,17 +60,17 @@
     (if (i32.and (i32.eq (local.get $mr) (i32.const 4)) (i32.eq (local.get $nr) (i32.const 4)))
       (then
         (local.set $addr (local.get $c))
-        (v128.store align=8 (local.get $addr) (f64x2.add (v128.load align=8 (local.get $addr)) (local.get $c00)))
-        (v128.store offset=16 align=8 (local.get $addr) (f64x2.add (v128.load offset=16 align=8 (local.get $addr)) (local.get $c01)))
+        (v128.store align=8 (local.get $addr) (f64x2.add (select (result v128) (v128.const f64x2 0 0) (v128.load align=8 (local.get $addr)) (local.get $over)) (local.get $c00)))
+        (v128.store offset=16 align=8 (local.get $addr) (f64x2.add (select (result v128) (v128.const f64x2 0 0) (v128.load offset=16 align=8 (local.get $addr)) (local.get $over)) (local.get $c01)))
         (local.set $addr (i32.add (local.get $addr) (local.get $ldc8)))
-        (v128.store align=8 (local.get $addr) (f64x2.add (v128.load align=8 (local.get $addr)) (local.get $c10)))
-        (v128.store offset=16 align=8 (local.get $addr) (f64x2.add (v128.load offset=16 align=8 (local.get $addr)) (local.get $c11)))
+        (v128.store align=8 (local.get $addr) (f64x2.add (select (result v128) (v128.const f64x2 0 0) (v128.load align=8 (local.get $addr)) (local.get $over)) (local.get $c10)))
+        (v128.store offset=16 align=8 (local.get $addr) (f64x2.add (select (result v128) (v128.const f64x2 0 0) (v128.load offset=16 align=8 (local.get $addr)) (local.get $over)) (local.get $c11)))
         (local.set $addr (i32.add (local.get $addr) (local.get $ldc8)))
-        (v128.store align=8 (local.get $addr) (f64x2.add (v128.load align=8 (local.get $addr)) (local.get $c20)))
-        (v128.store offset=16 align=8 (local.get $addr) (f64x2.add (v128.load offset=16 align=8 (local.get $addr)) (local.get $c21)))
+        (v128.store align=8 (local.get $addr) (f64x2.add (select (result v128) (v128.const f64x2 0 0) (v128.load align=8 (local.get $addr)) (local.get $over)) (local.get $c20)))
+        (v128.store offset=16 align=8 (local.get $addr) (f64x2.add (select (result v128) (v128.const f64x2 0 0) (v128.load offset=16 align=8 (local.get $addr)) (local.get $over)) (local.get $c21)))
         (local.set $addr (i32.add (local.get $addr) (local.get $ldc8)))
-        (v128.store align=8 (local.get $addr) (f64x2.add (v128.load align=8 (local.get $addr)) (local.get $c30)))
-        (v128.store offset=16 align=8 (local.get $addr) (f64x2.add (v128.load offset=16 align=8 (local.get $addr)) (local.get $c31)))
+        (v128.store align=8 (local.get $addr) (f64x2.add (select (result v128) (v128.const f64x2 0 0) (v128.load align=8 (local.get $addr)) (local.get $over)) (local.get $c30)))
+        (v128.store offset=16 align=8 (local.get $addr) (f64x2.add (select (result v128) (v128.const f64x2 0 0) (v128.load offset=16 align=8 (local.get $addr)) (local.get $over)) (local.get $c31)))
         (return)))
     ;; Edge tile: spill the accumulators (row i at tile + 32i) and add only the cells inside C.
     (v128.store offset=0 (local.get $tile) (local.get $c00))
@@ -87,7 +88,7 @@
         (local.set $addr (i32.add (local.get $c)
           (i32.add (i32.mul (local.get $i) (local.get $ldc8)) (i32.shl (local.get $j) (i32.const 3)))))
         (f64.store (local.get $addr)
-          (f64.add (f64.load (local.get $addr))
+          (f64.add (select (f64.const 0) (f64.load (local.get $addr)) (local.get $over))
             (f64.load (i32.add (local.get $tile)
               (i32.add (i32.shl (local.get $i) (i32.const 5)) (i32.shl (local.get $j) (i32.const 3)))))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
@@ -100,8 +101,10 @@
   ;; each B strip (kept in L1), sweep the A strips of the band. Disjoint bands
   ;; touch disjoint cells of C, so threads can run bands side by side; each element's sum is the same whatever the bands.
   ;; (n still sets the packed panels' padded width; [j0, j1) only picks strips.)
+  ;; With $over (1) the first k block writes C instead of adding to it, so a C
+  ;; known to be zero need not be cleared first; left out (0), the band adds.
   (func (export "gemmBand") (param $pa i32) (param $pb i32) (param $c i32) (param $m i32) (param $n i32)
-        (param $k i32) (param $kb i32) (param $ldc i32) (param $i0 i32) (param $i1 i32) (param $j0 i32) (param $j1 i32) (param $tile i32)
+        (param $k i32) (param $kb i32) (param $ldc i32) (param $i0 i32) (param $i1 i32) (param $j0 i32) (param $j1 i32) (param $tile i32) (param $over i32)
     (local $pc i32) (local $kc i32) (local $j i32) (local $i i32) (local $mpad8 i32) (local $npad8 i32)
     (local $ablock i32) (local $bblock i32) (local $ldc8 i32) (local $nr i32) (local $mr i32)
     (if (i32.or (i32.ge_u (local.get $i0) (local.get $i1)) (i32.ge_u (local.get $j0) (local.get $j1)))
@@ -129,7 +132,8 @@
             (local.get $kc)
             (i32.add (local.get $c)
               (i32.add (i32.mul (local.get $i) (local.get $ldc8)) (i32.shl (local.get $j) (i32.const 3))))
-            (local.get $ldc8) (local.get $mr) (local.get $nr) (local.get $tile))
+            (local.get $ldc8) (local.get $mr) (local.get $nr) (local.get $tile)
+            (i32.and (local.get $over) (i32.eqz (local.get $pc))))
           (local.set $i (i32.add (local.get $i) (i32.const 4)))
           (br_if $rows (i32.lt_u (local.get $i) (local.get $i1))))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
@@ -151,9 +155,9 @@
 ;; with Math.fround, so the two agree bit for bit.
 
   ;; One tile: acc(i, 0..7) = sum_p a[p*4 + i] * b[p*8 + 0..7] over p < kc (in f32);
-  ;; then C[i, j] += acc(i, j) for i < mr, j < nr. `tile` is 128 bytes of scratch.
+  ;; then C[i, j] (+)= acc(i, j) for i < mr, j < nr as in $micro. `tile` is 128 bytes of scratch.
   (func $micro32 (param $a i32) (param $b i32) (param $kc i32) (param $c i32) (param $ldc4 i32)
-               (param $mr i32) (param $nr i32) (param $tile i32)
+               (param $mr i32) (param $nr i32) (param $tile i32) (param $over i32)
     (local $end i32) (local $x v128) (local $b0 v128) (local $b1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
@@ -180,17 +184,17 @@
     (if (i32.and (i32.eq (local.get $mr) (i32.const 4)) (i32.eq (local.get $nr) (i32.const 8)))
       (then
         (local.set $addr (local.get $c))
-        (v128.store align=4 (local.get $addr) (f32x4.add (v128.load align=4 (local.get $addr)) (local.get $c00)))
-        (v128.store offset=16 align=4 (local.get $addr) (f32x4.add (v128.load offset=16 align=4 (local.get $addr)) (local.get $c01)))
+        (v128.store align=4 (local.get $addr) (f32x4.add (select (result v128) (v128.const f32x4 0 0 0 0) (v128.load align=4 (local.get $addr)) (local.get $over)) (local.get $c00)))
+        (v128.store offset=16 align=4 (local.get $addr) (f32x4.add (select (result v128) (v128.const f32x4 0 0 0 0) (v128.load offset=16 align=4 (local.get $addr)) (local.get $over)) (local.get $c01)))
         (local.set $addr (i32.add (local.get $addr) (local.get $ldc4)))
-        (v128.store align=4 (local.get $addr) (f32x4.add (v128.load align=4 (local.get $addr)) (local.get $c10)))
-        (v128.store offset=16 align=4 (local.get $addr) (f32x4.add (v128.load offset=16 align=4 (local.get $addr)) (local.get $c11)))
+        (v128.store align=4 (local.get $addr) (f32x4.add (select (result v128) (v128.const f32x4 0 0 0 0) (v128.load align=4 (local.get $addr)) (local.get $over)) (local.get $c10)))
+        (v128.store offset=16 align=4 (local.get $addr) (f32x4.add (select (result v128) (v128.const f32x4 0 0 0 0) (v128.load offset=16 align=4 (local.get $addr)) (local.get $over)) (local.get $c11)))
         (local.set $addr (i32.add (local.get $addr) (local.get $ldc4)))
-        (v128.store align=4 (local.get $addr) (f32x4.add (v128.load align=4 (local.get $addr)) (local.get $c20)))
-        (v128.store offset=16 align=4 (local.get $addr) (f32x4.add (v128.load offset=16 align=4 (local.get $addr)) (local.get $c21)))
+        (v128.store align=4 (local.get $addr) (f32x4.add (select (result v128) (v128.const f32x4 0 0 0 0) (v128.load align=4 (local.get $addr)) (local.get $over)) (local.get $c20)))
+        (v128.store offset=16 align=4 (local.get $addr) (f32x4.add (select (result v128) (v128.const f32x4 0 0 0 0) (v128.load offset=16 align=4 (local.get $addr)) (local.get $over)) (local.get $c21)))
         (local.set $addr (i32.add (local.get $addr) (local.get $ldc4)))
-        (v128.store align=4 (local.get $addr) (f32x4.add (v128.load align=4 (local.get $addr)) (local.get $c30)))
-        (v128.store offset=16 align=4 (local.get $addr) (f32x4.add (v128.load offset=16 align=4 (local.get $addr)) (local.get $c31)))
+        (v128.store align=4 (local.get $addr) (f32x4.add (select (result v128) (v128.const f32x4 0 0 0 0) (v128.load align=4 (local.get $addr)) (local.get $over)) (local.get $c30)))
+        (v128.store offset=16 align=4 (local.get $addr) (f32x4.add (select (result v128) (v128.const f32x4 0 0 0 0) (v128.load offset=16 align=4 (local.get $addr)) (local.get $over)) (local.get $c31)))
         (return)))
     ;; Edge tile: spill the accumulators (row i at tile + 32i) and add only the cells inside C.
     (v128.store offset=0 (local.get $tile) (local.get $c00))
@@ -208,7 +212,7 @@
         (local.set $addr (i32.add (local.get $c)
           (i32.add (i32.mul (local.get $i) (local.get $ldc4)) (i32.shl (local.get $j) (i32.const 2)))))
         (f32.store (local.get $addr)
-          (f32.add (f32.load (local.get $addr))
+          (f32.add (select (f32.const 0) (f32.load (local.get $addr)) (local.get $over))
             (f32.load (i32.add (local.get $tile)
               (i32.add (i32.shl (local.get $i) (i32.const 5)) (i32.shl (local.get $j) (i32.const 2)))))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
@@ -219,7 +223,7 @@
   ;; gemmBand in float32: rows [i0, i1), columns [j0, j1) of C (i0 a multiple of 4, j0 of 8,
   ;; j1 a multiple of 8 or n), all k blocks.
   (func (export "gemmBand32") (param $pa i32) (param $pb i32) (param $c i32) (param $m i32) (param $n i32)
-        (param $k i32) (param $kb i32) (param $ldc i32) (param $i0 i32) (param $i1 i32) (param $j0 i32) (param $j1 i32) (param $tile i32)
+        (param $k i32) (param $kb i32) (param $ldc i32) (param $i0 i32) (param $i1 i32) (param $j0 i32) (param $j1 i32) (param $tile i32) (param $over i32)
     (local $pc i32) (local $kc i32) (local $j i32) (local $i i32) (local $mpad4 i32) (local $npad4 i32)
     (local $ablock i32) (local $bblock i32) (local $ldc4 i32) (local $nr i32) (local $mr i32)
     (if (i32.or (i32.ge_u (local.get $i0) (local.get $i1)) (i32.ge_u (local.get $j0) (local.get $j1)))
@@ -247,7 +251,8 @@
             (local.get $kc)
             (i32.add (local.get $c)
               (i32.add (i32.mul (local.get $i) (local.get $ldc4)) (i32.shl (local.get $j) (i32.const 2))))
-            (local.get $ldc4) (local.get $mr) (local.get $nr) (local.get $tile))
+            (local.get $ldc4) (local.get $mr) (local.get $nr) (local.get $tile)
+            (i32.and (local.get $over) (i32.eqz (local.get $pc))))
           (local.set $i (i32.add (local.get $i) (i32.const 4)))
           (br_if $rows (i32.lt_u (local.get $i) (local.get $i1))))
         (local.set $j (i32.add (local.get $j) (i32.const 8)))

@@ -48,7 +48,11 @@ export function wasmApi(): WasmApi | null {
 export const MAX_PAGES = 16384;
 const PAGE = 65536;
 
-/** gemm.wat's band function (float64 and float32 take the same arguments; see gemm.wat). */
+/**
+ * gemm.wat's band function (float64 and float32 take the same arguments; see gemm.wat). `over`
+ * (1: the first k block writes C rather than adding to it) may be left out: WebAssembly reads a
+ * missing argument as 0.
+ */
 export type GemmBand = (
   pa: number,
   pb: number,
@@ -63,6 +67,7 @@ export type GemmBand = (
   j0: number,
   j1: number,
   tile: number,
+  over?: number,
 ) => void;
 
 /** The exports of gemm.wat. */
