@@ -259,4 +259,163 @@
         (br_if $cols (i32.lt_u (local.get $j) (local.get $j1))))
       (local.set $pc (i32.add (local.get $pc) (local.get $kc)))
       (br_if $blocks (i32.lt_u (local.get $pc) (local.get $k)))))
+
+;; ---- packing in wasm memory ----
+;;
+;; One k block of one operand, copied into this memory as it is (a dense
+;; matrix, or its transpose), packed into strips of `width` lines (rows of
+;; op(A), or columns of op(B)): strip s at dst + s*width*kc values holds value p
+;; of line s*width + l at (p*width + l), read from src + (line*lineStride +
+;; p*step) values; lines past `lines` are zero. The layout of pack.ts's
+;; packStrip (which the JS backend and strided operands use), in SIMD: lines
+;; adjacent (lineStride 1: B, or a transposed A) copy `width` values per p;
+;; lines strided (step 1: A, or a transposed B) are transposed 4 x 4 (2 x 2
+;; in float64). Addresses in bytes, strides in values.
+  ;; float32: width 4 (A) or 8 (B)
+  (func (export "pack32") (param $dst i32) (param $src i32) (param $lineStride i32) (param $step i32)
+        (param $lines i32) (param $kc i32) (param $width i32)
+    (local $s i32) (local $nl i32) (local $d i32) (local $l0 i32) (local $p i32) (local $l i32)
+    (local $lsb i32) (local $stb i32) (local $quad i32) (local $v i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $lsb (i32.shl (local.get $lineStride) (i32.const 2)))
+    (local.set $stb (i32.shl (local.get $step) (i32.const 2)))
+    (local.set $s (i32.const 0))
+    (loop $strips
+      (local.set $nl (select (local.get $width) (i32.sub (local.get $lines) (local.get $s))
+        (i32.lt_u (local.get $width) (i32.sub (local.get $lines) (local.get $s)))))
+      ;; d: this strip's first packed value; l0: its first line's value p (bytes)
+      (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $s) (local.get $kc)) (i32.const 2))))
+      (local.set $l0 (i32.add (local.get $src) (i32.mul (local.get $s) (local.get $lsb))))
+      (local.set $p (i32.const 0))
+      (if (i32.and (i32.eq (local.get $nl) (local.get $width)) (i32.eq (local.get $lineStride) (i32.const 1)))
+        (then
+          ;; lines adjacent: width values per p
+          (block $done (loop $copy
+            (br_if $done (i32.ge_u (local.get $p) (local.get $kc)))
+            (v128.store align=4 (local.get $d) (v128.load align=4 (local.get $l0)))
+            (if (i32.eq (local.get $width) (i32.const 8))
+              (then (v128.store offset=16 align=4 (local.get $d) (v128.load offset=16 align=4 (local.get $l0)))))
+            (local.set $d (i32.add (local.get $d) (i32.shl (local.get $width) (i32.const 2))))
+            (local.set $l0 (i32.add (local.get $l0) (local.get $stb)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $copy))))
+        (else (if (i32.and (i32.eq (local.get $nl) (local.get $width)) (i32.eq (local.get $step) (i32.const 1)))
+          (then
+            ;; lines strided: 4 lines x 4 values transposed at a time (width 8: two groups of 4 lines)
+            (block $done (loop $tr
+              (br_if $done (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $kc)))
+              (local.set $quad (i32.const 0))
+              (loop $quads
+                (local.set $v (i32.add (local.get $l0) (i32.mul (local.get $quad) (i32.shl (local.get $lsb) (i32.const 2)))))
+                (local.set $r0 (v128.load align=4 (local.get $v)))
+                (local.set $v (i32.add (local.get $v) (local.get $lsb)))
+                (local.set $r1 (v128.load align=4 (local.get $v)))
+                (local.set $v (i32.add (local.get $v) (local.get $lsb)))
+                (local.set $r2 (v128.load align=4 (local.get $v)))
+                (local.set $v (i32.add (local.get $v) (local.get $lsb)))
+                (local.set $r3 (v128.load align=4 (local.get $v)))
+                (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+                (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+                (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+                (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+                ;; values p + q of lines 4 quad .. 4 quad + 3 at d + (q*width + 4*quad)*4
+                (local.set $v (i32.add (local.get $d) (i32.shl (local.get $quad) (i32.const 4))))
+                (v128.store align=4 (local.get $v) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                (local.set $v (i32.add (local.get $v) (i32.shl (local.get $width) (i32.const 2))))
+                (v128.store align=4 (local.get $v) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                (local.set $v (i32.add (local.get $v) (i32.shl (local.get $width) (i32.const 2))))
+                (v128.store align=4 (local.get $v) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                (local.set $v (i32.add (local.get $v) (i32.shl (local.get $width) (i32.const 2))))
+                (v128.store align=4 (local.get $v) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                (local.set $quad (i32.add (local.get $quad) (i32.const 1)))
+                (br_if $quads (i32.lt_u (i32.shl (local.get $quad) (i32.const 2)) (local.get $width))))
+              (local.set $d (i32.add (local.get $d) (i32.shl (local.get $width) (i32.const 4))))
+              (local.set $l0 (i32.add (local.get $l0) (i32.const 16)))
+              (local.set $p (i32.add (local.get $p) (i32.const 4)))
+              (br $tr)))))))
+      ;; the rest (an edge strip, other strides, the last p's of a transposed strip): one value at a time
+      (block $done (loop $rest
+        (br_if $done (i32.ge_u (local.get $p) (local.get $kc)))
+        (local.set $l (i32.const 0))
+        (loop $ls
+          (local.set $v (i32.add (local.get $d) (i32.shl (local.get $l) (i32.const 2))))
+          (if (i32.lt_u (local.get $l) (local.get $nl))
+            (then (f32.store (local.get $v) (f32.load (i32.add (local.get $l0) (i32.mul (local.get $l) (local.get $lsb))))))
+            (else (f32.store (local.get $v) (f32.const 0))))
+          (local.set $l (i32.add (local.get $l) (i32.const 1)))
+          (br_if $ls (i32.lt_u (local.get $l) (local.get $width))))
+        (local.set $d (i32.add (local.get $d) (i32.shl (local.get $width) (i32.const 2))))
+        (local.set $l0 (i32.add (local.get $l0) (local.get $stb)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $rest)))
+      (local.set $s (i32.add (local.get $s) (local.get $width)))
+      (br_if $strips (i32.lt_u (local.get $s) (local.get $lines)))))
+
+  ;; float64: width 4
+  (func (export "pack64") (param $dst i32) (param $src i32) (param $lineStride i32) (param $step i32)
+        (param $lines i32) (param $kc i32) (param $width i32)
+    (local $s i32) (local $nl i32) (local $d i32) (local $l0 i32) (local $p i32) (local $l i32)
+    (local $lsb i32) (local $stb i32) (local $quad i32) (local $v i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $lsb (i32.shl (local.get $lineStride) (i32.const 3)))
+    (local.set $stb (i32.shl (local.get $step) (i32.const 3)))
+    (local.set $s (i32.const 0))
+    (loop $strips
+      (local.set $nl (select (local.get $width) (i32.sub (local.get $lines) (local.get $s))
+        (i32.lt_u (local.get $width) (i32.sub (local.get $lines) (local.get $s)))))
+      ;; d: this strip's first packed value; l0: its first line's value p (bytes)
+      (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $s) (local.get $kc)) (i32.const 3))))
+      (local.set $l0 (i32.add (local.get $src) (i32.mul (local.get $s) (local.get $lsb))))
+      (local.set $p (i32.const 0))
+      (if (i32.and (i32.eq (local.get $nl) (i32.const 4)) (i32.eq (local.get $width) (i32.const 4)))
+        (then (if (i32.eq (local.get $lineStride) (i32.const 1))
+          (then
+            ;; lines adjacent: 4 values per p
+            (block $done (loop $copy
+              (br_if $done (i32.ge_u (local.get $p) (local.get $kc)))
+              (v128.store align=8 (local.get $d) (v128.load align=8 (local.get $l0)))
+              (v128.store offset=16 align=8 (local.get $d) (v128.load offset=16 align=8 (local.get $l0)))
+              (local.set $d (i32.add (local.get $d) (i32.const 32)))
+              (local.set $l0 (i32.add (local.get $l0) (local.get $stb)))
+              (local.set $p (i32.add (local.get $p) (i32.const 1)))
+              (br $copy))))
+          (else (if (i32.eq (local.get $step) (i32.const 1))
+            (then
+              ;; lines strided: 2 lines x 2 values transposed at a time
+              (block $done (loop $tr
+                (br_if $done (i32.gt_u (i32.add (local.get $p) (i32.const 2)) (local.get $kc)))
+                (local.set $r0 (v128.load align=8 (local.get $l0)))
+                (local.set $v (i32.add (local.get $l0) (local.get $lsb)))
+                (local.set $r1 (v128.load align=8 (local.get $v)))
+                (local.set $v (i32.add (local.get $v) (local.get $lsb)))
+                (local.set $r2 (v128.load align=8 (local.get $v)))
+                (local.set $v (i32.add (local.get $v) (local.get $lsb)))
+                (local.set $r3 (v128.load align=8 (local.get $v)))
+                (v128.store align=8 (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $r0) (local.get $r1)))
+                (v128.store offset=16 align=8 (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $r2) (local.get $r3)))
+                (v128.store offset=32 align=8 (local.get $d) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $r0) (local.get $r1)))
+                (v128.store offset=48 align=8 (local.get $d) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $r2) (local.get $r3)))
+                (local.set $d (i32.add (local.get $d) (i32.const 64)))
+                (local.set $l0 (i32.add (local.get $l0) (i32.const 16)))
+                (local.set $p (i32.add (local.get $p) (i32.const 2)))
+                (br $tr)))))))))
+      ;; the rest (an edge strip, other strides, the last p's of a transposed strip): one value at a time
+      (block $done (loop $rest
+        (br_if $done (i32.ge_u (local.get $p) (local.get $kc)))
+        (local.set $l (i32.const 0))
+        (loop $ls
+          (local.set $v (i32.add (local.get $d) (i32.shl (local.get $l) (i32.const 3))))
+          (if (i32.lt_u (local.get $l) (local.get $nl))
+            (then (f64.store (local.get $v) (f64.load (i32.add (local.get $l0) (i32.mul (local.get $l) (local.get $lsb))))))
+            (else (f64.store (local.get $v) (f64.const 0))))
+          (local.set $l (i32.add (local.get $l) (i32.const 1)))
+          (br_if $ls (i32.lt_u (local.get $l) (local.get $width))))
+        (local.set $d (i32.add (local.get $d) (i32.shl (local.get $width) (i32.const 3))))
+        (local.set $l0 (i32.add (local.get $l0) (local.get $stb)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $rest)))
+      (local.set $s (i32.add (local.get $s) (local.get $width)))
+      (br_if $strips (i32.lt_u (local.get $s) (local.get $lines)))))
 )

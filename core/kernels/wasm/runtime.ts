@@ -70,10 +70,26 @@ export type GemmBand = (
   over?: number,
 ) => void;
 
+/**
+ * gemm.wat's packers: one k block of an operand already in wasm memory into strips of `width`
+ * lines (dst, src in bytes; lineStride, step in values; see gemm.wat).
+ */
+export type Pack = (
+  dst: number,
+  src: number,
+  lineStride: number,
+  step: number,
+  lines: number,
+  kc: number,
+  width: number,
+) => void;
+
 /** The exports of gemm.wat. */
 export interface GemmExports {
   gemmBand: GemmBand;
   gemmBand32: GemmBand;
+  pack64: Pack;
+  pack32: Pack;
 }
 
 /** The memory, its current views, and the compiled module (which workers instantiate again). */
