@@ -21,7 +21,7 @@ import type { FloatArray } from '../../dtype.ts';
 import { balanced, KC } from '../blocking.ts';
 import type { Operand } from '../matmul.ts';
 import { packStrip, packStrip32 } from '../pack.ts';
-import { ensureBytes, type Runtime } from './runtime.ts';
+import { ensureBytes, type Runtime, soloRuntime } from './runtime.ts';
 import { type Bands, CONTROL_BYTES, MAX_CHUNKS, runGemm, TILE_BYTES, threadsAvailable } from './threads.ts';
 
 /** Tile height (both widths) and tile width per element type, as in gemm.wat. */
@@ -90,7 +90,8 @@ function packStrips(
 }
 
 /**
- * C[cOff + i * ldc + j] += sum_p A(i, p) B(p, j) on `threads` threads at most;
+ * C[cOff + i * ldc + j] += sum_p A(i, p) B(p, j) on `threads` threads at most (on one, in
+ * `main`'s plain twin: see soloRuntime);
  * A, B and C are all Float64Array or all Float32Array (matmul.ts checks).
  * With `cZero` C's block is known to hold zeros and is neither read nor cleared: the kernel's
  * first k block writes it (0 + sum, the same bits).
@@ -98,7 +99,7 @@ function packStrips(
  * wasm memory may have, so the caller runs the JS kernel instead.
  */
 export function wasmGemm(
-  rt: Runtime,
+  main: Runtime,
   threads: number,
   m: number,
   n: number,
@@ -116,7 +117,8 @@ export function wasmGemm(
   const kb = balanced(k, KC);
   const mpad = Math.ceil(m / MR) * MR;
   const npad = Math.ceil(n / NR) * NR;
-  const used = m * n * k >= THREAD_MIN_MACS ? threadsAvailable(rt, threads) : 1;
+  const used = m * n * k >= THREAD_MIN_MACS ? threadsAvailable(main, threads) : 1;
+  const rt = used === 1 ? soloRuntime(main) : main;
   // A dense operand (or its transpose) goes in with one copy and is packed by the module's SIMD
   // packers; any other strides are packed here, from the JS heap, by pack.ts.
   const aDense = dense(a, m, k);
