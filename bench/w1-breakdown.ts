@@ -2,14 +2,16 @@
  * `npx tsx bench/w1-breakdown.ts [--rounds 60] [--sizes 128,256,512]`: where W1's time goes
  * (`matmul(a, b)` on two n x n tensors, one thread, WASM backend), for float32 and float64.
  *
- * The parts, each replayed alone on the same operands:
- * - kernel: the WASM band function over panels already packed in wasm memory;
- * - pack: op(A) and op(B) packed into wasm memory (the same packers and layout as wasm/gemm.ts);
- * - C in: clearing C's block in wasm memory (mm's output is known zero, so it is not copied in);
+ * The parts, each replayed alone on the same operands, in the memory and layout wasm/gemm.ts
+ * uses for a one-thread call:
+ * - kernel: the WASM band function over panels already packed in wasm memory (C's block written,
+ *   not read: mm's output is known zero);
+ * - copy in: A and B copied into wasm memory as they are;
+ * - pack: gemm.wat's SIMD packers, from those copies into the kernel's panels;
  * - C out: copying C's block from wasm memory into the output array;
  * - alloc: a fresh n x n output written once, less the same write into a reused array (what a
  *   fresh array costs beyond the write: calloc, page faults, and the GC that frees it later);
- * - gemm: the whole `gemm` call into a reused C (kernel + pack + C in + C out + dispatch);
+ * - gemm: the whole `gemm` call into a reused C (kernel + copy in + pack + C out + dispatch);
  * - op: `matmul` less `allocZeroed` + `gemm` (checks, shape logic, the Tensor, the engine), and
  *   as a floor, `matmul` of two 1 x 1 tensors (all of that around a trivial product);
  * - matmul: the whole call, as the bench times it.
@@ -27,8 +29,7 @@ import * as ng from '../core/index.ts';
 import { alloc, allocZeroed } from '../core/kernels/alloc.ts';
 import { balanced, KC } from '../core/kernels/blocking.ts';
 import { gemm, operand } from '../core/kernels/matmul.ts';
-import { packStrip, packStrip32 } from '../core/kernels/pack.ts';
-import { ensureBytes, wasmRuntime } from '../core/kernels/wasm/runtime.ts';
+import { ensureBytes, soloRuntime, wasmRuntime } from '../core/kernels/wasm/runtime.ts';
 import { CONTROL_BYTES, TILE_BYTES } from '../core/kernels/wasm/threads.ts';
 
 function option(name: string, fallback: string): string {
@@ -95,11 +96,13 @@ function layout(m: number, n: number, k: number, bytes: number, nr: number) {
   const paAt = align16(cAt + m * n * bytes);
   const pbAt = align16(paAt + mpad * k * bytes);
   const tileAt = align16(pbAt + k * npad * bytes);
-  return { cAt, paAt, pbAt, tileAt, mpad, npad, end: tileAt + TILE_BYTES };
+  const rawAAt = align16(tileAt + TILE_BYTES);
+  const rawBAt = align16(rawAAt + m * k * bytes);
+  return { cAt, paAt, pbAt, tileAt, rawAAt, rawBAt, mpad, npad, end: rawBAt + k * n * bytes };
 }
 
 function parts(dtype: DType, n: number): Part[] {
-  const rt = wasmRuntime()!;
+  const rt = soloRuntime(wasmRuntime()!);
   const f32 = dtype === 'float32';
   const [bytes, nr] = f32 ? [4, 8] : [8, 4];
   const [m, k] = [n, n];
@@ -110,39 +113,27 @@ function parts(dtype: DType, n: number): Part[] {
   const [a, b] = [operand(ta.data, 0, k, false), operand(tb.data, 0, n, false)];
   const c = alloc(m * n, dtype);
   const one = ng.ones([1, 1], { dtype });
+  if (!ensureBytes(rt, L.end)) throw new Error('wasm memory');
+  const view = (): FloatArray => (f32 ? rt.f32 : rt.f64);
+  const copyIn = () => {
+    view().set(ta.data, L.rawAAt / bytes);
+    view().set(tb.data, L.rawBAt / bytes);
+  };
   const pack = () => {
-    if (!ensureBytes(rt, L.end)) throw new Error('wasm memory');
+    const packer = f32 ? rt.gemm.pack32 : rt.gemm.pack64;
     for (let pc = 0; pc < k; pc += kb) {
       const kc = Math.min(kb, k - pc);
-      const [aBlock, bBlock] = [L.paAt / bytes + pc * L.mpad, L.pbAt / bytes + pc * L.npad];
-      for (let i = 0; i < m; i += 4) {
-        const start = a.offset + i * a.rowStride + pc * a.colStride;
-        const lines = Math.min(4, m - i);
-        if (f32) packStrip32(rt.f32, aBlock + i * kc, ta.data as Float32Array, start, k, 1, lines, kc, 4);
-        else packStrip(rt.f64, aBlock + i * kc, ta.data as Float64Array, start, k, 1, lines, kc);
-      }
-      for (let j = 0; j < n; j += nr) {
-        const start = b.offset + pc * b.rowStride + j * b.colStride;
-        const lines = Math.min(nr, n - j);
-        if (f32) packStrip32(rt.f32, bBlock + j * kc, tb.data as Float32Array, start, 1, n, lines, kc, 8);
-        else packStrip(rt.f64, bBlock + j * kc, tb.data as Float64Array, start, 1, n, lines, kc);
-      }
+      packer(L.paAt + pc * L.mpad * bytes, L.rawAAt + pc * bytes, k, 1, m, kc, 4);
+      packer(L.pbAt + pc * L.npad * bytes, L.rawBAt + pc * n * bytes, 1, n, n, kc, nr as 4 | 8);
     }
   };
-  const view = (): FloatArray => (f32 ? rt.f32 : rt.f64);
   const c0 = L.cAt / bytes;
   const band = f32 ? rt.gemm.gemmBand32 : rt.gemm.gemmBand;
   return [
-    {
-      name: 'kernel',
-      run: () => {
-        // The packs stay in place from the last 'pack' or 'gemm' call (same layout, same operands);
-        // C keeps accumulating, which costs the same as adding into zeros.
-        band(L.paAt, L.pbAt, L.cAt, m, n, k, kb, n, 0, m, 0, n, L.tileAt);
-      },
-    },
+    // The packs stay in place from the last 'pack' or 'gemm' call (same layout, same operands).
+    { name: 'kernel', run: () => band(L.paAt, L.pbAt, L.cAt, m, n, k, kb, n, 0, m, 0, n, L.tileAt, 1) },
+    { name: 'copy in', run: copyIn },
     { name: 'pack', run: pack },
-    { name: 'C in (clear)', run: () => view().fill(0, c0, c0 + m * n) },
     { name: 'C out (copy)', run: () => c.set(view().subarray(c0, c0 + m * n)) },
     {
       name: 'write, fresh array',
@@ -175,40 +166,23 @@ for (const n of SIZES) {
     const t = interleaved(ps, ROUNDS);
     const med = (name: string) => ({ wall: median(t.get(name)!.wall), cpu: median(t.get(name)!.cpu) });
     const whole = med('matmul');
+    const minus = (from: string, ...parts: string[]) => ({
+      wall: parts.reduce((w, part) => w - med(part).wall, med(from).wall),
+      cpu: parts.reduce((w, part) => w - med(part).cpu, med(from).cpu),
+    });
     const derived: [string, { wall: number; cpu: number }][] = [
-      ['kernel', med('kernel')],
-      ['pack A and B', med('pack')],
-      ['C in (clear)', med('C in (clear)')],
+      ['kernel (packed operands in wasm memory)', med('kernel')],
+      ['copy A and B into wasm memory', med('copy in')],
+      ['pack A and B (SIMD, in wasm memory)', med('pack')],
       ['C out (copy)', med('C out (copy)')],
       [
-        'fresh output (alloc, faults, GC)',
-        {
-          wall: med('write, fresh array').wall - med('C out (copy)').wall,
-          cpu: med('write, fresh array').cpu - med('C out (copy)').cpu,
-        },
+        'dispatch (gemm - the parts above)',
+        minus('gemm, reused C', 'kernel', 'copy in', 'pack', 'C out (copy)'),
       ],
-      [
-        'dispatch (gemm - its parts)',
-        {
-          wall: ['kernel', 'pack', 'C in (clear)', 'C out (copy)'].reduce(
-            (w, part) => w - med(part).wall,
-            med('gemm, reused C').wall,
-          ),
-          cpu: ['kernel', 'pack', 'C in (clear)', 'C out (copy)'].reduce(
-            (w, part) => w - med(part).cpu,
-            med('gemm, reused C').cpu,
-          ),
-        },
-      ],
-      ['gemm, reused C (all of the above but alloc)', med('gemm, reused C')],
+      ['gemm, reused C (all of the above)', med('gemm, reused C')],
+      ['fresh output (alloc, faults, GC)', minus('write, fresh array', 'C out (copy)')],
       ['allocZeroed + gemm', med('allocZeroed + gemm')],
-      [
-        'op + engine (matmul - allocZeroed - gemm)',
-        {
-          wall: whole.wall - med('allocZeroed + gemm').wall,
-          cpu: whole.cpu - med('allocZeroed + gemm').cpu,
-        },
-      ],
+      ['op + engine (matmul - allocZeroed - gemm)', minus('matmul', 'allocZeroed + gemm')],
       ['  (floor: matmul of [1, 1] by [1, 1])', med('matmul 1x1')],
       ['matmul (whole)', whole],
     ];
