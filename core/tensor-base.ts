@@ -6,11 +6,12 @@
  * (tensor.ts), each a call into core/ops; everything else imports `Tensor`.
  */
 import { type DType, dtypeOf, type FloatArray, sizeOf } from './dtype.ts';
-import { type Node, replaceStorage, versionOf } from './engine.ts';
+import type { Node } from './engine.ts';
 import { fmtShape, GraphError, ValueError } from './errors.ts';
 import { normalizeDim, type Shape } from './shape.ts';
 import type { Tensor } from './tensor.ts';
 import { describe } from './validate.ts';
+import { replaceStorage, versionOf } from './versions.ts';
 
 /** Runs on a tensor's gradient during backward; a returned tensor replaces the gradient. */
 export type Hook = (grad: Tensor) => Tensor | undefined;
