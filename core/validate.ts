@@ -146,6 +146,7 @@ export function checkOptions(who: string, opts: unknown, known: readonly string[
  * requires ("expected scalar type Float but found Double"); a DTypeError names
  * the op, both arguments and both dtypes, then `why` when the refusal needs a
  * reason (tests/fixtures/dtype_rules.json holds PyTorch's answer for each op).
+ * Each argument present must be a Tensor.
  */
 export function checkSameDtype(
   who: string,
@@ -155,6 +156,7 @@ export function checkSameDtype(
   let first: [string, Tensor] | null = null;
   for (const [arg, t] of Object.entries(args)) {
     if (t === null || t === undefined) continue;
+    checkTensor(who, arg, t); // a JS array where a weight belongs gets its own message, not a crash here
     if (first === null) first = [arg, t];
     else if (t.data.constructor !== first[1].data.constructor) {
       throw new DTypeError(

@@ -7,6 +7,7 @@ import {
   binaryCrossEntropy as binaryCrossEntropyOp,
   broadcastShapes,
   checkClassTargets,
+  checkOptionalTensor,
   checkSameDtype,
   checkTensor,
   fmtShape,
@@ -293,6 +294,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCEOptio
       `binaryCrossEntropy: all elements of input should be between 0 and 1, got ${input.data[bad]} at index ${bad}`,
     );
   }
+  checkOptionalTensor('binaryCrossEntropy', 'weight', opts.weight);
   let loss = binaryCrossEntropyOp(input, target);
   if (opts.weight) {
     checkBroadcastsTo('binaryCrossEntropy', 'weight', opts.weight, input.shape);
@@ -321,6 +323,8 @@ export function binaryCrossEntropyWithLogits(
   checkLossArgs(who, input, target);
   const reduction = checkReduction(who, opts.reduction ?? 'mean');
   checkSameShape(who, input, target);
+  checkOptionalTensor(who, 'weight', opts.weight);
+  checkOptionalTensor(who, 'posWeight', opts.posWeight);
   const sp = softplus(input.neg());
   let loss: Tensor;
   if (opts.posWeight) {

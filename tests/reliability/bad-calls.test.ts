@@ -439,6 +439,8 @@ const TABLE: BadCall[] = [
   { topic: 'dtype', call: 'LSTM float32 on float64 input', fn: () => new nn.LSTM(3, 4).float().forward(zeros([5, 2, 3])), kind: DTypeError, message: "lstmCell: expected input and weightIh to have the same dtype, got input float64 and weightIh float32; convert one with .to('float64') (or .float() / .double())" },
   { topic: 'dtype', call: 'GRUCell float32 hx with float64 input', fn: () => new nn.GRUCell(3, 4).forward(zeros([2, 3]), zeros([2, 4], { dtype: 'float32' })), kind: DTypeError, message: "gruCell: expected input and hx to have the same dtype, got input float64 and hx float32; convert one with .to('float64') (or .float() / .double())" },
   { topic: 'dtype', call: 'lerp_ float64 end into float32', fn: () => zeros([2], { dtype: 'float32' }).lerp_(ones([2]), 0.5), kind: DTypeError, message: "lerp_: expected input and end to have the same dtype, got input float32 and end float64; convert one with .to('float32') (or .float() / .double())" },
+  { topic: 'js-array', call: 'crossEntropy weight as an array', fn: () => nn.F.crossEntropy(zeros([2, 3]), tensor([0, 1]), { weight: [1, 2, 3] as unknown as ReturnType<typeof zeros> }), kind: ValueError, message: 'crossEntropy: weight must be a Tensor, got an array [1,2,3]; wrap it with tensor(...)' },
+  { topic: 'js-array', call: 'binaryCrossEntropyWithLogits posWeight as an array', fn: () => nn.F.binaryCrossEntropyWithLogits(zeros([2, 3]), zeros([2, 3]), { posWeight: [1, 2, 3] as unknown as ReturnType<typeof zeros> }), kind: ValueError, message: 'binaryCrossEntropyWithLogits: posWeight must be a Tensor, got an array [1,2,3]; wrap it with tensor(...)' },
 ];
 
 test('every bad call throws its error class with a message naming the op or module, argument and values', () => {
