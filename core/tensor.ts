@@ -311,7 +311,8 @@ export class Tensor extends TensorBase {
   }
   /** `this += weight * (end - this)`, in place (an exponential moving average). */
   lerp_(end: Tensor, weight: TensorLike): this {
-    return this.inplace('lerp_', [end, weight], (x) => x.add(ew.mul(ew.sub(end, x), weight)));
+    ip.lerp_(this, end, weight);
+    return this;
   }
   /** Fills with 0 in place. */
   zero_(): this {
