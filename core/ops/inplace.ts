@@ -17,12 +17,13 @@
  * float64 y computes in float64 (the promoted dtype) and rounds into x.
  */
 import { type FloatArray, newArray } from '../dtype.ts';
-import { bumpVersion, isGradEnabled, withGradMode } from '../engine.ts';
+import { isGradEnabled, withGradMode } from '../engine.ts';
 import { fmtShape, GraphError, ShapeError, ValueError } from '../errors.ts';
 import { defaultGenerator, type Generator } from '../random.ts';
 import { sameShape } from '../shape.ts';
 import { Tensor, type TensorLike } from '../tensor.ts';
 import { checkNumber, checkOptions, checkSameDtype, checkTensor } from '../validate.ts';
+import { bumpVersion } from '../versions.ts';
 import { cast } from './base.ts';
 import * as ew from './elementwise.ts';
 
