@@ -13,7 +13,8 @@
 import { loadavg } from 'node:os';
 import * as ng from '../core/index.ts';
 import { allocZeroed } from '../core/kernels/alloc.ts';
-import { channelNormBackward, channelNormForward } from '../core/kernels/batchnorm.ts';
+import { channelNormForward } from '../core/kernels/batchnorm.ts';
+import { channelNormBackward } from '../core/kernels/batchnorm-backward.ts';
 import { balanced, KC } from '../core/kernels/blocking.ts';
 import { sigmoid, sigmoidGrad } from '../core/kernels/elementwise.ts';
 import { gemm, type Operand, operand } from '../core/kernels/matmul.ts';

@@ -5,12 +5,19 @@
  * addition (a value used twice gets both contributions), every gradient's shape is
  * checked against its input's and the op is named when it differs, and the graph
  * is released after backward unless `retainGraph` is set.
+ *
+ * Beside it, behind small interfaces: versions.ts (the in-place version counters
+ * checked before each node's backward), anomaly.ts (anomaly detection and the
+ * module scopes it reports) and grad-buffers.ts (pending gradients and their
+ * buffers).
  */
+import { checkForwardOutput, checkGradient, currentScope, enterBackward, leaveBackward } from './anomaly.ts';
 import { type FloatArray, newArray } from './dtype.ts';
-import { AnomalyError, fmtShape, GraphError, ShapeError } from './errors.ts';
+import { fmtShape, GraphError, ShapeError } from './errors.ts';
 import { PendingGrads } from './grad-buffers.ts';
 import { type Shape, sameShape } from './shape.ts';
 import { Tensor } from './tensor.ts';
+import { checkVersions, versionOf, writeCount } from './versions.ts';
 
 /**
  * One recorded op: its name, its inputs, and a closure that maps the gradient of
@@ -50,7 +57,7 @@ export class Node {
      */
     public backward: BackwardFn | null,
   ) {
-    this.scope = scopeStack.length > 0 ? scopeStack[scopeStack.length - 1]! : '';
+    this.scope = currentScope();
     let versions: number[] | null = null;
     for (let i = 0; i < inputs.length; i++) {
       const v = versionOf(inputs[i]!.data);
@@ -59,7 +66,7 @@ export class Node {
       versions[i] = v;
     }
     this.inputVersions = versions;
-    this.writesAtRecord = writes;
+    this.writesAtRecord = writeCount();
   }
   /**
    * Whether backward already freed this node's saved tensors (a second backward then needs `retainGraph`).
@@ -71,75 +78,6 @@ export class Node {
   toString(): string {
     return `<${this.name}>`;
   }
-}
-
-// ---------------------------------------------------------------- version counters
-
-/**
- * PyTorch's version counter, kept per storage (a Float32Array or Float64Array), so tensors that
- * share data (`detach`, `reshape`, state-dict entries) share one counter. Every
- * in-place op bumps it; a storage never written in place is at version 0 and
- * has no entry.
- */
-const versions = new WeakMap<FloatArray, number>();
-/** In-place writes so far, to any storage: lets backward skip the per-input look-ups when none happened since. */
-let writes = 0;
-
-/** The version of a storage: how many in-place writes it has had. */
-export function versionOf(data: FloatArray): number {
-  return versions.get(data) ?? 0;
-}
-
-/** Records one in-place write to a storage. */
-export function bumpVersion(data: FloatArray): void {
-  versions.set(data, (versions.get(data) ?? 0) + 1);
-  writes++;
-}
-
-/**
- * Records that a tensor's storage `old` was swapped for `data` (Tensor._setData): the new
- * storage starts one version past the old one, so it counts as an in-place write.
- */
-export function replaceStorage(old: FloatArray, data: FloatArray): void {
-  versions.set(data, versionOf(old) + 1);
-  writes++;
-}
-
-/**
- * Marks an op result whose backward reads the result itself (exp, tanh, softmax),
- * so an in-place write to it before backward is caught, and returns it.
- */
-export function savesOutput(t: Tensor): Tensor {
-  const node = t.gradFn;
-  if (node !== null) node.output = { data: t.data, shape: t.shape, version: versionOf(t.data) };
-  return t;
-}
-
-/**
- * Throws PyTorch's error when a tensor the op recorded has been written in place
- * since. Every input counts as saved: edges here point at tensors, so a consumer
- * recorded before an in-place op would otherwise send its gradient through the new one.
- */
-function checkVersions(node: Node): void {
-  if (writes === node.writesAtRecord) return;
-  for (let i = 0; i < node.inputs.length; i++) {
-    const x = node.inputs[i]!;
-    const expected = node.inputVersions?.[i] ?? 0;
-    const found = versionOf(x.data);
-    if (found !== expected) throw staleError(node, `input ${i}`, x.shape, expected, found);
-  }
-  const out = node.output;
-  if (out !== null && versionOf(out.data) !== out.version) {
-    throw staleError(node, 'the output', out.shape, out.version, versionOf(out.data));
-  }
-}
-
-function staleError(node: Node, what: string, shape: readonly number[], expected: number, found: number) {
-  return new GraphError(
-    'backward: one of the variables needed for gradient computation has been modified by an inplace ' +
-      `operation: ${what} of '${node.name}' (shape ${fmtShape(shape)}) is at version ${found}; ` +
-      `expected version ${expected} instead`,
-  );
 }
 
 // ---------------------------------------------------------------- grad mode
@@ -172,57 +110,6 @@ export function enableGrad<T>(fn: () => T): T {
   return withGradMode(true, fn);
 }
 
-// ------------------------------------------------- anomaly detection and scopes
-
-let anomalyEnabled = false;
-/** While a backward closure runs, anomalies are reported against the op being differentiated, not its helpers. */
-let inBackward = false;
-const scopeStack: string[] = [];
-
-/** Whether anomaly detection is on (see detectAnomaly). */
-export function isAnomalyEnabled(): boolean {
-  return anomalyEnabled;
-}
-
-/**
- * Runs fn with anomaly detection on, as `torch.autograd.detect_anomaly`: the first
- * op whose forward output or backward gradient holds NaN or Infinity throws an
- * AnomalyError naming the op and the module path it ran in.
- */
-export function detectAnomaly<T>(fn: () => T): T {
-  const prev = anomalyEnabled;
-  anomalyEnabled = true;
-  try {
-    return fn();
-  } finally {
-    anomalyEnabled = prev;
-  }
-}
-
-/** Switches anomaly detection on or off globally. */
-export function setDetectAnomaly(on: boolean): void {
-  anomalyEnabled = on;
-}
-
-/** Modules push their path here while their forward runs, so ops know where they were recorded. */
-export function withScope<T>(path: string, fn: () => T): T {
-  scopeStack.push(path);
-  try {
-    return fn();
-  } finally {
-    scopeStack.pop();
-  }
-}
-
-function firstNonFinite(data: FloatArray): number {
-  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return i;
-  return -1;
-}
-
-function where(scope: string): string {
-  return scope === '' ? '' : ` in module '${scope}'`;
-}
-
 // ---------------------------------------------------------------- recording
 
 /**
@@ -237,15 +124,7 @@ export function fromOp(
   inputs: readonly Tensor[],
   backward: BackwardFn,
 ): Tensor {
-  if (anomalyEnabled && !inBackward) {
-    const bad = firstNonFinite(data);
-    if (bad >= 0) {
-      const scope = scopeStack.length > 0 ? scopeStack[scopeStack.length - 1]! : '';
-      throw new AnomalyError(
-        `${name}: forward output of shape ${fmtShape(shape)} has ${data[bad]} at flat index ${bad}${where(scope)}`,
-      );
-    }
-  }
+  checkForwardOutput(name, data, shape);
   let track = false;
   if (gradEnabled) for (const t of inputs) if (t.requiresGrad) track = true;
   if (!track) return new Tensor(data, shape);
@@ -398,13 +277,12 @@ function run(
  * gradient), and under anomaly detection is finite.
  */
 function backwardOf(node: Node, g: Tensor): readonly (Tensor | null)[] {
-  const outer = inBackward;
-  inBackward = true;
+  const outer = enterBackward();
   let inGrads: readonly (Tensor | null)[];
   try {
     inGrads = node.backward!(g, needsOf(node.inputs));
   } finally {
-    inBackward = outer;
+    leaveBackward(outer);
   }
   let converted: (Tensor | null)[] | null = null;
   for (let i = 0; i < node.inputs.length; i++) {
@@ -422,15 +300,7 @@ function backwardOf(node: Node, g: Tensor): readonly (Tensor | null)[] {
           `but the input has shape ${fmtShape(x.shape)}`,
       );
     }
-    if (anomalyEnabled) {
-      const bad = firstNonFinite(gi.data);
-      if (bad >= 0) {
-        throw new AnomalyError(
-          `${node.name} backward: gradient for input ${i} (shape ${fmtShape(gi.shape)}) has ` +
-            `${gi.data[bad]} at flat index ${bad}${where(node.scope)}`,
-        );
-      }
-    }
+    checkGradient(node, i, gi);
   }
   return converted ?? inGrads;
 }

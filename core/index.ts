@@ -1,3 +1,4 @@
+export { detectAnomaly, isAnomalyEnabled, setDetectAnomaly, withScope } from './anomaly.ts';
 export * from './creation.ts';
 export {
   checkDtype,
@@ -10,20 +11,13 @@ export {
 export {
   type BackwardOptions,
   backward,
-  bumpVersion,
-  detectAnomaly,
   enableGrad,
   type GradOptions,
   grad,
-  isAnomalyEnabled,
   isGradEnabled,
   Node,
   noGrad,
-  savesOutput,
-  setDetectAnomaly,
-  versionOf,
   withGradMode,
-  withScope,
 } from './engine.ts';
 export * from './errors.ts';
 export {
@@ -141,3 +135,4 @@ export {
   type NumberRule,
   suggest,
 } from './validate.ts';
+export { bumpVersion, savesOutput, versionOf } from './versions.ts';

@@ -1,17 +1,10 @@
 /**
- * The Tensor: a flat row-major Float32Array or Float64Array (the class is the
- * dtype) plus a shape, and the autograd fields (requiresGrad, grad, gradFn). Its methods are thin: each delegates to
- * the op of the same name in core/ops, where forward and backward sit together.
+ * The Tensor: the storage, shape and autograd state of `TensorBase`
+ * (tensor-base.ts) plus one method per op. The methods are thin: each delegates
+ * to the op of the same name in core/ops, where forward and backward sit together.
  */
-import { checkDtype, type DType, dtypeOf, type FloatArray, sizeOf } from './dtype.ts';
-import {
-  type BackwardOptions,
-  type Node,
-  replaceStorage,
-  backward as runBackward,
-  versionOf,
-} from './engine.ts';
-import { fmtShape, GraphError, ValueError } from './errors.ts';
+import { checkDtype, type DType, type FloatArray } from './dtype.ts';
+import { type BackwardOptions, type Node, backward as runBackward } from './engine.ts';
 import * as base from './ops/base.ts';
 import * as ew from './ops/elementwise.ts';
 import * as ip from './ops/inplace.ts';
@@ -20,21 +13,16 @@ import * as mv from './ops/movement.ts';
 import * as rd from './ops/reduce.ts';
 import * as sm from './ops/softmax.ts';
 import { formatTensor } from './print.ts';
-import { normalizeDim, type Shape, sameShape } from './shape.ts';
-import { checkOptions, checkTensor, describe } from './validate.ts';
+import { type Shape, sameShape } from './shape.ts';
+import { TensorBase } from './tensor-base.ts';
+import { checkOptions, checkTensor } from './validate.ts';
 
 /**
  * A tensor or a plain number (broadcast as a 0-d tensor), accepted wherever PyTorch takes a Python scalar.
  */
 export type TensorLike = Tensor | number;
 export type { DType, FloatArray } from './dtype.ts';
-export type Hook = (grad: Tensor) => Tensor | undefined;
-
-/** What `registerHook` returns, as PyTorch's `RemovableHandle`. */
-export interface RemovableHandle {
-  /** Unregisters the hook; calling it again does nothing. */
-  remove(): void;
-}
+export type { Hook, NestedArray, RemovableHandle, TensorJSON } from './tensor-base.ts';
 
 /**
  * An n-dimensional array of float32 or float64 with autograd, as `torch.Tensor`. Values are
@@ -42,48 +30,16 @@ export interface RemovableHandle {
  * input requires grad, so `backward()` fills `.grad` of the leaves. Indexing is by methods: `select`,
  * `narrow`, `slice`, `indexSelect`, `gather`.
  */
-export class Tensor {
-  /** Row-major values. Mutating them in place bypasses autograd (as `.data` does in PyTorch). */
-  readonly data: FloatArray;
-  /** The sizes, outermost first (frozen), as `x.shape`. */
-  readonly shape: readonly number[];
-  /**
-   * Accumulated gradient of a leaf that requires grad (or of a tensor that called `retainGrad`); null until
-   * the first backward.
-   */
-  grad: Tensor | null = null;
-  private _requiresGrad: boolean;
-  private _gradFn: Node | null = null;
-  private _retainsGrad = false;
-  /** Null until the first hook: most tensors never get one, and an empty array per tensor is measurable. */
-  private _hooks: Hook[] | null = null;
-
-  constructor(data: FloatArray, shape: Shape, requiresGrad = false) {
-    // The storage's class is the dtype, so nothing else may stand in for it (a plain-JavaScript caller).
-    if (!(data instanceof Float64Array || data instanceof Float32Array)) {
-      throw new ValueError(
-        `Tensor: data must be a Float32Array or a Float64Array (its class is the dtype), got ${describe(data)}; tensor(...) converts other arrays`,
-      );
-    }
-    let numel = 1;
-    for (let i = 0; i < shape.length; i++) numel *= shape[i]!; // indexed: this runs once per op
-    if (data.length !== numel) {
-      throw new ValueError(`Tensor: data of length ${data.length} does not fit shape ${fmtShape(shape)}`);
-    }
-    this.data = data;
-    // Ops pass their input's (already frozen) shape for same-shape results; sharing it saves a copy per op.
-    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
-    this._requiresGrad = requiresGrad;
+export class Tensor extends TensorBase {
+  /** @internal The engine's constructor for op results. */
+  static _fromNode(data: FloatArray, shape: Shape, node: Node): Tensor {
+    const t = new Tensor(data, shape, true);
+    t._rebase(node);
+    return t;
   }
 
-  /** 'float32' or 'float64': the class of `data`, as `x.dtype`. */
-  get dtype(): DType {
-    return dtypeOf(this.data);
-  }
-  /** Bytes per element: 4 for float32, 8 for float64, as `x.element_size()`. */
-  elementSize(): number {
-    return sizeOf(this.dtype);
-  }
+  // ------------------------------------------------------------ dtype, comparison, printing
+
   /**
    * This tensor in `dtype`, as `x.to(dtype)`: the tensor itself when it already has that dtype (as PyTorch),
    * else a converted copy whose gradient flows back converted to this tensor's dtype.
@@ -98,80 +54,6 @@ export class Tensor {
   /** `to('float64')`, as `x.double()`. */
   double(): Tensor {
     return base.cast(this, 'float64');
-  }
-  /**
-   * @internal Swaps this tensor's storage for `data` (same length, any dtype) in place, for `Module.to` and
-   * `loadStateDict`: references to the tensor (an optimizer's) stay valid. The tensor's version moves past the
-   * old storage's, so a graph that saved the old values refuses to backward through the new ones. Tensors that
-   * shared the old storage (a `detach()`) keep it.
-   */
-  _setData(data: FloatArray): void {
-    if (data.length !== this.data.length) {
-      throw new ValueError(
-        `_setData: new data of length ${data.length} does not fit shape ${fmtShape(this.shape)} (${this.data.length} elements)`,
-      );
-    }
-    replaceStorage(this.data, data);
-    (this as { data: FloatArray }).data = data;
-  }
-
-  /** @internal The engine's constructor for op results. */
-  static _fromNode(data: FloatArray, shape: Shape, node: Node): Tensor {
-    const t = new Tensor(data, shape, true);
-    t._gradFn = node;
-    return t;
-  }
-
-  // ------------------------------------------------------------ read-out
-
-  /** Number of dims, as `x.ndim` / `x.dim()`. */
-  get ndim(): number {
-    return this.shape.length;
-  }
-  /** The number of dimensions, as `x.dim()` (the same as `x.ndim`). */
-  dim(): number {
-    return this.shape.length;
-  }
-  /** The number of elements, as `x.numel()`. */
-  numel(): number {
-    return this.data.length;
-  }
-  /** The shape, as `x.size()`, or the size of one dim (negative dims count from the end), as `x.size(1)`. */
-  size(): readonly number[];
-  size(dim: number): number;
-  size(dim?: number): number | readonly number[] {
-    if (dim === undefined) return this.shape;
-    if (this.ndim === 0) {
-      throw new ValueError(`size: dim ${dim} is out of range for a 0-d tensor, which has no dimensions`);
-    }
-    return this.shape[normalizeDim('size', dim, this.ndim)]!;
-  }
-  /** The value of a one-element tensor as a number, as `x.item()`. */
-  item(): number {
-    if (this.numel() !== 1) {
-      throw new ValueError(
-        `item: a Tensor with ${this.numel()} elements cannot be converted to a number (shape ${fmtShape(this.shape)})`,
-      );
-    }
-    return this.data[0]!;
-  }
-  /** Nested arrays of numbers (a number for a 0-d tensor). */
-  toArray(): NestedArray {
-    const build = (dim: number, offset: number, stride: number): NestedArray => {
-      if (dim === this.ndim) return this.data[offset]!;
-      const size = this.shape[dim]!;
-      const inner = stride / size;
-      return Array.from({ length: size }, (_, i) => build(dim + 1, offset + i * inner, inner));
-    };
-    return build(0, 0, this.numel());
-  }
-  /** The nested values, as PyTorch's `x.tolist()` (the same as toArray). */
-  tolist(): NestedArray {
-    return this.toArray();
-  }
-  /** This tensor: storage here is always contiguous, so PyTorch's `x.contiguous()` has nothing to do. */
-  contiguous(): this {
-    return this;
   }
   /** Same shape and the same values, as `torch.equal` (NaN is not equal to itself). */
   equal(other: Tensor): boolean {
@@ -193,89 +75,12 @@ export class Tensor {
     });
   }
   /** A PyTorch-style print: `tensor([[1., 2.], ...], requires_grad=True)`. */
-  toString(): string {
+  override toString(): string {
     return formatTensor(this);
-  }
-  /**
-   * What `JSON.stringify(x)` writes: shape, dtype, nested values and the grad
-   * flags, readable by a person. Not a save format: weights go to safetensors.
-   */
-  toJSON(): TensorJSON {
-    const out: TensorJSON = { shape: [...this.shape], dtype: this.dtype, data: this.toArray() };
-    if (this._requiresGrad) out.requiresGrad = true;
-    if (this._gradFn !== null) out.gradFn = this._gradFn.name;
-    return out;
-  }
-  /** How many in-place writes this tensor's storage has had (PyTorch's `x._version`). */
-  get _version(): number {
-    return versionOf(this.data);
   }
 
   // ------------------------------------------------------------ autograd
 
-  /** Whether ops on this tensor are recorded for autograd (`requires_grad`); settable on leaves only. */
-  get requiresGrad(): boolean {
-    return this._requiresGrad;
-  }
-  /** Whether ops on this tensor are recorded for autograd (`requires_grad`); settable on leaves only. */
-  set requiresGrad(v: boolean) {
-    if (!this.isLeaf && !v) {
-      throw new GraphError(
-        'requiresGrad: you can only change requiresGrad flags of leaf tensors; use detach() for a non-leaf',
-      );
-    }
-    this._requiresGrad = v;
-  }
-  /** In-place form, as `x.requires_grad_()`. */
-  requiresGrad_(v = true): this {
-    this.requiresGrad = v;
-    return this;
-  }
-  /** The op that made this tensor, or null for a leaf (`grad_fn`). */
-  get gradFn(): Node | null {
-    return this._gradFn;
-  }
-  /** True for tensors not made by a recorded op (user-created, or made without grad), as `x.is_leaf`. */
-  get isLeaf(): boolean {
-    return this._gradFn === null;
-  }
-  /** Whether a non-leaf keeps its `.grad` after backward (see `retainGrad`), as `x.retains_grad`. */
-  get retainsGrad(): boolean {
-    return this._retainsGrad;
-  }
-  /** Keeps `.grad` for this non-leaf tensor after backward. */
-  retainGrad(): this {
-    if (!this._requiresGrad)
-      throw new GraphError("retainGrad: can't retain grad on a tensor that does not require grad");
-    if (!this.isLeaf) this._retainsGrad = true;
-    return this;
-  }
-  /** Registers fn to run on this tensor's gradient; a returned tensor replaces the gradient. */
-  registerHook(fn: Hook): RemovableHandle {
-    if (!this._requiresGrad) {
-      throw new GraphError("registerHook: can't register a hook on a tensor that does not require grad");
-    }
-    if (this._hooks === null) this._hooks = [];
-    this._hooks.push(fn);
-    return {
-      remove: () => {
-        this._hooks = this._hooks?.filter((h) => h !== fn) ?? null;
-      },
-    };
-  }
-  /** @internal */
-  get _hasHooks(): boolean {
-    return this._hooks !== null && this._hooks.length > 0;
-  }
-  /** @internal */
-  _runHooks(g: Tensor): Tensor {
-    if (this._hooks === null) return g;
-    for (const h of this._hooks) {
-      const r = h(g);
-      if (r !== undefined) g = r;
-    }
-    return g;
-  }
   /**
    * @internal Accumulates into `.grad`. The first gradient is copied so `.grad` is never shared,
    * unless `adopt` says the engine made it and nothing else holds it.
@@ -312,17 +117,6 @@ export class Tensor {
   /** A tensor sharing this one's data, cut from the graph. */
   detach(): Tensor {
     return new Tensor(this.data, this.shape);
-  }
-  /** Cuts this tensor from the graph in place, making it a leaf. */
-  detach_(): this {
-    this._gradFn = null;
-    this._requiresGrad = false;
-    return this;
-  }
-  /** @internal An in-place op recorded on this tensor: it now holds that op's result. */
-  _rebase(node: Node | null): void {
-    this._gradFn = node;
-    this._requiresGrad = true;
   }
   /** A copy with its own data; differentiable. */
   clone(): Tensor {
@@ -517,7 +311,8 @@ export class Tensor {
   }
   /** `this += weight * (end - this)`, in place (an exponential moving average). */
   lerp_(end: Tensor, weight: TensorLike): this {
-    return this.inplace('lerp_', [end, weight], (x) => x.add(ew.mul(ew.sub(end, x), weight)));
+    ip.lerp_(this, end, weight);
+    return this;
   }
   /** Fills with 0 in place. */
   zero_(): this {
@@ -723,21 +518,6 @@ export class Tensor {
   }
 }
 
-/** Nested number arrays, as `tensor()` takes and `toArray()` returns (`[[1, 2], [3, 4]]`). */
-export type NestedArray = number | NestedArray[];
-/** What `JSON.stringify(tensor)` writes (see Tensor.toJSON). */
-export interface TensorJSON {
-  /** The shape, as an array. */
-  shape: number[];
-  /** The element type. */
-  dtype: DType;
-  /** The values, nested as `toArray()` gives them. */
-  data: NestedArray;
-  /** Present (true) when the tensor requires grad. */
-  requiresGrad?: true;
-  /** The name of the op that made a non-leaf tensor. */
-  gradFn?: string;
-}
 /** `backward`'s options given first, as PyTorch's keywords: `loss.backward({ retainGraph: true })`. */
 export interface BackwardCallOptions extends BackwardOptions {
   /** The upstream gradient, for a non-scalar output. */

@@ -142,18 +142,26 @@ export function checkOptions(who: string, opts: unknown, known: readonly string[
 
 /**
  * Tensors an op combines without promotion (matmul, linear, convolution, the norm
- * layers) must share one dtype, as PyTorch requires ("expected scalar type Float
- * but found Double"); a DTypeError names the op, both arguments and both dtypes.
+ * layers, class weights, the recurrent cells) must share one dtype, as PyTorch
+ * requires ("expected scalar type Float but found Double"); a DTypeError names
+ * the op, both arguments and both dtypes, then `why` when the refusal needs a
+ * reason (tests/fixtures/dtype_rules.json holds PyTorch's answer for each op).
+ * Each argument present must be a Tensor.
  */
-export function checkSameDtype(who: string, args: Readonly<Record<string, Tensor | null | undefined>>): void {
+export function checkSameDtype(
+  who: string,
+  args: Readonly<Record<string, Tensor | null | undefined>>,
+  why = '',
+): void {
   let first: [string, Tensor] | null = null;
   for (const [arg, t] of Object.entries(args)) {
     if (t === null || t === undefined) continue;
+    checkTensor(who, arg, t); // a JS array where a weight belongs gets its own message, not a crash here
     if (first === null) first = [arg, t];
     else if (t.data.constructor !== first[1].data.constructor) {
       throw new DTypeError(
         `${who}: expected ${first[0]} and ${arg} to have the same dtype, got ${first[0]} ${first[1].dtype} and ` +
-          `${arg} ${t.dtype}; convert one with .to('${first[1].dtype}') (or .float() / .double())`,
+          `${arg} ${t.dtype}${why}; convert one with .to('${first[1].dtype}') (or .float() / .double())`,
       );
     }
   }

@@ -9,6 +9,7 @@
  *
  *     npx tsx examples/batch-size.ts --quick
  */
+import type { DType } from '../core/index.ts';
 import { mnist } from '../data/index.ts';
 import {
   CONTEXTS,
@@ -35,6 +36,7 @@ import {
   runMain,
   type Table,
 } from './lib/experiment.ts';
+import { roundingBound, roundingNote } from './lib/rounding.ts';
 import { combine, fmt, type Verdict } from './lib/verdict.ts';
 
 // ---------------------------------------------------------------- fixed before the run
@@ -93,13 +95,18 @@ const C11_CRITERION =
   `(statistics of batches of that size) and eval mode is at least ${DISAGREE_FACTOR}x larger at the smallest batch than at the ` +
   'largest. Held if (a), (b) and (c) hold, did not hold if none does, held partly otherwise.';
 
-const C12_CRITERION =
-  `For the LN network trained at the smallest batch size (first seed): (a) for every probe test sample, the ` +
-  `logits computed alone, with 1, 7 and 127 other test samples in its batch, agree to ${SAME} (train mode); ` +
-  `(b) its train-mode and eval-mode logits on the test set agree to ${SAME}; (c) the first LN layer's output ` +
-  `equals γ·(z − μ)/sqrt(σ² + ε) + β with μ and σ² (biased) taken over the hidden units of each sample, ` +
-  `computed independently in plain loops, to ${SAME}. Held if all three hold, did not hold if none does, held ` +
-  'partly otherwise. (BN in train mode is measured the same way, as the contrast.)';
+function c12Criterion(dtype: DType): string {
+  const same = roundingBound(SAME, dtype, 'absolute');
+  return (
+    `For the LN network trained at the smallest batch size (first seed): (a) for every probe test sample, the ` +
+    `logits computed alone, with 1, 7 and 127 other test samples in its batch, agree to ${same} (train mode); ` +
+    `(b) its train-mode and eval-mode logits on the test set agree to ${same}; (c) the first LN layer's output ` +
+    `equals γ·(z − μ)/sqrt(σ² + ε) + β with μ and σ² (biased) taken over the hidden units of each sample, ` +
+    `computed independently in plain loops, to ${same}. Held if all three hold, did not hold if none does, held ` +
+    'partly otherwise. (BN in train mode is measured the same way, as the contrast.)' +
+    roundingNote(dtype)
+  );
+}
 
 // ---------------------------------------------------------------- the experiment
 
@@ -207,7 +214,8 @@ Differences from the paper: a much smaller network (H instead of 1000) and data 
     const lnTrainEval = pick('layernorm', small)[0]!.gap.maxAbsLogit;
     const bnTrainEval = pick('batchnorm', small)[0]!.gap.maxAbsLogit;
     const formula = layerNormFormulaCheck(lnModel, data.testX.narrow(0, 0, Math.min(256, size.test)));
-    const c12Parts = [lnProbe.maxContextDiff <= SAME, lnTrainEval <= SAME, formula.perSample <= SAME];
+    const same = roundingBound(SAME, ctx.dtype, 'absolute');
+    const c12Parts = [lnProbe.maxContextDiff <= same, lnTrainEval <= same, formula.perSample <= same];
     const lnAccRange = (k: NormKind) => {
       const means = size.batchSizes.map((b) => accOf(k, b).mean);
       return Math.max(...means) - Math.min(...means);
@@ -215,7 +223,7 @@ Differences from the paper: a much smaller network (H instead of 1000) and data 
     const c12: Verdict = {
       claim: 'C12',
       statement: claim('C12').summary,
-      criterion: C12_CRITERION,
+      criterion: c12Criterion(ctx.dtype),
       numbers: {
         'LN: largest logit change of a sample across its batch contexts': lnProbe.maxContextDiff,
         'LN: largest train-mode vs eval-mode logit difference': lnTrainEval,

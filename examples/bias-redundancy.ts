@@ -6,7 +6,7 @@
  *
  *     npx tsx examples/bias-redundancy.ts --quick
  */
-import { Generator, noGrad, type Tensor, tensor } from '../core/index.ts';
+import { type DType, Generator, noGrad, type Tensor, tensor } from '../core/index.ts';
 import { mnist } from '../data/index.ts';
 import { BatchNorm1d, F, Linear, type Sequential } from '../nn/index.ts';
 import { SGD } from '../optim/index.ts';
@@ -15,6 +15,7 @@ import type { Mode } from './lib/args.ts';
 import { claim } from './lib/claims.ts';
 import { type Experiment, type ExperimentOutput, runMain, type Table } from './lib/experiment.ts';
 import { accuracy, batches, mlp } from './lib/mnist-mlp.ts';
+import { roundingBound, roundingNote } from './lib/rounding.ts';
 import { combine, fmt, type Verdict } from './lib/verdict.ts';
 
 // ---------------------------------------------------------------- fixed before the run
@@ -44,21 +45,57 @@ const SOME_EFFECT = 1e-3;
 /** Tolerances as the criterion prints them: 1e-12, not 0.000000000001. */
 const sci = (v: number): string => v.toExponential();
 
-const C5_CRITERION =
-  'On a batch of 64 samples of 8 features (mean 5, sd 3), in training mode: before the affine step every ' +
-  `feature has batch mean 0 and biased batch variance σ²/(σ² + ε) to ${sci(EXACT)} (that is, 1 up to ε/σ²); with ` +
-  `γ = sqrt(σ² + ε) and β = μ (batch statistics) the output equals the input to ${sci(EXACT)} relative to its size, and ` +
-  'in evaluation mode with γ = sqrt(running_var + ε), β = running_mean likewise; and γ, β learned by gradient ' +
-  `descent on the mean squared distance between BN(x) and x (learning rate ${IDENTITY_LR}, until the gradient is below ` +
-  `${sci(STOP_GRAD)} or ${MAX_IDENTITY_STEPS} steps) reach those values to ${sci(LEARNED)}. Held if all four hold; held partly if some do.`;
+/** C5's and C6's rounding bounds in a run of `dtype` (see lib/rounding.ts); LEARNED and SOME_EFFECT are not rounding bounds. */
+function bounds(dtype: DType) {
+  return {
+    exact: roundingBound(EXACT, dtype, 'absolute'),
+    exactRelative: roundingBound(EXACT, dtype, 'relative'),
+    noEffect: roundingBound(NO_EFFECT, dtype, 'absolute'),
+  };
+}
 
-const C6_CRITERION =
-  'For Linear(16, 8) then BatchNorm1d(8) in training mode: (a) over biases c·u with c from 0.01 to 10,000 the ' +
-  `output changes by at most ${sci(NO_EFFECT)} (without BN it changes by more than ${sci(SOME_EFFECT)}); (b) the gradient with respect to ` +
-  `the bias is at most ${sci(EXACT)} times the weight gradient in norm; (c) two MNIST training runs from identical ` +
-  'weights, one with the bias before each BN and one without, have training losses that differ by at most ' +
-  `${sci(NO_EFFECT)} at every step (the same pair without BN is the contrast). Held if (a), (b) and (c) hold; held partly ` +
-  'if one or two do.';
+function c5Criterion(dtype: DType): string {
+  const b = bounds(dtype);
+  return (
+    'On a batch of 64 samples of 8 features (mean 5, sd 3), in training mode: before the affine step every ' +
+    `feature has batch mean 0 and biased batch variance σ²/(σ² + ε) to ${sci(b.exact)} (that is, 1 up to ε/σ²); with ` +
+    `γ = sqrt(σ² + ε) and β = μ (batch statistics) the output equals the input to ${sci(b.exactRelative)} relative to its size, and ` +
+    'in evaluation mode with γ = sqrt(running_var + ε), β = running_mean likewise; and γ, β learned by gradient ' +
+    `descent on the mean squared distance between BN(x) and x (learning rate ${IDENTITY_LR}, until the gradient is below ` +
+    `${sci(STOP_GRAD)} or ${MAX_IDENTITY_STEPS} steps) reach those values to ${sci(LEARNED)}. Held if all four hold; held partly if some do.` +
+    roundingNote(dtype)
+  );
+}
+
+function c6Criterion(dtype: DType): string {
+  const b = bounds(dtype);
+  return (
+    'For Linear(16, 8) then BatchNorm1d(8) in training mode: (a) over biases c·u with c from 0.01 to 10,000 the ' +
+    `output changes by at most ${sci(b.noEffect)} (without BN it changes by more than ${sci(SOME_EFFECT)}); (b) the gradient with respect to ` +
+    `the bias is at most ${sci(b.exactRelative)} times the weight gradient in norm; (c) two MNIST training runs from identical ` +
+    'weights, one with the bias before each BN and one without, have training losses that differ by at most ' +
+    `${sci(b.noEffect)} at every step (the same pair without BN is the contrast). Held if (a), (b) and (c) hold; held partly ` +
+    'if one or two do.' +
+    roundingNote(dtype)
+  );
+}
+
+/**
+ * In float32 a large bias is not free: z = Wx + b is rounded to float32's
+ * spacing at |b| before BN subtracts the mean, and the bits lost do not come
+ * back. Said from the sweep's own first and last rows.
+ */
+function float32BiasNote(dtype: DType, rows: readonly { c: number; withBn: number }[]): string {
+  if (dtype === 'float64' || rows.length === 0) return '';
+  const first = rows[0]!;
+  const last = rows[rows.length - 1]!;
+  return (
+    ` In ${dtype} the output change under BN grows with the bias, from ${fmt(first.withBn)} at c = ${first.c} to ` +
+    `${fmt(last.withBn)} at c = ${last.c}: Wx + b is rounded to ${dtype}'s spacing at the bias's size before BN ` +
+    'subtracts the mean, and the digits lost do not come back. The bias cancels in exact arithmetic, but a large ' +
+    'one costs precision.'
+  );
+}
 
 // ---------------------------------------------------------------- C5
 
@@ -236,16 +273,17 @@ The second part checks the article's remark that a Linear layer's bias b is usel
     bar.stop();
 
     // ---- C5
+    const tol = bounds(ctx.dtype);
     const c5Parts = [
-      c5.meanErr <= EXACT && c5.varErr <= EXACT,
-      c5.identityTrain <= EXACT,
-      c5.identityEval <= EXACT,
+      c5.meanErr <= tol.exact && c5.varErr <= tol.exact,
+      c5.identityTrain <= tol.exactRelative,
+      c5.identityEval <= tol.exactRelative,
       c5.gammaErr <= LEARNED && c5.betaErr <= LEARNED,
     ];
     const v5: Verdict = {
       claim: 'C5',
       statement: claim('C5').summary,
-      criterion: C5_CRITERION,
+      criterion: c5Criterion(ctx.dtype),
       numbers: {
         'largest |batch mean| after normalization': c5.meanErr,
         'largest |batch variance − σ²/(σ²+ε)|': c5.varErr,
@@ -259,7 +297,12 @@ The second part checks the article's remark that a Linear layer's bias b is usel
       notes:
         'The variance after normalization is σ²/(σ² + ε), not exactly 1: ε = 1e-5 keeps the division safe and ' +
         'leaves a gap of about ε/σ². Where BN sits (after the linear map, before the activation) is a design ' +
-        'choice the models here follow; it is not something a measurement can confirm.',
+        'choice the models here follow; it is not something a measurement can confirm.' +
+        (ctx.dtype === 'float64'
+          ? ''
+          : ` In ${ctx.dtype} the gradient of the identity fit stays above the stopping bound ${sci(STOP_GRAD)}, ` +
+            `so gradient descent runs ${c5.steps} steps and leaves γ ${fmt(c5.gammaErr)} and β ${fmt(c5.betaErr)} ` +
+            `from their targets against the bound ${sci(LEARNED)}, which is not a rounding bound and stays as in float64.`),
     };
 
     // ---- C6
@@ -268,13 +311,13 @@ The second part checks the article's remark that a Linear layer's bias b is usel
     const maxLossGap = Math.max(...bnPair.lossGap);
     const maxLossGapPlain = Math.max(...plainPair.lossGap);
     const saved = bnPair.runs[0].params - bnPair.runs[1].params;
-    const partA = maxWithBn <= NO_EFFECT && minWithout > SOME_EFFECT;
-    const partB = sweep.biasGrad <= EXACT * sweep.weightGrad;
-    const partC = maxLossGap <= NO_EFFECT;
+    const partA = maxWithBn <= tol.noEffect && minWithout > SOME_EFFECT;
+    const partB = sweep.biasGrad <= tol.exactRelative * sweep.weightGrad;
+    const partC = maxLossGap <= tol.noEffect;
     const v6: Verdict = {
       claim: 'C6',
       statement: claim('C6').summary,
-      criterion: C6_CRITERION,
+      criterion: c6Criterion(ctx.dtype),
       numbers: {
         'largest output change from the bias, with BN': maxWithBn,
         'smallest output change from the bias, without BN': minWithout,
@@ -299,7 +342,7 @@ The second part checks the article's remark that a Linear layer's bias b is usel
         'two networks agree there only up to that remainder: after training, their test-set logits differ by at ' +
         `most ${fmt(bnPair.evalGap)} and their test accuracies are ${fmt(bnPair.runs[0].acc)} and ${fmt(
           bnPair.runs[1].acc,
-        )}.`,
+        )}.${float32BiasNote(ctx.dtype, sweep.rows)}`,
     };
 
     // ---- tables and figures

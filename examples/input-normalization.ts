@@ -7,7 +7,7 @@
  *
  *     npx tsx examples/input-normalization.ts --quick
  */
-import { cat, Generator, noGrad, ones, type Tensor } from '../core/index.ts';
+import { cat, type DType, Generator, noGrad, ones, type Tensor } from '../core/index.ts';
 import { badlyScaledRegression, MinMaxScaler, StandardScaler } from '../data/index.ts';
 import { F, Linear } from '../nn/index.ts';
 import { SGD } from '../optim/index.ts';
@@ -27,6 +27,7 @@ import {
   startCosine,
 } from './lib/least-squares.ts';
 import { conditionNumber } from './lib/linalg.ts';
+import { roundingBound, roundingNote } from './lib/rounding.ts';
 import { checkScalers } from './lib/scaler-check.ts';
 import { median } from './lib/stats.ts';
 import { combine, fmt, type Verdict } from './lib/verdict.ts';
@@ -75,10 +76,24 @@ const C2_CRITERION =
   `tolerance in at least ${FEWER_ITERS}x fewer iterations than raw inputs. Held if (a), (b) and (c) hold, did not hold if ` +
   'none does, held partly otherwise.';
 
-const C3_CRITERION =
-  "On this experiment's data (with and without outliers), every scaler output differs from the article's formula " +
-  'computed independently by at most 1e-12, the z-score scale equals the population sigma (divide by n) to a ' +
-  'relative 1e-12, and every inverse transform restores the data to 1e-12 relative to the largest magnitude.';
+/** C3's bounds: a scaler output's absolute deviation, and the relative gaps of sigma and the inverse transforms. */
+const C3_ABSOLUTE = 1e-12;
+const C3_RELATIVE = 1e-12;
+
+function c3Bounds(dtype: DType): Record<'formula' | 'inverse' | 'sigma', number> {
+  const relative = roundingBound(C3_RELATIVE, dtype, 'relative');
+  return { formula: roundingBound(C3_ABSOLUTE, dtype, 'absolute'), sigma: relative, inverse: relative };
+}
+
+function c3Criterion(dtype: DType): string {
+  const b = c3Bounds(dtype);
+  return (
+    "On this experiment's data (with and without outliers), every scaler output differs from the article's formula " +
+    `computed independently by at most ${b.formula.toExponential()}, the z-score scale equals the population sigma (divide by n) to a ` +
+    `relative ${b.sigma.toExponential()}, and every inverse transform restores the data to ${b.inverse.toExponential()} relative to the largest magnitude.` +
+    roundingNote(dtype)
+  );
+}
 
 // ---------------------------------------------------------------- arms
 
@@ -329,7 +344,7 @@ The gradient-descent iterations are computed from the Gram matrix XᵀX/n (the s
     const c3: Verdict = {
       claim: 'C3',
       statement: claim('C3').summary,
-      criterion: C3_CRITERION,
+      criterion: c3Criterion(ctx.dtype),
       numbers: {
         'largest deviation of a scaler from its formula': worst((r) => r.kind === 'formula'),
         'largest relative error of an inverse transform': worst((r) => r.kind === 'inverse'),
@@ -338,7 +353,7 @@ The gradient-descent iterations are computed from the Gram matrix XᵀX/n (the s
         ),
         'checks run': check.rows.length,
       },
-      verdict: check.rows.every((r) => r.deviation <= 1e-12) ? 'held' : 'did not hold',
+      verdict: check.rows.every((r) => r.deviation <= c3Bounds(ctx.dtype)[r.kind]) ? 'held' : 'did not hold',
       notes:
         `For contrast, the fitted z-score scale differs from the sample standard deviation (divide by n - 1) by ` +
         `a relative ${fmt(check.sampleSigmaGap)}, which is 1 - sqrt((n - 1)/n) for n = ${size.n}: the scaler uses the ` +

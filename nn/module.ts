@@ -15,19 +15,17 @@
  * its configuration in `extraRepr()`.
  */
 import {
-  AnomalyError,
   checkBoolean,
   checkDtype,
   checkOptions,
   type DType,
   fmtShape,
-  NormgradError,
   noGrad,
   type RemovableHandle,
   Tensor,
   ValueError,
-  withScope,
 } from '../core/index.ts';
+import { type ForwardPreHook, scopeForward } from './forward-scope.ts';
 import {
   collectStateDict,
   INTEGER_BUFFERS,
@@ -41,14 +39,9 @@ import {
   serializeStateDict,
 } from './state-dict.ts';
 
+export type { ForwardPreHook } from './forward-scope.ts';
 // The state-dict types are part of the Module API, so they are exported from here as before.
 export type { IncompatibleKeys, LoadStateDictOptions, SaveOptions, StateDict } from './state-dict.ts';
-
-/**
- * Runs before a module's forward with the module and its arguments, as PyTorch's
- * forward pre-hook; returning an array replaces the arguments.
- */
-export type ForwardPreHook = (module: Module, args: unknown[]) => unknown[] | undefined;
 
 /** The dtype `Module.to` is asked for: a name or `{ dtype }` (checked), or a tensor's own. */
 function targetDtype(fn: string, arg: unknown): DType {
@@ -58,34 +51,10 @@ function targetDtype(fn: string, arg: unknown): DType {
   return checkDtype(fn, 'dtype', wrapped ? (arg as { dtype?: unknown }).dtype : arg);
 }
 
-/** Errors that already name the module they were thrown in (by the innermost non-root module). */
-const located = new WeakSet<Error>();
-
 /**
- * Appends `in module 'layers.2.bn (BatchNorm1d)'` to a normgrad error thrown inside
- * a child module's forward, so a shape error in the fifth of five Linear layers
- * says which one. AnomalyError names its module already; other errors pass as they are.
- */
-function locate(e: unknown, label: string): unknown {
-  if (e instanceof NormgradError && !(e instanceof AnomalyError) && !located.has(e)) {
-    const head = `${e.name}: ${e.message}`;
-    e.message += ` in module '${label}'`;
-    // The stack's first line is the message as it was when something first read the stack.
-    if (e.stack?.startsWith(`${head}\n`)) e.stack = `${e.name}: ${e.message}${e.stack.slice(head.length)}`;
-    located.add(e);
-  }
-  return e;
-}
-
-/**
- * The base of every layer. Module path scopes: the constructor wraps this
- * instance's `forward` so that every call, whether a user calls
- * `model.forward(x)` or a container or a parent calls its child's forward, runs
- * inside `withScope(path, ...)`, where path is the module's dotted name in its
- * tree followed by its class (`"layers.2.bn (BatchNorm1d)"`; the root is just
- * `"Sequential"`). Anomaly detection then names the module an op ran in. The
- * path follows the parent links set by `registerModule` (the latest parent wins
- * for a module registered twice). `forward` stays the one entry point.
+ * The base of every layer: parameters, buffers and child modules under their
+ * state-dict names. Its `forward` runs in the module's path scope, after its
+ * pre-hooks (see forward-scope.ts).
  */
 export abstract class Module {
   /** Whether the module is in training mode (Dropout drops, BatchNorm uses batch statistics). */
@@ -101,19 +70,7 @@ export abstract class Module {
   private _forwardPreHooks: ForwardPreHook[] | null = null;
 
   constructor() {
-    const forward = this.forward;
-    Object.defineProperty(this, 'forward', {
-      configurable: true,
-      writable: true,
-      value: (...args: unknown[]) => {
-        const label = this.scopeLabel();
-        try {
-          return withScope(label, () => forward.apply(this, this.runForwardPreHooks(args)));
-        } catch (e) {
-          throw this.path === '' ? e : locate(e, label);
-        }
-      },
-    });
+    scopeForward(this, (args) => this.runForwardPreHooks(args));
   }
 
   /** The computation. Call it directly: `model.forward(x)`. */
@@ -232,11 +189,6 @@ export abstract class Module {
     const names: string[] = [];
     for (let m: Module = this; m._parent !== null; m = m._parent) names.push(m._nameInParent);
     return names.reverse().join('.');
-  }
-
-  private scopeLabel(): string {
-    const p = this.path;
-    return p === '' ? this.name : `${p} (${this.name})`;
   }
 
   // ---------------------------------------------------------------- traversal

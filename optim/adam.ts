@@ -3,14 +3,12 @@ import {
   checks,
   type Defaults,
   Optimizer,
-  optionalStateTensor,
   type ParamGroup,
   type Params,
   type StateValue,
-  stateNumber,
-  stateTensor,
   zerosBuffer,
 } from './optimizer.ts';
+import { optionalStateTensor, stateNumber, stateTensor } from './state-dict.ts';
 
 /** Options of `Adam` and `AdamW`, with PyTorch's defaults. */
 export interface AdamOptions {

@@ -21,9 +21,7 @@ export {
 export {
   type BaseOptions,
   type Defaults,
-  type GroupValue,
   Optimizer,
-  type OptimizerStateDict,
   type ParamGroup,
   type ParamGroupInput,
   type Params,
@@ -33,3 +31,4 @@ export {
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './reduce_lr_on_plateau.ts';
 export { RMSprop, type RMSpropOptions, type RMSpropState } from './rmsprop.ts';
 export { SGD, type SGDOptions, type SGDState } from './sgd.ts';
+export type { GroupValue, OptimizerStateDict } from './state-dict.ts';

@@ -6,6 +6,7 @@
  *
  * Each subclass supplies only its option checks and `updateParam`, the update
  * rule for one parameter over its typed arrays (PyTorch's `_single_tensor_*`).
+ * The state-dict layout and its checks are in state-dict.ts.
  */
 import {
   bumpVersion,
@@ -17,12 +18,17 @@ import {
   fmtShape,
   noGrad,
   ShapeError,
-  StateDictError,
   suggest,
   Tensor,
   ValueError,
   zeros,
 } from '../core/index.ts';
+import {
+  collectOptimizerState,
+  copyValue,
+  loadOptimizerState,
+  type OptimizerStateDict,
+} from './state-dict.ts';
 
 /** Options that are flags; every other option but betas is a number. */
 const BOOLEAN_OPTIONS = new Set(['nesterov', 'maximize', 'centered', 'amsgrad']);
@@ -66,44 +72,6 @@ export type Defaults<O extends BaseOptions> = Omit<O, 'lr'> & {
 export type StateValue = Tensor | number;
 /** Per-parameter state, in TypeScript casing (`momentumBuffer`, `expAvgSq`). */
 export type StateRecord = { [key: string]: StateValue | undefined };
-
-/** A group option as stored in a state dict. */
-export type GroupValue = number | boolean | string | number[];
-
-/**
- * `optimizer.stateDict()`, in PyTorch's layout and key names:
- * `{ state: { 0: { momentum_buffer: Tensor } }, param_groups: [{ lr: 0.1, ..., params: [0, 1] }] }`.
- * Parameters are numbered in group order; a parameter without state has no entry.
- */
-export interface OptimizerStateDict {
-  /** Per-parameter state by parameter number, under PyTorch's keys. */
-  state: Record<number, Record<string, StateValue>>;
-  /** Each group's options under PyTorch's keys, with its parameters' numbers. */
-  param_groups: Array<{
-    /** The group's parameters, by number (numbered across groups in order). */
-    params: number[];
-    [option: string]: GroupValue;
-  }>;
-}
-
-/** `weightDecay` -> `weight_decay` (PyTorch's spelling of an option or state key). */
-export function toSnake(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
-
-/** `weight_decay` -> `weightDecay`. */
-export function toCamel(key: string): string {
-  return key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-}
-
-function copyValue<V>(v: V): V {
-  return (Array.isArray(v) ? [...v] : v) as V;
-}
-
-/** A copy in the tensor's own dtype. */
-function cloneTensor(t: Tensor): Tensor {
-  return new Tensor(t.data.slice(), t.shape);
-}
 
 /**
  * Base class of all optimizers. `O` is the option set (`{ lr, momentum, ... }`),
@@ -275,29 +243,7 @@ export abstract class Optimizer<O extends BaseOptions, S extends StateRecord> {
 
   /** The optimizer's state in PyTorch's layout (see OptimizerStateDict); tensors are copies. */
   stateDict(): OptimizerStateDict {
-    const indexOf = new Map<Tensor, number>();
-    const param_groups = this.paramGroups.map((group) => {
-      const packed: Record<string, GroupValue> = {};
-      for (const [key, value] of Object.entries(group)) {
-        if (key !== 'params' && value !== undefined) packed[toSnake(key)] = copyValue(value as GroupValue);
-      }
-      const params = group.params.map((p) => {
-        indexOf.set(p, indexOf.size);
-        return indexOf.size - 1;
-      });
-      return { ...packed, params };
-    });
-    const state: Record<number, Record<string, StateValue>> = {};
-    for (const [p, s] of this.state) {
-      const i = indexOf.get(p);
-      if (i === undefined) continue;
-      const entry: Record<string, StateValue> = {};
-      for (const [key, value] of Object.entries(s)) {
-        if (value !== undefined) entry[toSnake(key)] = value instanceof Tensor ? cloneTensor(value) : value;
-      }
-      if (Object.keys(entry).length > 0) state[i] = entry;
-    }
-    return { state, param_groups };
+    return collectOptimizerState(this.paramGroups, this.state);
   }
 
   /**
@@ -309,60 +255,17 @@ export abstract class Optimizer<O extends BaseOptions, S extends StateRecord> {
    * the dict does not fit.
    */
   loadStateDict(sd: OptimizerStateDict): void {
-    const fail = (msg: string) => new StateDictError(`${this.name}.loadStateDict: ${msg}`);
-    const saved = sd.param_groups;
-    if (saved.length !== this.paramGroups.length) {
-      throw fail(
-        `the loaded state dict has ${saved.length} parameter groups, the optimizer has ${this.paramGroups.length}`,
-      );
-    }
-    const byId = new Map<number, Tensor>();
-    const groups = saved.map((sg, gi) => {
-      const group = this.paramGroups[gi]!;
-      if (sg.params.length !== group.params.length) {
-        throw fail(
-          `parameter group ${gi} has ${sg.params.length} parameters in the loaded state dict, ${group.params.length} in the optimizer`,
-        );
-      }
-      sg.params.forEach((id, j) => byId.set(id, group.params[j]!));
-      const options: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(sg)) {
-        const name = toCamel(key);
-        if (key !== 'params' && (name in this.defaults || name === 'initialLr'))
-          options[name] = copyValue(value);
-      }
-      this.check({ ...group, ...options }, ` (loaded parameter group ${gi})`);
-      return options;
-    });
-    const state = new Map<Tensor, S>();
-    for (const [key, entry] of Object.entries(sd.state)) {
-      const p = byId.get(Number(key));
-      if (p === undefined)
-        throw fail(`state for parameter ${key}, which is in none of the loaded parameter groups`);
-      const raw: Record<string, StateValue> = {};
-      for (const [name, value] of Object.entries(entry) as [string, StateValue | null][]) {
-        if (value === null) continue;
-        if (value instanceof Tensor) {
-          if (value.shape.length !== p.ndim || value.shape.some((d, i) => d !== p.shape[i])) {
-            throw fail(
-              `${name} of parameter ${key} has shape ${fmtShape(value.shape)}, the parameter has shape ${fmtShape(p.shape)}`,
-            );
-          }
-          // As PyTorch's load_state_dict: floating-point state takes its parameter's dtype.
-          raw[toCamel(name)] = value.dtype === p.dtype ? cloneTensor(value) : value.detach().to(p.dtype);
-        } else if (typeof value === 'number') raw[toCamel(name)] = value;
-        else throw fail(`${name} of parameter ${key} is ${typeof value}, expected a Tensor or a number`);
-      }
-      try {
-        state.set(p, this.parseState(raw, `parameter ${key}`));
-      } catch (e) {
-        if (e instanceof StateDictError) throw fail(e.message);
-        throw e;
-      }
-    }
-    groups.forEach((options, gi) => Object.assign(this.paramGroups[gi]!, options));
-    this.state.clear();
-    for (const [p, s] of state) this.state.set(p, s);
+    loadOptimizerState(
+      {
+        name: this.name,
+        defaults: this.defaults,
+        paramGroups: this.paramGroups,
+        state: this.state,
+        check: (o, where) => this.check(o, where),
+        parseState: (raw, where) => this.parseState(raw, where),
+      },
+      sd,
+    );
   }
 
   /** As PyTorch prints an optimizer: each group's options, sorted by name. */
@@ -381,26 +284,6 @@ export abstract class Optimizer<O extends BaseOptions, S extends StateRecord> {
     lines.push(')');
     return lines.join('\n');
   }
-}
-
-/** Requires `key` in a loaded state to be a tensor (for `parseState`). */
-export function stateTensor(raw: Record<string, StateValue>, key: string, where: string): Tensor {
-  const v = raw[key];
-  if (!(v instanceof Tensor)) throw new StateDictError(`${where}: missing tensor ${toSnake(key)}`);
-  return v;
-}
-
-/** Requires `key` in a loaded state to be a number (for `parseState`). */
-export function stateNumber(raw: Record<string, StateValue>, key: string, where: string): number {
-  const v = raw[key];
-  if (typeof v !== 'number') throw new StateDictError(`${where}: missing number ${toSnake(key)}`);
-  return v;
-}
-
-/** An optional tensor in a loaded state. */
-export function optionalStateTensor(raw: Record<string, StateValue>, key: string): Tensor | undefined {
-  const v = raw[key];
-  return v instanceof Tensor ? v : undefined;
 }
 
 /** A fresh zero buffer shaped like p, in p's dtype (as PyTorch's `torch.zeros_like(p)`). */

@@ -2,14 +2,12 @@ import type { Tensor } from '../core/index.ts';
 import {
   checks,
   Optimizer,
-  optionalStateTensor,
   type ParamGroup,
   type Params,
   type StateValue,
-  stateNumber,
-  stateTensor,
   zerosBuffer,
 } from './optimizer.ts';
+import { optionalStateTensor, stateNumber, stateTensor } from './state-dict.ts';
 
 /** Options of `RMSprop`, with PyTorch's defaults. */
 export interface RMSpropOptions {

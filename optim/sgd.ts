@@ -2,12 +2,12 @@ import type { Tensor } from '../core/index.ts';
 import {
   checks,
   Optimizer,
-  optionalStateTensor,
   type ParamGroup,
   type Params,
   type StateValue,
   zerosBuffer,
 } from './optimizer.ts';
+import { optionalStateTensor } from './state-dict.ts';
 
 /** Options of `SGD`, with PyTorch's defaults. */
 export interface SGDOptions {

@@ -168,7 +168,21 @@ function blocked<T extends FloatArray>(
   }
 }
 
-/** The triple loop, i-p-j so the innermost loop runs along a row of C. */
+/**
+ * The small product's block sums, one row of C at a time. Sized for the widest
+ * row the plain loop can meet (m = k = 1); module-level like the panels.
+ */
+const ROW = new Float64Array(SMALL);
+const ROW32 = new Float32Array(SMALL);
+
+/**
+ * The triple loop, i-p-j so the innermost loop runs along a row of C, summing
+ * in the blocked kernels' order: per k block of balanced(k, KC), the block's
+ * products from zero, then the block's sum into C. A row of C then has the same
+ * bits whichever path its product takes, so it does not depend on how many rows
+ * come with it (a batch's size), even when C already holds values or k spans
+ * several blocks.
+ */
 function plain64(
   m: number,
   n: number,
@@ -183,17 +197,24 @@ function plain64(
   const bd = b.data;
   const { rowStride: ars, colStride: acs } = a;
   const { rowStride: brs, colStride: bcs } = b;
+  const kb = balanced(k, KC);
+  const s = ROW;
   for (let i = 0; i < m; i++) {
     const crow = cOff + i * ldc;
-    for (let p = 0; p < k; p++) {
-      const av = ad[a.offset + i * ars + p * acs]!;
-      const brow = b.offset + p * brs;
-      for (let j = 0; j < n; j++) c[crow + j] = c[crow + j]! + av * bd[brow + j * bcs]!;
+    for (let pc = 0; pc < k; pc += kb) {
+      const pe = Math.min(k, pc + kb);
+      s.fill(0, 0, n);
+      for (let p = pc; p < pe; p++) {
+        const av = ad[a.offset + i * ars + p * acs]!;
+        const brow = b.offset + p * brs;
+        for (let j = 0; j < n; j++) s[j] = s[j]! + av * bd[brow + j * bcs]!;
+      }
+      for (let j = 0; j < n; j++) c[crow + j] = c[crow + j]! + s[j]!;
     }
   }
 }
 
-/** plain64 in float32: the product rounded to float32, the sum by the store into C (as gemm-tiles.ts explains). */
+/** plain64 in float32: each product rounded to float32, each sum by its store into a Float32Array (as gemm-tiles.ts explains). */
 function plain32(
   m: number,
   n: number,
@@ -208,12 +229,19 @@ function plain32(
   const bd = b.data;
   const { rowStride: ars, colStride: acs } = a;
   const { rowStride: brs, colStride: bcs } = b;
+  const kb = balanced(k, KC);
+  const s = ROW32;
   for (let i = 0; i < m; i++) {
     const crow = cOff + i * ldc;
-    for (let p = 0; p < k; p++) {
-      const av = ad[a.offset + i * ars + p * acs]!;
-      const brow = b.offset + p * brs;
-      for (let j = 0; j < n; j++) c[crow + j] = c[crow + j]! + Math.fround(av * bd[brow + j * bcs]!);
+    for (let pc = 0; pc < k; pc += kb) {
+      const pe = Math.min(k, pc + kb);
+      s.fill(0, 0, n);
+      for (let p = pc; p < pe; p++) {
+        const av = ad[a.offset + i * ars + p * acs]!;
+        const brow = b.offset + p * brs;
+        for (let j = 0; j < n; j++) s[j] = s[j]! + Math.fround(av * bd[brow + j * bcs]!);
+      }
+      for (let j = 0; j < n; j++) c[crow + j] = c[crow + j]! + s[j]!;
     }
   }
 }

@@ -20,8 +20,9 @@
  * The variance is two-pass (mean first, then mean of squared deviations), as the
  * composed ops compute it, so the fused and composed paths agree to rounding.
  *
- * The kernels live in `batchnorm.ts` (channels) and `layernorm.ts` (rows); this
- * file holds what both share: the result types and the fill for a missing γ / β.
+ * The kernels live in `batchnorm.ts` / `batchnorm-backward.ts` (channels) and
+ * `layernorm.ts` (rows); this file holds what they share: the result types, the
+ * fill for a missing γ / β, and `store8` for the channel kernels' blocks of 8.
  *
  * Like the matmul kernels these are pure functions of flat arrays: a WASM SIMD
  * version can replace them behind the same signatures. Outputs (every element
@@ -51,4 +52,27 @@ export interface NormBackward {
 /** γ = 1 and β = 0 when a layer has no affine part, so the kernels' loops stay one shape. */
 export function orFill(v: FloatArray | null, n: number, value: number): FloatArray {
   return v ?? new Float64Array(n).fill(value);
+}
+
+/** a[j..j+7] = v0..v7, without building an array to copy from. */
+export function store8(
+  a: Float64Array,
+  j: number,
+  v0: number,
+  v1: number,
+  v2: number,
+  v3: number,
+  v4: number,
+  v5: number,
+  v6: number,
+  v7: number,
+): void {
+  a[j] = v0;
+  a[j + 1] = v1;
+  a[j + 2] = v2;
+  a[j + 3] = v3;
+  a[j + 4] = v4;
+  a[j + 5] = v5;
+  a[j + 6] = v6;
+  a[j + 7] = v7;
 }

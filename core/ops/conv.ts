@@ -19,9 +19,9 @@
 import { fromOp } from '../engine.ts';
 import { fmtShape, ShapeError, ValueError } from '../errors.ts';
 import { col2im, im2col, type Window2d, windowOut } from '../kernels/conv.ts';
-import type { Tensor } from '../tensor.ts';
+import { Tensor } from '../tensor.ts';
 import { checkOptionalTensor, checkSameDtype, checkTensor } from '../validate.ts';
-import { reshape } from './base.ts';
+import { cast, reshape } from './base.ts';
 import { add } from './elementwise.ts';
 import { matmul } from './matmul.ts';
 import { squeeze, unsqueeze } from './movement.ts';
@@ -207,7 +207,16 @@ export function conv1d(
     return [min === 0 ? 0 : 1, x];
   };
   const p = opts.padding;
-  return convolution('conv1d', 1, input, weight, bias, {
+  // PyTorch's conv1d, unlike its conv2d, takes a bias of the other dtype and rounds it to the input's:
+  // the output keeps the input's dtype and the bias's gradient its own (tests/fixtures/dtype_rules.json).
+  const b =
+    bias instanceof Tensor &&
+    input instanceof Tensor &&
+    weight instanceof Tensor &&
+    weight.dtype === input.dtype
+      ? cast(bias, input.dtype)
+      : bias;
+  return convolution('conv1d', 1, input, weight, b, {
     stride: one('stride', opts.stride, 1),
     padding: typeof p === 'string' ? p : one('padding', p, 0),
     dilation: one('dilation', opts.dilation, 1),

@@ -13,13 +13,14 @@
  * takes the dtype of the tensor it meets, so `x.mul(2)` on a float32 x stays float32.
  */
 import { type DType, getDefaultDtype, newArray } from '../dtype.ts';
-import { fromOp, savesOutput } from '../engine.ts';
+import { fromOp } from '../engine.ts';
 import { ValueError } from '../errors.ts';
 import { freshGrad } from '../grad-buffers.ts';
 import * as K from '../kernels/elementwise.ts';
 import { broadcastShapes, sameShape } from '../shape.ts';
 import { Tensor, type TensorLike } from '../tensor.ts';
 import { checkTensorLike, describe } from '../validate.ts';
+import { savesOutput } from '../versions.ts';
 import { cast, expand } from './base.ts';
 
 /**

@@ -17,12 +17,13 @@
  * float64 y computes in float64 (the promoted dtype) and rounds into x.
  */
 import { type FloatArray, newArray } from '../dtype.ts';
-import { bumpVersion, isGradEnabled, withGradMode } from '../engine.ts';
+import { isGradEnabled, withGradMode } from '../engine.ts';
 import { fmtShape, GraphError, ShapeError, ValueError } from '../errors.ts';
 import { defaultGenerator, type Generator } from '../random.ts';
 import { sameShape } from '../shape.ts';
 import { Tensor, type TensorLike } from '../tensor.ts';
-import { checkNumber, checkOptions, checkTensor } from '../validate.ts';
+import { checkNumber, checkOptions, checkSameDtype, checkTensor } from '../validate.ts';
+import { bumpVersion } from '../versions.ts';
 import { cast } from './base.ts';
 import * as ew from './elementwise.ts';
 
@@ -115,6 +116,17 @@ export function fill_(self: Tensor, value: number): Tensor {
 export function copy_(self: Tensor, src: Tensor): Tensor {
   checkTensor('copy_', 'src', src);
   return inplace('copy_', self, [src], (x) => ew.where(none(x), x, src));
+}
+
+/**
+ * `self += weight * (end - self)`, as `x.lerp_(end, weight)`. Unlike the
+ * arithmetic in-place ops, PyTorch refuses an end or a weight tensor of
+ * another dtype ("expected dtype float for `end` but got dtype double").
+ */
+export function lerp_(self: Tensor, end: Tensor, weight: TensorLike): Tensor {
+  checkTensor('lerp_', 'end', end);
+  checkSameDtype('lerp_', { input: self, end, weight: weight instanceof Tensor ? weight : null });
+  return inplace('lerp_', self, [end, weight], (x) => x.add(ew.mul(ew.sub(end, x), weight)));
 }
 
 /**

@@ -2,8 +2,8 @@
  * Fused normalization ops, as PyTorch's `native_batch_norm` (training) and
  * `native_layer_norm`: the normalize-and-affine step of BatchNorm and LayerNorm
  * as one op, forward and backward each a kernel from core/kernels/batchnorm.ts
- * or layernorm.ts instead of about a dozen elementwise ops, broadcasts and
- * reductions.
+ * (batchnorm-backward.ts) or layernorm.ts instead of about a dozen elementwise
+ * ops, broadcasts and reductions.
  *
  *     x̂ = (x - μ) / sqrt(σ² + ε),   y = γ x̂ + β      (μ, σ² the mean and biased variance)
  *     dβ = Σ g,   dγ = Σ g x̂,   dx = (γ g - mean(γ g) - x̂ · mean(γ g x̂)) / sqrt(σ² + ε)
@@ -23,7 +23,8 @@ import type { FloatArray } from '../dtype.ts';
 import { fromOp, isGradEnabled } from '../engine.ts';
 import { fmtShape, ShapeError, ValueError } from '../errors.ts';
 import { freshGrad } from '../grad-buffers.ts';
-import { channelNormBackward, channelNormForward } from '../kernels/batchnorm.ts';
+import { channelNormForward } from '../kernels/batchnorm.ts';
+import { channelNormBackward } from '../kernels/batchnorm-backward.ts';
 import { rowNormBackward, rowNormForward } from '../kernels/layernorm.ts';
 import { numelOf, sameShape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';

@@ -5,12 +5,13 @@
  * Dims may be negative, a single dim or a list, or omitted for all dims; an
  * empty list means all dims, as in PyTorch 1.13.
  */
-import { fromOp, noGrad, savesOutput } from '../engine.ts';
+import { fromOp, noGrad } from '../engine.ts';
 import { fmtShape, ValueError } from '../errors.ts';
 import * as K from '../kernels/reduce.ts';
 import { normalizeDim, normalizeDims, numelOf } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 import { namedTuple } from '../tuple.ts';
+import { savesOutput } from '../versions.ts';
 import { type Dims, expand, reduceBlocks, reducedShapes, reductionDims, reshape, sum } from './base.ts';
 import { add, compare, div, exp, log, mul, neg, sqrt, sub } from './elementwise.ts';
 import { gather, squeeze } from './movement.ts';

@@ -17,12 +17,13 @@
  * against them (tests/core/fused-vs-composed.test.ts).
  */
 import { type DType, type FloatArray, newArray } from '../dtype.ts';
-import { fromOp, isGradEnabled, savesOutput } from '../engine.ts';
+import { fromOp, isGradEnabled } from '../engine.ts';
 import { fmtShape, ShapeError, ValueError } from '../errors.ts';
 import { freshGrad } from '../grad-buffers.ts';
 import * as K from '../kernels/softmax.ts';
 import { normalizeDim, numelOf } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
+import { savesOutput } from '../versions.ts';
 import { reshape, sum } from './base.ts';
 import { div, exp, mul, neg, sub } from './elementwise.ts';
 import { gather } from './movement.ts';

@@ -3,11 +3,12 @@
  * (examples/bn-regularization.ts): the generalization gap and the accuracies
  * during training, and one unit's normalized value batch after batch.
  */
-import type { Arm, Noise, Run, Size } from '../bn-regularization.ts';
+import type { Arm, Run, Size } from '../bn-regularization.ts';
 import { mean } from '../common/mlp.ts';
 import { bandChart, lineChart, stripChart } from '../lib/charts.ts';
 import type { Figure } from '../lib/experiment.ts';
 import { fmt } from '../lib/verdict.ts';
+import type { Noise } from './noise.ts';
 
 export interface FigureInputs {
   results: { arm: Arm; runs: Run[] }[];

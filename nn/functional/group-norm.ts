@@ -10,7 +10,15 @@
  * InstanceNorm route is PyTorch's own (`at::instance_norm` reshapes and calls
  * batch_norm), which also gives its running-statistics semantics for free.
  */
-import { fmtShape, mul, ShapeError, type Tensor, ValueError, zeros } from '../../core/index.ts';
+import {
+  checkSameDtype,
+  fmtShape,
+  mul,
+  ShapeError,
+  type Tensor,
+  ValueError,
+  zeros,
+} from '../../core/index.ts';
 import { batchNorm, layerNorm } from './normalization.ts';
 
 /** Options of `groupNorm`. */
@@ -177,8 +185,9 @@ export function checkSpatialSize(who: string, input: Tensor): void {
   }
 }
 
-/** Throws unless every given tensor has shape [C], C = input.shape[1]. */
+/** Throws unless every given tensor has shape [C], C = input.shape[1], and the input's dtype (PyTorch refuses a mix). */
 function checkPerChannel(who: string, input: Tensor, tensors: Record<string, Tensor | null>): void {
+  checkSameDtype(who, { input, ...tensors });
   const c = input.shape[1]!;
   for (const [arg, t] of Object.entries(tensors)) {
     if (t !== null && (t.ndim !== 1 || t.shape[0] !== c)) {

@@ -7,8 +7,11 @@ import {
   binaryCrossEntropy as binaryCrossEntropyOp,
   broadcastShapes,
   checkClassTargets,
+  checkOptionalTensor,
+  checkSameDtype,
   checkTensor,
   fmtShape,
+  isGradEnabled,
   ShapeError,
   sameShape,
   softmaxCrossEntropy,
@@ -91,11 +94,23 @@ function checkLossArgs(who: string, input: unknown, target: unknown): void {
   checkTensor(who, 'target', target);
 }
 
-/** mean((input - target)²) (or its sum, or per element), as `F.mse_loss`. */
+/**
+ * mean((input - target)²) (or its sum, or per element), as `F.mse_loss`.
+ * Mixed dtypes: PyTorch computes the forward pass in the promoted dtype but
+ * its backward refuses it ("Found dtype Double but expected Float"), so this
+ * refuses them as soon as a gradient would be needed, rather than at backward.
+ */
 export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
   checkLossArgs('mseLoss', input, target);
   const reduction = checkReduction('mseLoss', opts.reduction ?? 'mean');
   checkSameShape('mseLoss', input, target);
+  if (isGradEnabled() && (input.requiresGrad || target.requiresGrad)) {
+    checkSameDtype(
+      'mseLoss',
+      { input, target },
+      " (PyTorch's backward refuses mixed dtypes; under noGrad they promote)",
+    );
+  }
   return reduce(input.sub(target).square(), reduction);
 }
 
@@ -182,6 +197,7 @@ function classLoss(
 ): Tensor {
   const reduction = checkReduction(who, opts.reduction ?? 'mean');
   const weight = opts.weight ?? null;
+  checkSameDtype(who, { input: logProbs, weight }); // PyTorch: "expected scalar type Float but found Double"
   const C = logProbs.ndim === 1 ? logProbs.shape[0]! : logProbs.shape[1]!;
   if (weight !== null && (weight.ndim !== 1 || weight.shape[0] !== C)) {
     throw new ShapeError(
@@ -253,9 +269,20 @@ export function nllLoss(input: Tensor, target: Tensor, opts: ClassLossOptions = 
 // ---------------------------------------------------------------- binary losses
 
 /**
+ * PyTorch's binary losses finish with in-place ops (`loss.mul_(weight)`), which
+ * compute in the promoted dtype and round into the destination: the result
+ * keeps the destination's dtype, and a weight of the other dtype does not
+ * promote it (tests/fixtures/dtype_rules.json).
+ */
+function keepDtype(loss: Tensor, dtype: Tensor['dtype']): Tensor {
+  return loss.to(dtype);
+}
+
+/**
  * Binary cross entropy between probabilities and targets of the same shape, as
  * `F.binary_cross_entropy`: l_i = -w_i (t_i log p_i + (1 - t_i) log(1 - p_i)),
- * each log clamped at -100 so p in {0, 1} gives a finite loss (100).
+ * each log clamped at -100 so p in {0, 1} gives a finite loss (100). Input and
+ * target must share a dtype; the loss has the input's whatever the weight's.
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCEOptions = {}): Tensor {
   checkLossArgs('binaryCrossEntropy', input, target);
@@ -267,10 +294,11 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCEOptio
       `binaryCrossEntropy: all elements of input should be between 0 and 1, got ${input.data[bad]} at index ${bad}`,
     );
   }
+  checkOptionalTensor('binaryCrossEntropy', 'weight', opts.weight);
   let loss = binaryCrossEntropyOp(input, target);
   if (opts.weight) {
     checkBroadcastsTo('binaryCrossEntropy', 'weight', opts.weight, input.shape);
-    loss = loss.mul(opts.weight);
+    loss = keepDtype(loss.mul(opts.weight), input.dtype);
   }
   return reduce(loss, reduction);
 }
@@ -282,6 +310,9 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCEOptio
  *     l = (1 - t) x + (1 + (pw - 1) t) softplus(-x),   times weight
  *
  * which equals -w [pw t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))].
+ *
+ * The loss has the target's dtype whatever the others', as PyTorch's: its
+ * kernel builds the loss in place on (1 - t).
  */
 export function binaryCrossEntropyWithLogits(
   input: Tensor,
@@ -292,6 +323,8 @@ export function binaryCrossEntropyWithLogits(
   checkLossArgs(who, input, target);
   const reduction = checkReduction(who, opts.reduction ?? 'mean');
   checkSameShape(who, input, target);
+  checkOptionalTensor(who, 'weight', opts.weight);
+  checkOptionalTensor(who, 'posWeight', opts.posWeight);
   const sp = softplus(input.neg());
   let loss: Tensor;
   if (opts.posWeight) {
@@ -304,5 +337,5 @@ export function binaryCrossEntropyWithLogits(
     checkBroadcastsTo(who, 'weight', opts.weight, input.shape);
     loss = loss.mul(opts.weight);
   }
-  return reduce(loss, reduction);
+  return reduce(keepDtype(loss, target.dtype), reduction);
 }

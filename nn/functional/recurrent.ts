@@ -11,7 +11,7 @@
  * shared across steps; the cell's biases are then the shift (β) after the
  * normalization, so the pre-activation LNs carry no bias of their own.
  */
-import { add, mul, relu, sigmoid, sub, type Tensor, tanh } from '../../core/index.ts';
+import { add, checkSameDtype, mul, relu, sigmoid, sub, type Tensor, tanh } from '../../core/index.ts';
 import { linear } from './linear.ts';
 import { layerNorm } from './normalization.ts';
 
@@ -45,6 +45,16 @@ function norm(x: Tensor, p: CellNorm): Tensor {
   return layerNorm(x, x.shape[x.ndim - 1]!, p);
 }
 
+/**
+ * The input, the hidden state, the weights and the biases share one dtype, as
+ * PyTorch's cells require ("mat1 and mat2 must have the same dtype"); the LSTM's
+ * cell state c is only ever multiplied and added, and promotes as PyTorch's does.
+ */
+function checkCellDtypes(who: string, input: Tensor, hx: Tensor, w: CellWeights): void {
+  const { weightIh, weightHh, biasIh, biasHh } = w;
+  checkSameDtype(who, { input, hx, weightIh, weightHh, biasIh, biasHh });
+}
+
 /** b_ih + b_hh added to x, skipping absent biases. */
 function addBiases(x: Tensor, w: CellWeights): Tensor {
   if (w.biasIh !== null) x = add(x, w.biasIh);
@@ -62,6 +72,7 @@ export function rnnCell(
   w: CellWeights,
   nonlinearity: Nonlinearity = 'tanh',
 ): Tensor {
+  checkCellDtypes('rnnCell', input, hx, w);
   const pre = add(linear(input, w.weightIh, w.biasIh), linear(hx, w.weightHh, w.biasHh));
   return nonlinearity === 'relu' ? relu(pre) : tanh(pre);
 }
@@ -78,6 +89,7 @@ export function rnnCell(
  */
 export function lstmCell(input: Tensor, state: readonly [Tensor, Tensor], w: CellWeights): [Tensor, Tensor] {
   const [hx, cx] = state;
+  checkCellDtypes('lstmCell', input, hx, w);
   const gates = add(linear(input, w.weightIh, w.biasIh), linear(hx, w.weightHh, w.biasHh));
   return lstmUpdate(gates, cx, (c) => c);
 }
@@ -99,6 +111,7 @@ function lstmUpdate(gates: Tensor, cx: Tensor, normC: (c: Tensor) => Tensor): [T
  *     h' = (1 - z) ⊙ n + z ⊙ h
  */
 export function gruCell(input: Tensor, hx: Tensor, w: CellWeights): Tensor {
+  checkCellDtypes('gruCell', input, hx, w);
   return gruUpdate(linear(input, w.weightIh, w.biasIh), linear(hx, w.weightHh, w.biasHh), hx);
 }
 
@@ -127,6 +140,7 @@ export function layerNormRnnCell(
   ln: CellNorm,
   nonlinearity: Nonlinearity = 'tanh',
 ): Tensor {
+  checkCellDtypes('layerNormRnnCell', input, hx, w);
   const a = add(linear(input, w.weightIh, null), linear(hx, w.weightHh, null));
   const pre = addBiases(norm(a, ln), w);
   return nonlinearity === 'relu' ? relu(pre) : tanh(pre);
@@ -151,6 +165,7 @@ export function layerNormLstmCell(
   ln: { ih: CellNorm; hh: CellNorm; c: CellNorm },
 ): [Tensor, Tensor] {
   const [hx, cx] = state;
+  checkCellDtypes('layerNormLstmCell', input, hx, w);
   const gates = addBiases(
     add(norm(linear(hx, w.weightHh, null), ln.hh), norm(linear(input, w.weightIh, null), ln.ih)),
     w,
@@ -173,6 +188,7 @@ export function layerNormGruCell(
   w: CellWeights,
   ln: { ih: CellNorm; hh: CellNorm },
 ): Tensor {
+  checkCellDtypes('layerNormGruCell', input, hx, w);
   let gi = norm(linear(input, w.weightIh, null), ln.ih);
   let gh = norm(linear(hx, w.weightHh, null), ln.hh);
   if (w.biasIh !== null) gi = add(gi, w.biasIh);

@@ -74,6 +74,21 @@ test('the op files of core/ops import each other without a loop', () => {
   assert.equal(graph.get('core/ops/base.ts'), [], 'base.ts, the floor, imports no other op file');
 });
 
+test('only core/tensor.ts imports core/tensor-base.ts, so TensorBase is defined before Tensor extends it', () => {
+  // Another importer evaluated first would reach tensor.ts (through engine.ts) while TensorBase is
+  // still uninitialized. Type-only imports are erased and do not count.
+  const importers = ['core', 'nn', 'optim', 'data', 'onnx', 'examples', 'tests', 'bench']
+    .flatMap((dir) => tsFiles(join(root, dir)))
+    .filter((file) => {
+      const text = readFileSync(file, 'utf8');
+      return [...text.matchAll(/^(import|export)\s(?!type\s)[^;]*?from\s+'(\.[^']+)'/gms)].some(
+        (m) => relative(root, resolve(dirname(file), m[2]!)) === 'core/tensor-base.ts',
+      );
+    })
+    .map((file) => relative(root, file));
+  assert.equal(importers, ['core/tensor.ts']);
+});
+
 test('the cycle finder finds a loop', () => {
   const loop = new Map([
     ['a', ['b']],

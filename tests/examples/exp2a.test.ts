@@ -8,7 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { manualSeed, rand, randn, type Tensor, tensor } from '../../core/index.ts';
-import { normalizedInBatch } from '../../examples/bn-regularization.ts';
+import { normalizedInBatch } from '../../examples/bn-regularization/noise.ts';
 import {
   evalSchedule,
   evaluate,

@@ -9,7 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Tensor, tensor } from '../../core/index.ts';
 import { Adam, AdamW, type AnyOptimizer, RMSprop, SGD } from '../../optim/index.ts';
-import { toCamel } from '../../optim/optimizer.ts';
+import { toCamel } from '../../optim/state-dict.ts';
 import { type FixtureTensor, fixtureNumber, loadFixture } from '../helpers/fixtures.ts';
 
 interface Float32Case {
