@@ -15,7 +15,7 @@ import * as sm from './ops/softmax.ts';
 import { formatTensor } from './print.ts';
 import { type Shape, sameShape } from './shape.ts';
 import { TensorBase } from './tensor-base.ts';
-import { checkOptions, checkTensor } from './validate.ts';
+import { checkOptions, checkSameDtype, checkTensor } from './validate.ts';
 
 /**
  * A tensor or a plain number (broadcast as a 0-d tensor), accepted wherever PyTorch takes a Python scalar.
@@ -62,10 +62,13 @@ export class Tensor extends TensorBase {
   }
   /**
    * Whether |this - other| <= atol + rtol |other| everywhere (other broadcast),
-   * as `torch.allclose` with its defaults rtol 1e-5, atol 1e-8.
+   * as `torch.allclose` with its defaults rtol 1e-5, atol 1e-8. A tensor
+   * `other` must have this tensor's dtype, as torch requires ("Float did not
+   * match Double"); a number is compared as it is.
    */
   allclose(other: TensorLike, opts: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean {
     checkOptions('allclose', opts, ['rtol', 'atol', 'equalNan']);
+    if (other instanceof Tensor) checkSameDtype('allclose', { input: this, other });
     const { rtol = 1e-5, atol = 1e-8, equalNan = false } = opts;
     const [a, b] = ew.broadcastAll('allclose', this, other) as [Tensor, Tensor];
     return a.data.every((x, i) => {

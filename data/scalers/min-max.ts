@@ -84,37 +84,29 @@ export class MinMaxScaler extends Scaler {
 
   /** `(b - a) · (f - f_min) / (f_max - f_min) + a`, clipped to `[a, b]` when `clip` is set. */
   transform(x: Tensor): Tensor {
-    this.check('transform', x);
     const [a, b] = this.featureRange;
-    const lo = this.min_!;
-    const range = this.safeRange();
-    const f = lo.length;
-    const d = x.data;
-    const result = zerosLike(x); // in x's dtype
-    const out = result.data;
-    for (let k = 0; k < d.length; k++) {
-      const j = k % f;
-      let v = ((b - a) * (d[k]! - lo[j]!)) / range[j]! + a;
-      if (this.clip) v = Math.min(Math.max(v, a), b);
-      out[k] = v;
-    }
-    return result;
+    return this.perFeature('transform', x, (v, lo, range) => {
+      const y = ((b - a) * (v - lo)) / range + a;
+      return this.clip ? Math.min(Math.max(y, a), b) : y;
+    });
   }
 
   /** `(f' - a) · (f_max - f_min) / (b - a) + f_min`. */
   inverseTransform(x: Tensor): Tensor {
-    this.check('inverseTransform', x);
     const [a, b] = this.featureRange;
+    return this.perFeature('inverseTransform', x, (v, lo, range) => ((v - a) * range) / (b - a) + lo);
+  }
+
+  /** `fn` applied to every value of x with its feature's f_min and (safe) range, into a new tensor of x's dtype. */
+  private perFeature(who: string, x: Tensor, fn: (v: number, lo: number, range: number) => number): Tensor {
+    this.check(who, x);
     const lo = this.min_!;
     const range = this.safeRange();
     const f = lo.length;
     const d = x.data;
-    const result = zerosLike(x); // in x's dtype
+    const result = zerosLike(x);
     const out = result.data;
-    for (let k = 0; k < d.length; k++) {
-      const j = k % f;
-      out[k] = ((d[k]! - a) * range[j]!) / (b - a) + lo[j]!;
-    }
+    for (let k = 0; k < d.length; k++) out[k] = fn(d[k]!, lo[k % f]!, range[k % f]!);
     return result;
   }
 

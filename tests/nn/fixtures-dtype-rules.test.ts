@@ -308,16 +308,6 @@ const DEVIATIONS: Record<string, { torch: string; ours: DType | boolean; why: st
     ours: 'float32',
     why: 'as addcmul_',
   },
-  'allclose.other x32/a64': {
-    torch: 'Float did not match Double',
-    ours: false,
-    why: "not yet refused: allclose moves to core/tensor-base.ts in this session's split of tensor.ts, so its one-line dtype check waits for that merge",
-  },
-  'allclose.other x64/a32': {
-    torch: 'Double did not match Float',
-    ours: false,
-    why: 'as above',
-  },
 };
 
 /** The result's dtype, or the boolean itself. */
