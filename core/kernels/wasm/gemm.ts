@@ -4,21 +4,24 @@
  * float64 (f64x2 lanes, 4 x 4 tile) or float32 (f32x4 lanes, 4 x 8 tile) as
  * the arrays are.
  *
- * One call: copy the m x n block of C in, pack op(A) into 4-row strips and
- * op(B) into NR-column strips for every k block (reading the operands through
- * their strides, so transposes cost nothing and the packing is the only copy
- * of A and B), run the bands, copy C back. The copies are O(mn + mk + kn) for
- * O(mnk) work: 2-8 % of the time at the sizes the benchmarks run.
+ * One call: copy the m x n block of C in (unless it is known zero), copy op(A)
+ * and op(B) in as they are when each is a dense matrix or its transpose (one
+ * `set` each), pack them into 4-row strips of op(A) and NR-column strips of
+ * op(B) for every k block (gemm.wat's SIMD packers; a strided operand is
+ * packed from the JS heap by pack.ts instead), run the bands, copy C back.
+ * The copies are O(mn + mk + kn) for O(mnk) work; bench/w1-breakdown.ts
+ * measures each.
  *
  * Memory layout of a call, after the thread control block:
  *   C (m x n, row-major) | packed A (mpad x k) | packed B (k x npad) | edge-tile scratch per thread
+ *   | A as it is (m x k, if dense) | B as it is (k x n, if dense)
  */
 
 import type { FloatArray } from '../../dtype.ts';
 import { balanced, KC } from '../blocking.ts';
 import type { Operand } from '../matmul.ts';
 import { packStrip, packStrip32 } from '../pack.ts';
-import { ensureBytes, type Runtime } from './runtime.ts';
+import { ensureBytes, type Runtime, soloRuntime } from './runtime.ts';
 import { type Bands, CONTROL_BYTES, MAX_CHUNKS, runGemm, TILE_BYTES, threadsAvailable } from './threads.ts';
 
 /** Tile height (both widths) and tile width per element type, as in gemm.wat. */
@@ -56,15 +59,47 @@ export function bandBounds(m: number, n: number, threads: number, nr = NR64): Ba
   return out;
 }
 
+/** Whether op(X) (rows x cols) is a dense row-major matrix or the transpose of one: one copy moves it. */
+function dense(x: Operand, rows: number, cols: number): boolean {
+  return (x.rowStride === cols && x.colStride === 1) || (x.rowStride === 1 && x.colStride === rows);
+}
+
 /**
- * C[cOff + i * ldc + j] += sum_p A(i, p) B(p, j) on `threads` threads at most;
+ * Packs k block [pc, pc + kc) of a strided operand from the JS heap into `dst` from element d0:
+ * strips of `width` rows of op(A), or (`columns`) of `width` columns of op(B), as the module's
+ * packers lay them out.
+ */
+function packStrips(
+  dst: FloatArray,
+  d0: number,
+  x: Operand,
+  pc: number,
+  kc: number,
+  lines: number,
+  width: 4 | 8,
+  columns: boolean,
+): void {
+  const [lineStride, step] = columns ? [x.colStride, x.rowStride] : [x.rowStride, x.colStride];
+  for (let l = 0; l < lines; l += width) {
+    const start = x.offset + l * lineStride + pc * step;
+    const count = Math.min(width, lines - l);
+    if (dst instanceof Float32Array)
+      packStrip32(dst, d0 + l * kc, x.data as Float32Array, start, lineStride, step, count, kc, width);
+    else packStrip(dst, d0 + l * kc, x.data as Float64Array, start, lineStride, step, count, kc);
+  }
+}
+
+/**
+ * C[cOff + i * ldc + j] += sum_p A(i, p) B(p, j) on `threads` threads at most (on one, in
+ * `main`'s plain twin: see soloRuntime);
  * A, B and C are all Float64Array or all Float32Array (matmul.ts checks).
- * With `cZero` C's block is known to hold zeros and is not read.
+ * With `cZero` C's block is known to hold zeros and is neither read nor cleared: the kernel's
+ * first k block writes it (0 + sum, the same bits).
  * Returns false (having done nothing) when the call needs more memory than
  * wasm memory may have, so the caller runs the JS kernel instead.
  */
 export function wasmGemm(
-  rt: Runtime,
+  main: Runtime,
   threads: number,
   m: number,
   n: number,
@@ -82,64 +117,49 @@ export function wasmGemm(
   const kb = balanced(k, KC);
   const mpad = Math.ceil(m / MR) * MR;
   const npad = Math.ceil(n / NR) * NR;
-  const used = m * n * k >= THREAD_MIN_MACS ? threadsAvailable(rt, threads) : 1;
+  const used = m * n * k >= THREAD_MIN_MACS ? threadsAvailable(main, threads) : 1;
+  const rt = used === 1 ? soloRuntime(main) : main;
+  // A dense operand (or its transpose) goes in with one copy and is packed by the module's SIMD
+  // packers; any other strides are packed here, from the JS heap, by pack.ts.
+  const aDense = dense(a, m, k);
+  const bDense = dense(b, k, n);
   const cAt = CONTROL_BYTES;
   const paAt = align16(cAt + m * n * bytes);
   const pbAt = align16(paAt + mpad * k * bytes);
   const tileAt = align16(pbAt + k * npad * bytes);
-  if (!ensureBytes(rt, tileAt + used * TILE_BYTES)) return false;
+  const rawAAt = align16(tileAt + used * TILE_BYTES);
+  const rawBAt = align16(rawAAt + (aDense ? m * k * bytes : 0));
+  if (!ensureBytes(rt, rawBAt + (bDense ? k * n * bytes : 0))) return false;
   const f: FloatArray = f32 ? rt.f32 : rt.f64;
   const c0 = cAt / bytes;
-  if (cZero) f.fill(0, c0, c0 + m * n);
-  else if (ldc === n) f.set(c.subarray(cOff, cOff + m * n), c0);
-  else for (let i = 0; i < m; i++) f.set(c.subarray(cOff + i * ldc, cOff + i * ldc + n), c0 + i * n);
+  // With cZero the kernel's first k block writes C's block (`over`) without reading it: nothing to copy in.
+  if (!cZero && ldc === n) f.set(c.subarray(cOff, cOff + m * n), c0);
+  else if (!cZero)
+    for (let i = 0; i < m; i++) f.set(c.subarray(cOff + i * ldc, cOff + i * ldc + n), c0 + i * n);
+  if (aDense) f.set(a.data.subarray(a.offset, a.offset + m * k), rawAAt / bytes);
+  if (bDense) f.set(b.data.subarray(b.offset, b.offset + k * n), rawBAt / bytes);
+  const pack = f32 ? rt.gemm.pack32 : rt.gemm.pack64;
   for (let pc = 0; pc < k; pc += kb) {
     const kc = Math.min(kb, k - pc);
-    const aBlock = paAt / bytes + pc * mpad;
-    const bBlock = pbAt / bytes + pc * npad;
-    if (f32) {
-      const [ad, bd] = [a.data as Float32Array, b.data as Float32Array];
-      for (let i = 0; i < m; i += MR) {
-        const start = a.offset + i * a.rowStride + pc * a.colStride;
-        packStrip32(
-          rt.f32,
-          aBlock + i * kc,
-          ad,
-          start,
-          a.rowStride,
-          a.colStride,
-          Math.min(MR, m - i),
-          kc,
-          MR,
-        );
-      }
-      for (let j = 0; j < n; j += NR32) {
-        const start = b.offset + pc * b.rowStride + j * b.colStride;
-        packStrip32(
-          rt.f32,
-          bBlock + j * kc,
-          bd,
-          start,
-          b.colStride,
-          b.rowStride,
-          Math.min(NR32, n - j),
-          kc,
-          NR32,
-        );
-      }
-    } else {
-      const [ad, bd] = [a.data as Float64Array, b.data as Float64Array];
-      for (let i = 0; i < m; i += MR) {
-        const start = a.offset + i * a.rowStride + pc * a.colStride;
-        packStrip(rt.f64, aBlock + i * kc, ad, start, a.rowStride, a.colStride, Math.min(MR, m - i), kc);
-      }
-      for (let j = 0; j < n; j += NR64) {
-        const start = b.offset + pc * b.rowStride + j * b.colStride;
-        packStrip(rt.f64, bBlock + j * kc, bd, start, b.colStride, b.rowStride, Math.min(NR64, n - j), kc);
-      }
-    }
+    const aBlock = paAt + pc * mpad * bytes;
+    const bBlock = pbAt + pc * npad * bytes;
+    if (aDense) pack(aBlock, rawAAt + pc * a.colStride * bytes, a.rowStride, a.colStride, m, kc, MR);
+    else packStrips(f, aBlock / bytes, a, pc, kc, m, MR, false);
+    if (bDense) pack(bBlock, rawBAt + pc * b.rowStride * bytes, b.colStride, b.rowStride, n, kc, NR);
+    else packStrips(f, bBlock / bytes, b, pc, kc, n, NR, true);
   }
-  runGemm(rt, f32, used, bandBounds(m, n, used, NR), [paAt, pbAt, cAt, m, n, k, kb, n, tileAt]);
+  runGemm(rt, f32, used, bandBounds(m, n, used, NR), [
+    paAt,
+    pbAt,
+    cAt,
+    m,
+    n,
+    k,
+    kb,
+    n,
+    tileAt,
+    cZero ? 1 : 0,
+  ]);
   const out = f32 ? rt.f32 : rt.f64; // the same view: nothing grew since
   if (ldc === n) c.set(out.subarray(c0, c0 + m * n), cOff);
   else for (let i = 0; i < m; i++) c.set(out.subarray(c0 + i * n, c0 + (i + 1) * n), cOff + i * ldc);

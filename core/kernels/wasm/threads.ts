@@ -52,7 +52,7 @@ const FAILED = 3;
 const THREADS = 4;
 const CHUNKS = 5;
 const F32 = 6;
-/** The band function's arguments pa, pb, c, m, n, k, kb, ldc, tileBase: words ARGS..ARGS+8. */
+/** The band function's arguments pa, pb, c, m, n, k, kb, ldc, tileBase, over: words ARGS..ARGS+9. */
 const ARGS = 8;
 /** Chunk t's rows [i0, i1) and columns [j0, j1): words BOUNDS + 4t .. BOUNDS + 4t + 3. */
 const BOUNDS = 32;
@@ -72,13 +72,13 @@ function work(ctl, slot) {
     if (i >= chunks || slot >= ctl[${THREADS}]) return;
     const band = ctl[${F32}] === 1 ? gemmBand32 : gemmBand;
     const a = ${ARGS};
-    const [pa, pb, c, m, n, k, kb, ldc, tile] = [ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4],
-      ctl[a + 5], ctl[a + 6], ctl[a + 7], ctl[a + 8]];
+    const [pa, pb, c, m, n, k, kb, ldc, tile, over] = [ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3],
+      ctl[a + 4], ctl[a + 5], ctl[a + 6], ctl[a + 7], ctl[a + 8], ctl[a + 9]];
     const r = ${BOUNDS} + 4 * i;
     const [i0, i1, j0, j1] = [ctl[r], ctl[r + 1], ctl[r + 2], ctl[r + 3]];
     if (Atomics.compareExchange(ctl, ${CLAIM}, w, w + 1) !== w) continue;
     try {
-      band(pa, pb, c, m, n, k, kb, ldc, i0, i1, j0, j1, tile + ${TILE_BYTES} * slot);
+      band(pa, pb, c, m, n, k, kb, ldc, i0, i1, j0, j1, tile + ${TILE_BYTES} * slot, over);
     } catch (e) {
       Atomics.store(ctl, ${FAILED}, 1);
     }
@@ -167,6 +167,7 @@ function work(rt: Runtime, ctl: Int32Array): void {
       ctl[r + 2]!,
       ctl[r + 3]!,
       ctl[a + 8]!,
+      ctl[a + 9]!,
     );
     if (Atomics.add(ctl, COMPLETED, 1) + 1 === chunks) Atomics.notify(ctl, COMPLETED);
   }
@@ -175,8 +176,8 @@ function work(rt: Runtime, ctl: Int32Array): void {
 /**
  * The band function over all of C in the chunks of `bounds`, on `threads`
  * threads (this one and threads - 1 workers). `args` are the band function's
- * pa, pb, c, m, n, k, kb, ldc, and tileBase (TILE_BYTES of scratch per thread
- * from there); `f32` picks gemmBand32 over gemmBand.
+ * pa, pb, c, m, n, k, kb, ldc, tileBase (TILE_BYTES of scratch per thread
+ * from there) and over (1: C is not read, see gemm.wat); `f32` picks gemmBand32 over gemmBand.
  */
 export function runGemm(
   rt: Runtime,
@@ -188,7 +189,8 @@ export function runGemm(
   const chunks = bounds.length / 4;
   if (threads === 1) {
     const band = f32 ? rt.gemm.gemmBand32 : rt.gemm.gemmBand;
-    const [pa, pb, c, m, n, k, kb, ldc, tile] = args as [
+    const [pa, pb, c, m, n, k, kb, ldc, tile, over] = args as [
+      number,
       number,
       number,
       number,
@@ -214,6 +216,7 @@ export function runGemm(
         bounds[4 * t + 2]!,
         bounds[4 * t + 3]!,
         tile,
+        over,
       );
     }
     return;
