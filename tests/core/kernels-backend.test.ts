@@ -6,23 +6,10 @@
 import { spawnSync } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { getBackend, getNumThreads, setBackend, setNumThreads } from '../../core/index.ts';
-import type { Backend } from '../../core/kernels/backend.ts';
+import { getBackend, getNumThreads } from '../../core/index.ts';
 import { bandBounds } from '../../core/kernels/wasm/gemm.ts';
 import { ensureBytes, MAX_PAGES, wasmRuntime } from '../../core/kernels/wasm/runtime.ts';
-
-/** Runs f with a backend and thread count, restoring both after. */
-function using<T>(backend: Backend, threads: number, f: () => T): T {
-  const [b0, t0] = [getBackend(), getNumThreads()];
-  setBackend(backend);
-  setNumThreads(threads);
-  try {
-    return f();
-  } finally {
-    setBackend(b0);
-    setNumThreads(t0);
-  }
-}
+import { using } from '../helpers/kernels.ts';
 
 test('WebAssembly SIMD is available here, so the default backend is wasm', () => {
   assert.ok(wasmRuntime() !== null);

@@ -21,17 +21,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type DType, type FloatArray, newArray } from '../../core/dtype.ts';
-import {
-  Generator,
-  getBackend,
-  getNumThreads,
-  gradcheck,
-  matmul,
-  NormgradError,
-  randn,
-  setBackend,
-  setNumThreads,
-} from '../../core/index.ts';
+import { Generator, gradcheck, matmul, NormgradError, randn } from '../../core/index.ts';
 import type { Backend } from '../../core/kernels/backend.ts';
 import { KC } from '../../core/kernels/blocking.ts';
 import { gemm, gemmBatched, operand } from '../../core/kernels/matmul.ts';
@@ -39,6 +29,7 @@ import { THREAD_MIN_MACS } from '../../core/kernels/wasm/gemm.ts';
 import { GEMM_PLAIN } from '../../core/kernels/wasm/modules.generated.ts';
 import { MAX_PAGES, wasmApi } from '../../core/kernels/wasm/runtime.ts';
 import { linear } from '../../core/ops/matmul.ts';
+import { sameBits, using } from '../helpers/kernels.ts';
 
 const DTYPES: DType[] = ['float64', 'float32'];
 const gen = new Generator(12);
@@ -48,27 +39,6 @@ function rand(dtype: DType, n: number): FloatArray {
   const out = newArray(dtype, n);
   for (let i = 0; i < n; i++) out[i] = gen.normal();
   return out;
-}
-
-/** Runs f with a backend and thread count, restoring both after. */
-function using<T>(backend: Backend, threads: number, f: () => T): T {
-  const [b0, t0] = [getBackend(), getNumThreads()];
-  setBackend(backend);
-  setNumThreads(threads);
-  try {
-    return f();
-  } finally {
-    setBackend(b0);
-    setNumThreads(t0);
-  }
-}
-
-function sameBits(got: FloatArray, want: FloatArray, what: string): void {
-  assert.is(got.constructor, want.constructor, `${what}: array class`);
-  assert.is(got.length, want.length, `${what}: length`);
-  for (let i = 0; i < want.length; i++) {
-    if (!Object.is(got[i], want[i])) assert.unreachable(`${what}[${i}]: ${got[i]} vs ${want[i]}`);
-  }
 }
 
 interface Case {

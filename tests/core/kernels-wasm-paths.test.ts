@@ -13,12 +13,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { FloatArray } from '../../core/index.ts';
-import { Generator, getBackend, getNumThreads, setBackend, setNumThreads } from '../../core/index.ts';
+import { Generator } from '../../core/index.ts';
 import type { Backend } from '../../core/kernels/backend.ts';
 import { gemm, type Operand, operand } from '../../core/kernels/matmul.ts';
 import { packStrip, packStrip32 } from '../../core/kernels/pack.ts';
 import { THREAD_MIN_MACS } from '../../core/kernels/wasm/gemm.ts';
 import { ensureBytes, soloRuntime, wasmRuntime } from '../../core/kernels/wasm/runtime.ts';
+import { sameBits, using } from '../helpers/kernels.ts';
 
 const gen = new Generator(13);
 type Kind = 'float32' | 'float64';
@@ -27,26 +28,6 @@ const rand = (kind: Kind, n: number): FloatArray => {
   for (let i = 0; i < n; i++) a[i] = gen.normal();
   return a;
 };
-
-function using<T>(backend: Backend, threads: number, f: () => T): T {
-  const [b0, t0] = [getBackend(), getNumThreads()];
-  setBackend(backend);
-  setNumThreads(threads);
-  try {
-    return f();
-  } finally {
-    setBackend(b0);
-    setNumThreads(t0);
-  }
-}
-
-function sameBits(got: FloatArray, want: FloatArray, what: string): void {
-  assert.is(got.constructor, want.constructor, `${what}: array class`);
-  assert.is(got.length, want.length, `${what}: length`);
-  for (let i = 0; i < want.length; i++) {
-    if (!Object.is(got[i], want[i])) assert.unreachable(`${what}[${i}]: ${got[i]} vs ${want[i]}`);
-  }
-}
 
 /** op(X) for an m x k product side: dense (maybe transposed) at an offset, or rows `pad` wider than needed. */
 function side(data: FloatArray, off: number, rows: number, cols: number, t: boolean, pad: number): Operand {
