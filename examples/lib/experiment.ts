@@ -55,7 +55,8 @@ export interface RunContext {
   dir: string;
   quiet: boolean;
   log(message: string): void;
-  progress(label: string, total: number): Progress;
+  /** A progress display counting `total` steps, or samples when `unit` says so. */
+  progress(label: string, total: number, unit?: 'step' | 'sample'): Progress;
 }
 
 export interface Experiment {
@@ -152,7 +153,7 @@ export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<
     log: (m) => {
       if (!quiet) console.log(m);
     },
-    progress: (label, total) => progress(label, total, { quiet }),
+    progress: (label, total, unit) => progress(label, total, { quiet, ...(unit ? { unit } : {}) }),
   };
   const before = provenance();
   const previousDtype = getDefaultDtype();
