@@ -24,13 +24,11 @@
  * a share of the whole matmul. Read the shares, not the microseconds; the load is printed.
  */
 import { execSync } from 'node:child_process';
-import type { DType, FloatArray } from '../core/index.ts';
+import type { DType } from '../core/index.ts';
 import * as ng from '../core/index.ts';
 import { alloc, allocZeroed } from '../core/kernels/alloc.ts';
-import { balanced, KC } from '../core/kernels/blocking.ts';
 import { gemm, operand } from '../core/kernels/matmul.ts';
-import { ensureBytes, soloRuntime, wasmRuntime } from '../core/kernels/wasm/runtime.ts';
-import { CONTROL_BYTES, TILE_BYTES } from '../core/kernels/wasm/threads.ts';
+import { gemmReplay } from './gemm-replay.ts';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -88,57 +86,21 @@ function interleaved(parts: Part[], rounds: number): Map<string, Timing> {
   return out;
 }
 
-/** The WASM GEMM's memory layout for one m x n x k call on one thread, as wasm/gemm.ts lays it out. */
-function layout(m: number, n: number, k: number, bytes: number, nr: number) {
-  const align16 = (b: number) => Math.ceil(b / 16) * 16;
-  const [mpad, npad] = [Math.ceil(m / 4) * 4, Math.ceil(n / nr) * nr];
-  const cAt = CONTROL_BYTES;
-  const paAt = align16(cAt + m * n * bytes);
-  const pbAt = align16(paAt + mpad * k * bytes);
-  const tileAt = align16(pbAt + k * npad * bytes);
-  const rawAAt = align16(tileAt + TILE_BYTES);
-  const rawBAt = align16(rawAAt + m * k * bytes);
-  return { cAt, paAt, pbAt, tileAt, rawAAt, rawBAt, mpad, npad, end: rawBAt + k * n * bytes };
-}
-
 function parts(dtype: DType, n: number): Part[] {
-  const rt = soloRuntime(wasmRuntime()!);
-  const f32 = dtype === 'float32';
-  const [bytes, nr] = f32 ? [4, 8] : [8, 4];
   const [m, k] = [n, n];
-  const L = layout(m, n, k, bytes, nr);
-  const kb = balanced(k, KC);
   const ta = ng.randn([m, k], { dtype });
   const tb = ng.randn([k, n], { dtype });
   const [a, b] = [operand(ta.data, 0, k, false), operand(tb.data, 0, n, false)];
   const c = alloc(m * n, dtype);
   const one = ng.ones([1, 1], { dtype });
-  if (!ensureBytes(rt, L.end)) throw new Error('wasm memory');
-  const view = (): FloatArray => (f32 ? rt.f32 : rt.f64);
-  const copyIn = () => {
-    view().set(ta.data, L.rawAAt / bytes);
-    view().set(tb.data, L.rawBAt / bytes);
-  };
-  const pack = () => {
-    const packer = f32 ? rt.gemm.pack32 : rt.gemm.pack64;
-    for (let pc = 0; pc < k; pc += kb) {
-      const kc = Math.min(kb, k - pc);
-      packer(L.paAt + pc * L.mpad * bytes, L.rawAAt + pc * bytes, k, 1, m, kc, 4);
-      packer(L.pbAt + pc * L.npad * bytes, L.rawBAt + pc * n * bytes, 1, n, n, kc, nr as 4 | 8);
-    }
-  };
-  const c0 = L.cAt / bytes;
-  const band = f32 ? rt.gemm.gemmBand32 : rt.gemm.gemmBand;
+  const r = gemmReplay(m, n, k, a, b, c);
   return [
     // The packs stay in place from the last 'pack' or 'gemm' call (same layout, same operands).
-    { name: 'kernel', run: () => band(L.paAt, L.pbAt, L.cAt, m, n, k, kb, n, 0, m, 0, n, L.tileAt, 1) },
-    { name: 'copy in', run: copyIn },
-    { name: 'pack', run: pack },
-    { name: 'C out (copy)', run: () => c.set(view().subarray(c0, c0 + m * n)) },
-    {
-      name: 'write, fresh array',
-      run: () => allocZeroed(m * n, dtype).set(view().subarray(c0, c0 + m * n)),
-    },
+    { name: 'kernel', run: r.kernel },
+    { name: 'copy in', run: r.copyIn },
+    { name: 'pack', run: r.pack },
+    { name: 'C out (copy)', run: () => r.cOut() },
+    { name: 'write, fresh array', run: () => r.cOut(allocZeroed(m * n, dtype)) },
     { name: 'gemm, reused C', run: () => gemm(m, n, k, a, b, c, 0, n, true) },
     { name: 'allocZeroed + gemm', run: () => gemm(m, n, k, a, b, allocZeroed(m * n, dtype), 0, n, true) },
     { name: 'matmul', run: () => ng.matmul(ta, tb) },

@@ -60,7 +60,7 @@ export function bandBounds(m: number, n: number, threads: number, nr = NR64): Ba
 }
 
 /** Whether op(X) (rows x cols) is a dense row-major matrix or the transpose of one: one copy moves it. */
-function dense(x: Operand, rows: number, cols: number): boolean {
+export function dense(x: Operand, rows: number, cols: number): boolean {
   return (x.rowStride === cols && x.colStride === 1) || (x.rowStride === 1 && x.colStride === rows);
 }
 
@@ -90,6 +90,34 @@ function packStrips(
 }
 
 /**
+ * Where one call's parts sit in wasm memory, in bytes: C's block, the packed
+ * panels of A (MR-tall) and B (NR-wide, zero-padded), one tile of scratch per
+ * thread, then the raw copies of a dense A and B that the SIMD packers read.
+ * `end` is the first byte past them. Exported so the bench's breakdowns replay
+ * the very layout a call uses.
+ */
+export function gemmLayout(
+  m: number,
+  n: number,
+  k: number,
+  f32: boolean,
+  threads: number,
+  aDense: boolean,
+  bDense: boolean,
+) {
+  const bytes = f32 ? 4 : 8;
+  const mpad = Math.ceil(m / MR) * MR;
+  const npad = Math.ceil(n / (f32 ? NR32 : NR64)) * (f32 ? NR32 : NR64);
+  const cAt = CONTROL_BYTES;
+  const paAt = align16(cAt + m * n * bytes);
+  const pbAt = align16(paAt + mpad * k * bytes);
+  const tileAt = align16(pbAt + k * npad * bytes);
+  const rawAAt = align16(tileAt + threads * TILE_BYTES);
+  const rawBAt = align16(rawAAt + (aDense ? m * k * bytes : 0));
+  return { cAt, paAt, pbAt, tileAt, rawAAt, rawBAt, mpad, npad, end: rawBAt + (bDense ? k * n * bytes : 0) };
+}
+
+/**
  * C[cOff + i * ldc + j] += sum_p A(i, p) B(p, j) on `threads` threads at most (on one, in
  * `main`'s plain twin: see soloRuntime);
  * A, B and C are all Float64Array or all Float32Array (matmul.ts checks).
@@ -115,21 +143,15 @@ export function wasmGemm(
   const bytes = f32 ? 4 : 8;
   const NR = f32 ? NR32 : NR64;
   const kb = balanced(k, KC);
-  const mpad = Math.ceil(m / MR) * MR;
-  const npad = Math.ceil(n / NR) * NR;
   const used = m * n * k >= THREAD_MIN_MACS ? threadsAvailable(main, threads) : 1;
   const rt = used === 1 ? soloRuntime(main) : main;
   // A dense operand (or its transpose) goes in with one copy and is packed by the module's SIMD
   // packers; any other strides are packed here, from the JS heap, by pack.ts.
   const aDense = dense(a, m, k);
   const bDense = dense(b, k, n);
-  const cAt = CONTROL_BYTES;
-  const paAt = align16(cAt + m * n * bytes);
-  const pbAt = align16(paAt + mpad * k * bytes);
-  const tileAt = align16(pbAt + k * npad * bytes);
-  const rawAAt = align16(tileAt + used * TILE_BYTES);
-  const rawBAt = align16(rawAAt + (aDense ? m * k * bytes : 0));
-  if (!ensureBytes(rt, rawBAt + (bDense ? k * n * bytes : 0))) return false;
+  const L = gemmLayout(m, n, k, f32, used, aDense, bDense);
+  const { cAt, paAt, pbAt, tileAt, rawAAt, rawBAt, mpad, npad } = L;
+  if (!ensureBytes(rt, L.end)) return false;
   const f: FloatArray = f32 ? rt.f32 : rt.f64;
   const c0 = cAt / bytes;
   // With cZero the kernel's first k block writes C's block (`over`) without reading it: nothing to copy in.
