@@ -125,16 +125,15 @@ Differences from the paper: a much smaller network (H instead of 1000) and data 
     const size = SIZES[ctx.mode];
     const data = mnist({ train: size.train, test: size.test, seed: ctx.seed });
     const seeds = Array.from({ length: size.seeds }, (_, r) => seedFor(ctx.seed, r));
-    // Counted in samples: a step of batch 128 costs far more than one of batch 2.
-    const totalSamples =
-      KINDS.length * seeds.length * size.batchSizes.reduce((s, b) => s + b * stepsPerRun(size, b), 0);
-    const bar = ctx.progress('batch-size', totalSamples, 'sample');
+    const totalSteps =
+      KINDS.length * seeds.length * size.batchSizes.reduce((s, b) => s + stepsPerRun(size, b), 0);
+    const bar = ctx.progress('batch-size', totalSteps);
     let done = 0;
     const runs: RunResult[] = [];
     for (const seed of seeds) {
       for (const bs of size.batchSizes) {
         for (const kind of KINDS) {
-          runs.push(trainOne(kind, bs, seed, data, size, LR, (loss) => bar.update((done += bs), loss)));
+          runs.push(trainOne(kind, bs, seed, data, size, LR, (loss) => bar.update(++done, loss)));
         }
       }
     }

@@ -108,9 +108,8 @@ BN estimates each channel's mean and variance from one batch: at batch size 2 th
     const size = SIZES[ctx.mode];
     const data = imageSplit(mnist({ train: size.train, test: size.test, seed: ctx.seed }), size.shape.side);
     const errors = new Map<string, number[]>(); // `${arm} ${batch}` -> per seed
-    // Counted in samples: a step of batch 64 costs about 32 of batch 2.
-    const total = size.seeds * ARMS.length * size.batchSizes.reduce((a, b) => a + b * stepsFor(size, b), 0);
-    const bar = ctx.progress('cnn-batch-size', total, 'sample');
+    const total = size.seeds * ARMS.length * size.batchSizes.reduce((a, b) => a + stepsFor(size, b), 0);
+    const bar = ctx.progress('cnn-batch-size', total);
     let done = 0;
     for (let s = 0; s < size.seeds; s++) {
       const seed = ctx.seed * 1000 + s;
@@ -118,11 +117,9 @@ BN estimates each channel's mean and variance from one batch: at batch size 2 th
         for (const arm of ARMS) {
           const t = trainer(arm, size.shape, data, batch, LR, seed);
           const steps = stepsFor(size, batch);
-          for (let k = 0; k < steps; k++) {
-            t.step();
-            done += batch;
-            bar.update(done);
-          }
+          for (let k = 0; k < steps; k++) t.step();
+          done += steps;
+          bar.update(done);
           const key = `${arm} ${batch}`;
           errors.set(key, [...(errors.get(key) ?? []), 100 - testAccuracy(t.model, data.testX, data.testY)]);
         }

@@ -55,8 +55,7 @@ export interface RunContext {
   dir: string;
   quiet: boolean;
   log(message: string): void;
-  /** A progress display counting `total` steps, or samples when `unit` says so. */
-  progress(label: string, total: number, unit?: 'step' | 'sample'): Progress;
+  progress(label: string, total: number): Progress;
 }
 
 export interface Experiment {
@@ -153,7 +152,7 @@ export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<
     log: (m) => {
       if (!quiet) console.log(m);
     },
-    progress: (label, total, unit) => progress(label, total, { quiet, ...(unit ? { unit } : {}) }),
+    progress: (label, total) => progress(label, total, { quiet }),
   };
   const before = provenance();
   const previousDtype = getDefaultDtype();

@@ -5,7 +5,7 @@
 import cliProgress from 'cli-progress';
 
 export interface Progress {
-  /** Reports that `step` of `total` units (steps unless told otherwise) are done, with the current loss if there is one. */
+  /** Reports that `step` of `total` steps are done, with the current loss if there is one. */
   update(step: number, loss?: number): void;
   stop(): void;
 }
@@ -17,11 +17,6 @@ export interface ProgressOptions {
   stream?: NodeJS.WriteStream;
   /** Force the bar or the plain lines; by default the bar is used when the stream is a TTY. */
   tty?: boolean;
-  /**
-   * What is counted, 'step' by default. Runs whose steps cost very different
-   * amounts (batch 2 against batch 64) count samples instead, so the ETA means something.
-   */
-  unit?: 'step' | 'sample';
 }
 
 const fmtLoss = (loss: number | undefined): string =>
@@ -37,7 +32,7 @@ export function progress(label: string, total: number, opts: ProgressOptions = {
   if (opts.tty ?? stream.isTTY === true) {
     const bar = new cliProgress.SingleBar(
       {
-        format: `${label} [{bar}] {value}/{total} ${opts.unit ?? 'step'}s | loss {loss} | ETA {eta_formatted}`,
+        format: `${label} [{bar}] {value}/{total} | loss {loss} | ETA {eta_formatted}`,
         stream,
         hideCursor: true,
         clearOnComplete: true,
@@ -61,7 +56,7 @@ export function progress(label: string, total: number, opts: ProgressOptions = {
       const elapsed = (Date.now() - start) / 1000;
       const eta = step > 0 ? (elapsed * (total - step)) / step : 0;
       stream.write(
-        `${label}: ${opts.unit ?? 'step'} ${step}/${total} (${tenth * 10} %) loss ${fmtLoss(loss)} ` +
+        `${label}: step ${step}/${total} (${tenth * 10} %) loss ${fmtLoss(loss)} ` +
           `elapsed ${elapsed.toFixed(1)} s, eta ${eta.toFixed(1)} s\n`,
       );
     },

@@ -143,20 +143,6 @@ test('progress without a terminal prints one line per 10 % with step and loss', 
   assert.match(lines[9]!, /^train: step 50\/50 \(100 %\) loss 0\.0200 /);
 });
 
-test('progress counting samples says so, in the lines and on the bar (batch-size experiments count samples, not steps)', () => {
-  const sink = new Sink();
-  const p = progress('cnn', 640, { stream: sink as unknown as NodeJS.WriteStream, unit: 'sample' });
-  for (let s = 64; s <= 640; s += 64) p.update(s);
-  assert.match(sink.text.split('\n')[0]!, /^cnn: sample 64\/640 \(10 %\) loss - elapsed/);
-  const tty = new Sink();
-  tty.isTTY = true;
-  Object.assign(tty, { columns: 120, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
-  const bar = progress('bar', 4, { stream: tty as unknown as NodeJS.WriteStream, tty: true, unit: 'sample' });
-  bar.update(2, 0.5);
-  bar.stop();
-  assert.match(tty.text, /2\/4 samples/);
-});
-
 test('progress quiet prints nothing; the TTY form draws a bar', () => {
   const sink = new Sink();
   const q = progress('x', 10, { quiet: true, stream: sink as unknown as NodeJS.WriteStream });
