@@ -7,29 +7,16 @@
  *
  *     npx tsx examples/input-normalization.ts --quick
  */
-import { cat, type DType, Generator, noGrad, ones, type Tensor } from '../core/index.ts';
-import { badlyScaledRegression, MinMaxScaler, StandardScaler } from '../data/index.ts';
-import { F, Linear } from '../nn/index.ts';
-import { SGD } from '../optim/index.ts';
+import { type DType, Generator, type Tensor } from '../core/index.ts';
+import { badlyScaledRegression } from '../data/index.ts';
 import { figures as inputFigures } from './input-normalization/figures.ts';
+import { ARMS, type ArmResult, autogradAgreement, correlation, study } from './input-normalization/study.ts';
 import type { Mode } from './lib/args.ts';
 import { claim } from './lib/claims.ts';
 import { type Experiment, type ExperimentOutput, runMain, type Table } from './lib/experiment.ts';
-import {
-  type GdRun,
-  gradientCosines,
-  gradientDescent,
-  hessianCondition,
-  type LeastSquares,
-  leastSquares,
-  logSpacedSteps,
-  lrSearch,
-  startCosine,
-} from './lib/least-squares.ts';
-import { conditionNumber } from './lib/linalg.ts';
+import { gradientDescent } from './lib/least-squares.ts';
 import { roundingBound, roundingNote } from './lib/rounding.ts';
 import { checkScalers } from './lib/scaler-check.ts';
-import { median } from './lib/stats.ts';
 import { combine, fmt, type Verdict } from './lib/verdict.ts';
 
 // ---------------------------------------------------------------- fixed before the run
@@ -97,96 +84,9 @@ function c3Criterion(dtype: DType): string {
 
 // ---------------------------------------------------------------- arms
 
-interface Arm {
-  name: string;
-  transform(x: Tensor): Tensor;
-}
-
-const ARMS: Arm[] = [
-  { name: 'raw', transform: (x) => x },
-  { name: 'min-max [0, 1]', transform: (x) => new MinMaxScaler().fitTransform(x) },
-  { name: 'z-score', transform: (x) => new StandardScaler().fitTransform(x) },
-];
-
-export interface ArmResult {
-  arm: string;
-  x: Tensor;
-  q: LeastSquares;
-  runs: GdRun[];
-  best: GdRun | null;
-  /** The best learning rate's run again, with its iterates recorded. */
-  path: GdRun | null;
-  kappa: number;
-  kappaWeights: number;
-  medianCos: number;
-  startCos: number;
-}
-
-/** Pearson correlation of the two columns of z-scored data: the mean of their product. */
-function correlation(z: Tensor): number {
-  return z.select(1, 0).mul(z.select(1, 1)).mean().item();
-}
-
-function withBias(x: Tensor): Tensor {
-  return cat([x, ones([x.shape[0]!, 1])], 1);
-}
-
-function study(
-  x: Tensor,
-  y: Tensor,
-  arm: Arm,
-  grid: number[],
-  maxSteps: number,
-  dirs: number[][],
-): ArmResult {
-  const xs = arm.transform(x);
-  const q = leastSquares(withBias(xs), y);
-  const tol = TOLERANCE * q.varY;
-  const { runs, best } = lrSearch(q, grid, { tol, maxSteps });
-  const path = best && gradientDescent(q, best.lr, { tol, maxSteps, record: logSpacedSteps });
-  const weightsBlock = q.gram.slice(0, 2).map((r) => r.slice(0, 2));
-  return {
-    arm: arm.name,
-    x: xs,
-    q,
-    runs,
-    best,
-    path,
-    kappa: hessianCondition(q),
-    kappaWeights: conditionNumber(weightsBlock),
-    medianCos: median(gradientCosines(q, dirs)),
-    startCos: startCosine(q, [0, 0, 0]),
-  };
-}
-
 /** Iterations to tolerance, or the cap as a lower bound when the tolerance was never reached. */
 const itersOf = (r: ArmResult, cap: number): number => r.best?.steps ?? cap;
 const itersText = (r: ArmResult, cap: number): string => (r.best ? String(r.best.steps) : `> ${cap}`);
-
-/**
- * The framework's own training loop (nn.Linear, F.mseLoss, backward, optim.SGD)
- * for the first steps, against the Gram-matrix iteration: the largest
- * difference in the parameters relative to their size.
- */
-function autogradAgreement(r: ArmResult, y: Tensor, steps: number): number {
-  const lr = r.best?.lr ?? r.runs.find((run) => run.status !== 'diverged')?.lr;
-  if (lr === undefined) return Number.NaN;
-  const model = new Linear(2, 1);
-  noGrad(() => {
-    model.weight.data.fill(0);
-    model.bias!.data.fill(0);
-  });
-  const opt = new SGD(model.parameters(), { lr });
-  for (let s = 0; s < steps; s++) {
-    opt.zeroGrad();
-    F.mseLoss(model.forward(r.x).squeeze(1), y).backward();
-    opt.step();
-  }
-  const last = gradientDescent(r.q, lr, { tol: -1, maxSteps: steps, record: (k) => k === steps }).trace[0]!.w;
-  const mine = [...model.weight.data, ...model.bias!.data];
-  const scale = Math.max(...last.map(Math.abs), 1e-300);
-  return Math.max(...mine.map((v, i) => Math.abs(v - last[i]!))) / scale;
-}
 
 // ---------------------------------------------------------------- the experiment
 
@@ -217,9 +117,9 @@ The gradient-descent iterations are computed from the Gram matrix XᵀX/n (the s
     const cleanRes: ArmResult[] = [];
     const dirtyRes: ArmResult[] = [];
     for (const [k, arm] of ARMS.entries()) {
-      cleanRes.push(study(clean.x, clean.y, arm, grid, cap, dirs));
+      cleanRes.push(study(clean.x, clean.y, arm, grid, cap, dirs, TOLERANCE));
       bar.update(2 * k + 1);
-      dirtyRes.push(study(dirty.x, dirty.y, arm, grid, cap, dirs));
+      dirtyRes.push(study(dirty.x, dirty.y, arm, grid, cap, dirs, TOLERANCE));
       bar.update(2 * k + 2);
     }
     bar.stop();

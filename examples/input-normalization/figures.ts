@@ -4,12 +4,13 @@
  * learning curves with and without outliers, the learning-rate search, and
  * where min-max scaling puts the ordinary samples.
  */
-import type { ArmResult } from '../input-normalization.ts';
+
 import type { Mode } from '../lib/args.ts';
 import { contourPanels, lineChart, stripChart } from '../lib/charts.ts';
 import type { Figure } from '../lib/experiment.ts';
 import { excessLoss, gradientDescent, logSpacedSteps } from '../lib/least-squares.ts';
 import { fmt } from '../lib/verdict.ts';
+import type { ArmResult } from './study.ts';
 
 const LOG_FLOOR = -3;
 const LOG_CEIL = 3;
