@@ -76,8 +76,8 @@ function checkSameType(a: FloatArray, b: FloatArray, c: FloatArray): void {
 /**
  * C[cOff + i * ldc + j] += sum_p A(i, p) B(p, j) for i < m, j < n, p < k.
  * `cZero` promises that C's block holds zeros (a fresh `allocZeroed` output):
- * the WASM backend then clears its copy instead of reading C, which spares a
- * pass over C and, for a freshly mapped array, a page fault per page.
+ * the WASM backend then neither reads C nor clears its copy (the kernel's
+ * first k block writes it, 0 + sum, the same bits), which spares a pass over C.
  */
 export function gemm(
   m: number,
