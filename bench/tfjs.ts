@@ -176,16 +176,31 @@ function runner(tf: TF, backend: string, name: string, detail: string): Runner {
   };
 }
 
-export async function findTfjs(): Promise<Found[]> {
-  const tf = await load();
-  if (typeof tf === 'string') return [{ skipped: `tfjs-wasm, tfjs-cpu: ${tf}` }];
-  const found: Found[] = [];
+/** TensorFlow.js with its WASM backend set (and whether SIMD is on), or why it cannot be. */
+export async function loadTfjsWasm(
+  tf: TF | string | undefined = undefined,
+): Promise<{ tf: TF; simd: boolean } | string> {
+  const t = tf ?? (await load());
+  if (typeof t === 'string') return t;
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const require = createRequire(import.meta.url);
     wasm.setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
-    if (!(await tf.setBackend('wasm'))) throw new Error('setBackend(wasm) returned false');
-    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    if (!(await t.setBackend('wasm'))) throw new Error('setBackend(wasm) returned false');
+    return { tf: t, simd: Boolean(await t.env().getAsync('WASM_HAS_SIMD_SUPPORT')) };
+  } catch (e) {
+    return (e as Error).message.split('\n')[0]!;
+  }
+}
+
+export async function findTfjs(): Promise<Found[]> {
+  const tf = await load();
+  if (typeof tf === 'string') return [{ skipped: `tfjs-wasm, tfjs-cpu: ${tf}` }];
+  const found: Found[] = [];
+  const wasm = await loadTfjsWasm(tf);
+  if (typeof wasm === 'string') found.push({ skipped: `tfjs-wasm: ${wasm}` });
+  else {
+    const simd = wasm.simd;
     found.push(
       runner(
         tf,
@@ -194,8 +209,6 @@ export async function findTfjs(): Promise<Found[]> {
         `TensorFlow.js ${tf.version.tfjs} WASM backend, float32, SIMD ${simd ? 'on' : 'off'}, 1 thread`,
       ),
     );
-  } catch (e) {
-    found.push({ skipped: `tfjs-wasm: ${(e as Error).message.split('\n')[0]}` });
   }
   found.push(
     runner(tf, 'cpu', 'tfjs-cpu', `TensorFlow.js ${tf.version.tfjs} CPU backend (pure JS), float32`),

@@ -14,7 +14,9 @@
  * - gemm: the whole `gemm` call into a reused C (kernel + copy in + pack + C out + dispatch);
  * - op: `matmul` less `allocZeroed` + `gemm` (checks, shape logic, the Tensor, the engine), and
  *   as a floor, `matmul` of two 1 x 1 tensors (all of that around a trivial product);
- * - matmul: the whole call, as the bench times it.
+ * - matmul: the whole call, as the bench times it;
+ * - in float32, when TensorFlow.js is installed: its WASM `matMul` with the result unread (its kernel)
+ *   and with `dataSync()` (as the bench's W1 times it), and the two speed ratios against ours.
  *
  * The machine is shared and loaded, so every part is timed in short blocks, all parts take
  * turns (the order rotating and reversing from round to round). The table gives each part's
@@ -29,6 +31,7 @@ import * as ng from '../core/index.ts';
 import { alloc, allocZeroed } from '../core/kernels/alloc.ts';
 import { gemm, operand } from '../core/kernels/matmul.ts';
 import { gemmReplay } from './gemm-replay.ts';
+import { loadTfjsWasm } from './tfjs.ts';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -105,6 +108,28 @@ function parts(dtype: DType, n: number): Part[] {
     { name: 'allocZeroed + gemm', run: () => gemm(m, n, k, a, b, allocZeroed(m * n, dtype), 0, n, true) },
     { name: 'matmul', run: () => ng.matmul(ta, tb) },
     { name: 'matmul 1x1', run: () => ng.matmul(one, one) },
+    ...(dtype === 'float32' && typeof tfjs !== 'string' ? tfjsParts(tfjs.tf, n) : []),
+  ];
+}
+
+/**
+ * TensorFlow.js WASM's side of W1 float32, in the same rounds: its `matMul` with the result
+ * disposed unread (its kernel: XNNPACK, which runs when the op is called, plus its op overhead),
+ * and with `dataSync()` as the bench's W1 times it (plus the copy into a fresh array).
+ */
+function tfjsParts(tf: NonNullable<Exclude<typeof tfjs, string>>['tf'], n: number): Part[] {
+  const a = tf.randomNormal([n, n], 0, 1, 'float32', 1);
+  const b = tf.randomNormal([n, n], 0, 1, 'float32', 2);
+  return [
+    { name: 'tfjs matMul', run: () => tf.matMul(a, b).dispose() },
+    {
+      name: 'tfjs matMul + dataSync',
+      run: () => {
+        const c = tf.matMul(a, b);
+        c.dataSync();
+        c.dispose();
+      },
+    },
   ];
 }
 
@@ -116,8 +141,11 @@ function uptime(): string {
   }
 }
 
+const tfjs = await loadTfjsWasm();
 ng.setBackend('wasm');
 ng.setNumThreads(1);
+if (typeof tfjs === 'string')
+  console.log(`(TensorFlow.js WASM not available, its rows are left out: ${tfjs})`);
 ng.manualSeed(0);
 console.log(`W1 breakdown, wasm backend, 1 thread, ${ROUNDS} rounds`);
 for (const n of SIZES) {
@@ -148,6 +176,12 @@ for (const n of SIZES) {
       ['  (floor: matmul of [1, 1] by [1, 1])', med('matmul 1x1')],
       ['matmul (whole)', whole],
     ];
+    const tfRows = t.has('tfjs matMul');
+    if (tfRows)
+      derived.push(
+        ['TF.js WASM matMul, result unread (its kernel)', med('tfjs matMul')],
+        ['TF.js WASM matMul + dataSync (as bench W1)', med('tfjs matMul + dataSync')],
+      );
     console.log(`\n${dtype} n=${n}   [${before}]`);
     console.log(
       `${'part'.padEnd(46)} ${'median us'.padStart(9)} ${'share'.padStart(6)} ${'cpu us'.padStart(9)} ${'share'.padStart(6)}`,
@@ -156,6 +190,13 @@ for (const n of SIZES) {
       const pct = (x: number, of: number) => `${((100 * x) / of).toFixed(0)}%`.padStart(6);
       console.log(
         `${what.padEnd(46)} ${v.wall.toFixed(1).padStart(9)} ${pct(v.wall, whole.wall)} ${v.cpu.toFixed(1).padStart(9)} ${pct(v.cpu, whole.cpu)}`,
+      );
+    }
+    if (tfRows) {
+      // Speed = 1 / time: how many times TF.js's time ours is, kernel for kernel and whole for whole.
+      const speed = (theirs: string, ours: string) => (med(theirs).wall / med(ours).wall).toFixed(2);
+      console.log(
+        `speed against TF.js (its median time / ours): gemm into a reused C vs matMul unread ${speed('tfjs matMul', 'gemm, reused C')}x; matmul vs matMul + dataSync ${speed('tfjs matMul + dataSync', 'matmul')}x`,
       );
     }
   }
