@@ -54,7 +54,7 @@ function bounds(dtype: DType) {
   };
 }
 
-function c5Criterion(dtype: DType): string {
+export function c5Criterion(dtype: DType): string {
   const b = bounds(dtype);
   return (
     'On a batch of 64 samples of 8 features (mean 5, sd 3), in training mode: before the affine step every ' +
@@ -67,7 +67,7 @@ function c5Criterion(dtype: DType): string {
   );
 }
 
-function c6Criterion(dtype: DType): string {
+export function c6Criterion(dtype: DType): string {
   const b = bounds(dtype);
   return (
     'For Linear(16, 8) then BatchNorm1d(8) in training mode: (a) over biases c·u with c from 0.01 to 10,000 the ' +

@@ -8,23 +8,17 @@
  *     npx tsx examples/bn-training-speed.ts --quick
  */
 
-import { manualSeed } from '../core/index.ts';
 import { figures as speedFigures } from './bn-training-speed/figures.ts';
 import {
-  type Activation,
-  type Digits,
-  describeMlp,
-  digits,
-  evalSchedule,
-  type MlpOptions,
-  mean,
-  mlp,
-  runSeeds,
-  spread,
-  stepsToTarget,
-  type TrainRun,
-  train,
-} from './common/mlp.ts';
+  architecture,
+  type Comparison,
+  compare,
+  lastAccuracy,
+  NETWORKS,
+  type Size,
+  stepsTo,
+} from './bn-training-speed/runs.ts';
+import { describeMlp, digits, mean, runSeeds, spread, type TrainRun } from './common/mlp.ts';
 import type { Mode } from './lib/args.ts';
 import { claim } from './lib/claims.ts';
 import { type Experiment, type ExperimentOutput, runMain, type Table } from './lib/experiment.ts';
@@ -44,19 +38,6 @@ const MAX_EXTENSIONS = 2;
 const SEARCH_SHARE = 0.5;
 /** Held when BN needs at most this share of the plain network's steps. */
 const HELD_RATIO = 0.5;
-
-export interface Size {
-  side: 14 | 28;
-  hidden: number;
-  train: number;
-  test: number;
-  /** Step cap of every run. */
-  steps: number;
-  /** Learning rates tried for the network without BN. */
-  lrs: number[];
-  seeds: number;
-  evalEvery: number;
-}
 
 const SIZES: Record<Mode, Size> = {
   tiny: { side: 14, hidden: 16, train: 600, test: 200, steps: 30, lrs: [0.3, 3], seeds: 2, evalEvery: 5 },
@@ -82,6 +63,9 @@ const SIZES: Record<Mode, Size> = {
   },
 };
 
+/** Steps of a learning-rate search run. */
+const searchSteps = (size: Size): number => Math.round(size.steps * SEARCH_SHARE);
+
 const CRITERION =
   "Three comparisons: the paper's sigmoid network at PyTorch's default initialization, the same at Xavier " +
   'initialization (the scale meant for sigmoid units), and the same network with ReLU. In each, the learning rate is ' +
@@ -96,141 +80,24 @@ const CRITERION =
   'than speed); if none counts, all do. Overall, over the comparisons that count: held if all held, did not ' +
   'hold if all did not hold, held partly otherwise. Wall time is measured and reported but does not enter the verdict (it varies between runs).';
 
-// ---------------------------------------------------------------- the runs
+// ---------------------------------------------------------------- the verdict
 
-/** A network compared without and with BN: its activation and initialization. */
-export interface Network {
-  name: string;
-  activation: Activation;
-  init: 'default' | 'xavier';
-}
+const { reachedAt, stepsOrCap, stepsText } = stepsTo(TARGET);
 
-/** The paper's sigmoid MLP at PyTorch's default and at Xavier initialization, and its ReLU twin. */
-const NETWORKS: Network[] = [
-  { name: 'sigmoid', activation: 'sigmoid', init: 'default' },
-  { name: 'sigmoid, Xavier init', activation: 'sigmoid', init: 'xavier' },
-  { name: 'relu', activation: 'relu', init: 'default' },
-];
-
-function architecture(size: Size, net: Network, batchNorm: boolean): MlpOptions {
-  const h = size.hidden;
-  return {
-    sizes: [size.side * size.side, h, h, h, 10],
-    activation: net.activation,
-    batchNorm,
-    init: net.init,
-  };
-}
-
-interface RunSpec {
-  net: Network;
-  batchNorm: boolean;
-  lr: number;
-  seed: number;
-  steps: number;
-  stopAtTarget: boolean;
-}
-
-function runOnce(data: Digits, size: Size, r: RunSpec, tick: (step: number, loss: number) => void): TrainRun {
-  manualSeed(r.seed);
-  return train({
-    model: mlp(architecture(size, r.net, r.batchNorm)),
-    x: data.trainX,
-    y: data.trainY,
-    lr: r.lr,
-    batchSize: BATCH,
-    steps: r.steps,
-    seed: r.seed,
-    evalAt: evalSchedule(r.steps, size.evalEvery),
-    evalX: data.testX,
-    evalY: data.testY,
-    ...(r.stopAtTarget ? { stopAtAccuracy: TARGET } : {}),
-    onStep: tick,
-  });
-}
-
-const reachedAt = (r: TrainRun): number | null => stepsToTarget(r.curve, TARGET);
-/** Steps to the target, or the run's length when it never reached it. */
-const stepsOrCap = (r: TrainRun): number => reachedAt(r) ?? r.steps;
-const stepsText = (r: TrainRun): string => {
-  const s = reachedAt(r);
-  return s === null ? `> ${r.steps}` : String(s);
-};
-const lastAccuracy = (r: TrainRun): number => r.curve[r.curve.length - 1]!.accuracy;
-
-interface SearchRun {
-  lr: number;
-  run: TrainRun;
-}
-
-/** The fastest rate to the target; if none reached it, the one with the highest last accuracy. */
-function bestOf(search: readonly SearchRun[]): SearchRun {
-  const reaching = search.filter((s) => reachedAt(s.run) !== null);
-  return reaching.length > 0
-    ? reaching.reduce((a, b) => (stepsOrCap(b.run) < stepsOrCap(a.run) ? b : a))
-    : search.reduce((a, b) => (lastAccuracy(b.run) > lastAccuracy(a.run) ? b : a));
-}
-
-/** The grid search for the plain network, extended outward while its best rate sits on an edge. */
-function searchLr(
-  data: Digits,
-  size: Size,
-  net: Network,
-  seed: number,
-  tick: (step: number, loss: number) => void,
-): SearchRun[] {
-  const search: SearchRun[] = [];
-  const tryLr = (lr: number) => {
-    const spec = { net, batchNorm: false, lr, seed, steps: searchSteps(size), stopAtTarget: true };
-    search.push({ lr, run: runOnce(data, size, spec, tick) });
-    search.sort((a, b) => a.lr - b.lr);
-  };
-  for (const lr of size.lrs) tryLr(lr);
-  for (let extra = 0; extra < MAX_EXTENSIONS; extra++) {
-    const b = bestOf(search).lr;
-    const [lo, lo2] = [search[0]!.lr, search[1]!.lr];
-    const [hi, hi2] = [search[search.length - 1]!.lr, search[search.length - 2]!.lr];
-    if (b === hi) tryLr(Number(((hi * hi) / hi2).toPrecision(3)));
-    else if (b === lo) tryLr(Number(((lo * lo) / lo2).toPrecision(3)));
-    else break;
-  }
-  return search;
-}
-
-const searchSteps = (size: Size): number => Math.round(size.steps * SEARCH_SHARE);
-
-export interface Comparison {
-  name: string;
+/** A comparison's runs, judged by the criterion. */
+interface Judged extends Comparison {
   /** False when some run without BN never reached the target: the comparison then does not count. */
   counts: boolean;
-  search: SearchRun[];
-  lr: number;
-  plain: TrainRun[];
-  bn: TrainRun[];
   ratio: number;
   allBnReach: boolean;
   allPlainReach: boolean;
   verdict: VerdictValue;
 }
 
-function compare(
-  data: Digits,
-  size: Size,
-  net: Network,
-  seeds: number[],
-  tick: (step: number, loss: number) => void,
-): Comparison {
-  const search = searchLr(data, size, net, seeds[0]!, tick);
-  const lr = bestOf(search).lr;
-  const arm = (batchNorm: boolean) =>
-    seeds.map((seed) =>
-      runOnce(data, size, { net, batchNorm, lr, seed, steps: size.steps, stopAtTarget: false }, tick),
-    );
-  const plain = arm(false);
-  const bn = arm(true);
-  const ratio = mean(bn.map(stepsOrCap)) / mean(plain.map(stepsOrCap));
-  const allBnReach = bn.every((r) => reachedAt(r) !== null);
-  const allPlainReach = plain.every((r) => reachedAt(r) !== null);
+function judge(c: Comparison): Judged {
+  const ratio = mean(c.bn.map(stepsOrCap)) / mean(c.plain.map(stepsOrCap));
+  const allBnReach = c.bn.every((r) => reachedAt(r) !== null);
+  const allPlainReach = c.plain.every((r) => reachedAt(r) !== null);
   const verdict: VerdictValue = !allBnReach
     ? 'did not hold'
     : ratio <= HELD_RATIO
@@ -238,22 +105,11 @@ function compare(
       : ratio < 1
         ? 'held partly'
         : 'did not hold';
-  return {
-    name: net.name,
-    counts: allPlainReach,
-    search,
-    lr,
-    plain,
-    bn,
-    ratio,
-    allBnReach,
-    allPlainReach,
-    verdict,
-  };
+  return { ...c, counts: allPlainReach, ratio, allBnReach, allPlainReach, verdict };
 }
 
 /** Over the comparisons that count (all if none does): all held, held; all did not hold, did not hold; else held partly. */
-function overall(cs: readonly Comparison[]): VerdictValue {
+function overall(cs: readonly Judged[]): VerdictValue {
   const counted = cs.some((c) => c.counts) ? cs.filter((c) => c.counts) : cs;
   const vs = counted.map((c) => c.verdict);
   if (vs.every((v) => v === 'held')) return 'held';
@@ -285,9 +141,17 @@ Differences from the paper: it trained 50,000 steps on the full 60,000-image MNI
     const bar = ctx.progress('bn-training-speed', NETWORKS.length * perActivation);
     let done = 0;
     const tick = (_step: number, loss: number) => bar.update(++done, loss);
-    const comparisons: Comparison[] = [];
+    const setting = {
+      data,
+      size,
+      target: TARGET,
+      batch: BATCH,
+      searchSteps: searchSteps(size),
+      maxExtensions: MAX_EXTENSIONS,
+    };
+    const comparisons: Judged[] = [];
     for (const [k, net] of NETWORKS.entries()) {
-      comparisons.push(compare(data, size, net, seeds, tick));
+      comparisons.push(judge(compare(setting, net, seeds, tick)));
       done = (k + 1) * perActivation;
     }
     bar.stop();

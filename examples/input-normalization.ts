@@ -67,12 +67,12 @@ const C2_CRITERION =
 const C3_ABSOLUTE = 1e-12;
 const C3_RELATIVE = 1e-12;
 
-function c3Bounds(dtype: DType): Record<'formula' | 'inverse' | 'sigma', number> {
+export function c3Bounds(dtype: DType): Record<'formula' | 'inverse' | 'sigma', number> {
   const relative = roundingBound(C3_RELATIVE, dtype, 'relative');
   return { formula: roundingBound(C3_ABSOLUTE, dtype, 'absolute'), sigma: relative, inverse: relative };
 }
 
-function c3Criterion(dtype: DType): string {
+export function c3Criterion(dtype: DType): string {
   const b = c3Bounds(dtype);
   return (
     "On this experiment's data (with and without outliers), every scaler output differs from the article's formula " +

@@ -7,27 +7,20 @@
  *
  *     npx tsx examples/saturating-activations.ts --quick
  */
-import { manualSeed, noGrad, type Tensor } from '../core/index.ts';
-import { BatchNorm1d, F, type Sequential, Sigmoid } from '../nn/index.ts';
-import {
-  type Digits,
-  describeMlp,
-  digits,
-  evalSchedule,
-  linears,
-  type MlpOptions,
-  mean,
-  mlp,
-  runSeeds,
-  spread,
-  type TrainRun,
-  train,
-} from './common/mlp.ts';
+import { describeMlp, digits, mean, runSeeds, spread } from './common/mlp.ts';
 import type { Mode } from './lib/args.ts';
 import { claim } from './lib/claims.ts';
 import { type Experiment, type ExperimentOutput, runMain } from './lib/experiment.ts';
 import { combine, fmt, type Verdict } from './lib/verdict.ts';
 import { armName, tablesAndFigures } from './saturating-activations/figures.ts';
+import {
+  type Arm,
+  type ArmResult,
+  architecture,
+  runArm,
+  type Setting,
+  type Size,
+} from './saturating-activations/runs.ts';
 
 // ---------------------------------------------------------------- fixed before the run
 
@@ -53,16 +46,6 @@ const PROBE = 500;
 const CONDITIONS = 3 * SCALES.length + 2;
 /** Mechanism: a plain network counts as saturated at a scale when at least this share of its units is, at init. */
 const SATURATED_NET = 0.2;
-
-export interface Size {
-  side: 14 | 28;
-  hidden: number;
-  train: number;
-  test: number;
-  steps: number;
-  lrs: number[];
-  seeds: number;
-}
 
 const SIZES: Record<Mode, Size> = {
   tiny: { side: 14, hidden: 8, train: 500, test: 200, steps: 15, lrs: [0.1], seeds: 1 },
@@ -93,144 +76,6 @@ const MECHANISM_CRITERION =
   'if both hold, did not hold if neither does (then the failure comes from the sigmoid slope of at most 0.25 ' +
   'times small weights shrinking the gradient layer by layer, not from saturation), held partly otherwise.';
 
-// ---------------------------------------------------------------- probes
-
-interface Probe {
-  /** Frobenius norm of the gradient of each Linear weight (hidden layers, then the output layer). */
-  gradNorms: number[];
-  /** Fraction of (sample, unit) pairs saturated, per hidden layer. */
-  saturated: number[];
-  /** Mean sigmoid output per hidden layer. */
-  meanOutput: number[];
-}
-
-/**
- * Forward and backward on the fixed probe batch in train mode (BN uses that
- * batch's statistics, as in training), recording each sigmoid layer's output;
- * BN's running statistics are restored afterwards so probing leaves training
- * untouched.
- */
-export function probe(model: Sequential, x: Tensor, y: Tensor): Probe {
-  const bns = [...model].filter((m): m is BatchNorm1d => m instanceof BatchNorm1d);
-  const saved = bns.map((b) => [
-    b.runningMean!.data.slice(),
-    b.runningVar!.data.slice(),
-    b.numBatchesTracked!.data.slice(),
-  ]);
-  model.train();
-  model.zeroGrad();
-  const saturated: number[] = [];
-  const meanOutput: number[] = [];
-  let h = x;
-  for (const m of model) {
-    h = m.forward(h) as Tensor;
-    if (m instanceof Sigmoid) {
-      let sat = 0;
-      let sum = 0;
-      for (const v of h.data) {
-        if (v < SAT_LO || v > 1 - SAT_LO) sat++;
-        sum += v;
-      }
-      saturated.push(sat / h.numel());
-      meanOutput.push(sum / h.numel());
-    }
-  }
-  F.crossEntropy(h, y).backward();
-  const gradNorms = linears(model).map((l) => norm(l.weight.grad!));
-  model.zeroGrad();
-  noGrad(() =>
-    bns.forEach((b, k) => {
-      b.runningMean!.data.set(saved[k]![0]!);
-      b.runningVar!.data.set(saved[k]![1]!);
-      b.numBatchesTracked!.data.set(saved[k]![2]!);
-    }),
-  );
-  return { gradNorms, saturated, meanOutput };
-}
-
-function norm(t: Tensor): number {
-  let s = 0;
-  for (const v of t.data) s += v * v;
-  return Math.sqrt(s);
-}
-
-// ---------------------------------------------------------------- runs
-
-export interface Arm {
-  scale: (typeof SCALES)[number];
-  batchNorm: boolean;
-}
-
-function architecture(size: Size, a: Arm): MlpOptions {
-  return {
-    sizes: [size.side * size.side, ...Array<number>(DEPTH).fill(size.hidden), 10],
-    activation: 'sigmoid',
-    batchNorm: a.batchNorm,
-    weightScale: a.scale,
-  };
-}
-
-interface Run {
-  lr: number;
-  seed: number;
-  train: TrainRun;
-  atInit: Probe;
-  atEnd: Probe;
-  /** Per training step, the first and last hidden layers' weight-gradient norms on that step's mini-batch. */
-  firstGrad: number[];
-  lastGrad: number[];
-  finalLoss: number;
-  finalAccuracy: number;
-}
-
-function runOnce(
-  data: Digits,
-  probeX: Tensor,
-  probeY: Tensor,
-  size: Size,
-  arm: Arm,
-  lr: number,
-  seed: number,
-  tick: (loss: number) => void,
-): Run {
-  manualSeed(seed);
-  const model = mlp(architecture(size, arm));
-  const layers = linears(model);
-  const atInit = probe(model, probeX, probeY);
-  const firstGrad: number[] = [];
-  const lastGrad: number[] = [];
-  const run = train({
-    model,
-    x: data.trainX,
-    y: data.trainY,
-    lr,
-    momentum: MOMENTUM,
-    batchSize: BATCH,
-    steps: size.steps,
-    seed,
-    evalAt: evalSchedule(size.steps, Math.max(1, Math.round(size.steps / 15))),
-    evalX: data.testX,
-    evalY: data.testY,
-    onStep: (_step, loss) => {
-      firstGrad.push(norm(layers[0]!.weight.grad!));
-      lastGrad.push(norm(layers[DEPTH - 1]!.weight.grad!));
-      tick(loss);
-    },
-  });
-  const atEnd = run.diverged ? atInit : probe(model, probeX, probeY);
-  const k = Math.max(1, Math.round(FINAL_SHARE * run.losses.length));
-  const finalLoss = run.diverged ? Number.POSITIVE_INFINITY : mean(run.losses.slice(-k));
-  const finalAccuracy = run.curve[run.curve.length - 1]!.accuracy;
-  return { lr, seed, train: run, atInit, atEnd, firstGrad, lastGrad, finalLoss, finalAccuracy };
-}
-
-export interface ArmResult {
-  arm: Arm;
-  search: Run[];
-  lr: number;
-  runs: Run[];
-}
-
 // ---------------------------------------------------------------- the experiment
 
 export const saturatingActivations: Experiment = {
@@ -256,22 +101,20 @@ This follows no single paper's set-up: Glorot & Bengio (2010) studied saturation
     let done = 0;
     const tick = (loss: number) => bar.update(++done, loss);
 
+    const setting: Setting = {
+      data,
+      probeX,
+      probeY,
+      size,
+      depth: DEPTH,
+      satLo: SAT_LO,
+      momentum: MOMENTUM,
+      batch: BATCH,
+      finalShare: FINAL_SHARE,
+    };
     const results: ArmResult[] = [];
     for (const arm of arms) {
-      const one = (lr: number, seed: number) => runOnce(data, probeX, probeY, size, arm, lr, seed, tick);
-      const search = size.lrs.map((lr) => one(lr, seeds[0]!));
-      const best = () => search.reduce((a, b) => (b.finalLoss < a.finalLoss ? b : a));
-      const sorted = () => [...search].sort((a, b) => a.lr - b.lr);
-      if (search.length > 1) {
-        const s = sorted();
-        const b = best().lr;
-        if (b === s[s.length - 1]!.lr)
-          search.push(one(Number(((b * b) / s[s.length - 2]!.lr).toPrecision(3)), seeds[0]!));
-        else if (b === s[0]!.lr) search.push(one(Number(((b * b) / s[1]!.lr).toPrecision(3)), seeds[0]!));
-      }
-      const chosen = best();
-      const runs = [chosen, ...seeds.slice(1).map((seed) => one(chosen.lr, seed))];
-      results.push({ arm, search: sorted(), lr: chosen.lr, runs });
+      results.push(runArm(setting, arm, seeds, tick));
       done = results.length * runsPerArm * size.steps;
     }
     bar.stop();
@@ -391,8 +234,8 @@ This follows no single paper's set-up: Glorot & Bengio (2010) studied saturation
 
     return {
       setup: {
-        'network without BN': describeMlp(architecture(size, { scale: 1, batchNorm: false })),
-        'network with BN': describeMlp(architecture(size, { scale: 1, batchNorm: true })),
+        'network without BN': describeMlp(architecture(size, { scale: 1, batchNorm: false }, DEPTH)),
+        'network with BN': describeMlp(architecture(size, { scale: 1, batchNorm: true }, DEPTH)),
         data: `data.mnist: ${size.train} training and ${size.test} test digits (split seed ${ctx.seed}), ${size.side} x ${size.side} pixels in [0, 1]`,
         'initial weight scales': `${SCALES.join(' and ')} x PyTorch's default draw U(±1/sqrt(fanIn)); biases default; BN γ = 1, β = 0`,
         optimizer: `SGD with momentum ${MOMENTUM}, batch ${BATCH}, cross-entropy, ${size.steps} steps`,

@@ -4,11 +4,11 @@
  * network with and without BN, and the learning-rate search of each plain
  * network.
  */
-import type { Comparison, Size } from '../bn-training-speed.ts';
 import type { TrainRun } from '../common/mlp.ts';
 import { bandChart, lineChart } from '../lib/charts.ts';
 import type { Figure } from '../lib/experiment.ts';
 import { fmt } from '../lib/verdict.ts';
+import type { Comparison, Size } from './runs.ts';
 
 /** Mean mini-batch loss over windows of `w` steps, as curve points at the window's last step. */
 function smoothedLoss(r: TrainRun, w: number): { x: number; y: number }[] {

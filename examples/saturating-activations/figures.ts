@@ -5,12 +5,11 @@
  * learning-rate search, and the first layer's gradient and the test accuracy
  * during training.
  */
-
 import { mean } from '../common/mlp.ts';
 import { bandChart, lineChart } from '../lib/charts.ts';
 import type { Figure, Table } from '../lib/experiment.ts';
 import { fmt } from '../lib/verdict.ts';
-import type { Arm, ArmResult, Size } from '../saturating-activations.ts';
+import type { Arm, ArmResult, Size } from './runs.ts';
 
 export const armName = (a: Arm) => `scale ${a.scale}, ${a.batchNorm ? 'BN' : 'no BN'}`;
 

@@ -22,7 +22,7 @@ import {
   stepsToTarget,
   train,
 } from '../../examples/common/mlp.ts';
-import { probe } from '../../examples/saturating-activations.ts';
+import { probe } from '../../examples/saturating-activations/runs.ts';
 import { BatchNorm1d, type Dropout, Linear, ReLU, Sigmoid } from '../../nn/index.ts';
 
 const close = (a: number, b: number, tol = 1e-12) => Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
@@ -223,7 +223,7 @@ test('probe: saturated fractions and gradient norms as counted directly; BN runn
     ...b.runningVar!.data,
     ...b.numBatchesTracked!.data,
   ]);
-  const p = probe(model, x, y);
+  const p = probe(model, x, y, 0.05);
   assert.equal(
     bns.map((b) => [...b.runningMean!.data, ...b.runningVar!.data, ...b.numBatchesTracked!.data]),
     before,
