@@ -8,7 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Results, RunResult } from './experiment.ts';
+import { criterionLine, type Results, type RunResult } from './experiment.ts';
 
 /** Where committed full results live, relative to the repository root. */
 export const FULL_RESULTS_DIR = join('examples', 'results', 'full');
@@ -23,6 +23,15 @@ export function loadCommitted(dir: string = FULL_RESULTS_DIR): Map<string, RunRe
     if (!existsSync(file)) continue;
     // Results written before `--dtype` existed carry no dtype: they ran in float64, the only one there was.
     const results = { dtype: 'float64', ...JSON.parse(readFileSync(file, 'utf8')) } as Results;
+    // A run records the line its criterion sat on then; the report links today's source, where a
+    // split may have moved it (the criterion's text is the same, or the report calls the run stale).
+    const source = resolve('examples', `${name}.ts`);
+    if (existsSync(source)) {
+      const text = readFileSync(source, 'utf8');
+      results.verdicts = results.verdicts.map((v) =>
+        v.criterionAt === undefined ? v : { ...v, criterionAt: criterionLine(name, text, v.criterion) },
+      );
+    }
     const svgs = new Map<string, string>();
     for (const f of results.figures) {
       const svg = join(root, name, f.file);

@@ -115,6 +115,12 @@ test('committed full results were decided by the criteria the code applies now',
     assert.is(full.results.criteriaHash, now!.criteriaHash);
     assert.ok(/^[0-9a-f]{40}$/.test(full.results.provenance.commit), `${name}: no commit`);
     assert.ok(full.results.wallTimeSeconds > 0 && full.results.provenance.machine.length > 0);
+    // Its code links point at the same lines as the quick run's: where the criterion is written today.
+    assert.equal(
+      full.results.verdicts.map((v) => v.criterionAt),
+      now!.verdicts.map((v) => v.criterionAt),
+      `examples/results/full/${name}: the report would link its criteria to lines they left`,
+    );
   }
 });
 
