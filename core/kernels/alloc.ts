@@ -29,9 +29,45 @@ const free32 = new Map<number, Float32Array[]>();
 const pooled = new WeakSet<FloatArray>();
 let pooledBytes = 0;
 
-/** An array of length n and `dtype` (float64 by default) with unspecified contents: the caller must write every element. */
+/**
+ * Node's uninitialized allocation (`Buffer.allocUnsafeSlow`: malloc where V8's own arrays use
+ * calloc), or null in a browser. Found through `process.getBuiltinModule` as threads.ts finds
+ * worker threads, so a browser bundle sees no Node import.
+ */
+const allocUnsafe = (
+  (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.(
+    'node:buffer',
+  ) as { Buffer: { allocUnsafeSlow(bytes: number): Uint8Array } } | undefined
+)?.Buffer.allocUnsafeSlow;
+
+/**
+ * NORMGRAD_ALLOC_POISON=1 fills every array `alloc` hands out with NaN: a kernel that leaves an
+ * element of its output unwritten then shows NaN instead of whatever the memory held
+ * (tests/core/alloc-poison.test.ts runs the op suite so).
+ */
+const POISON =
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+    ?.NORMGRAD_ALLOC_POISON === '1';
+
+/**
+ * An array of length n and `dtype` (float64 by default) with unspecified contents: the caller must
+ * write every element, as with `torch.empty`. A large one that is not recycled comes uninitialized
+ * from the system allocator: V8 zeroes a new typed array (calloc), and when the memory is reused
+ * heap rather than fresh pages that is a memset of the whole array (about 90 us of a 4 MB output's
+ * 340 us, written once), which a kernel about to overwrite it does not need.
+ */
 export function alloc(n: number, dtype: DType = 'float64'): FloatArray {
-  return take(n, dtype) ?? (dtype === 'float32' ? new Float32Array(n) : new Float64Array(n));
+  const a = take(n, dtype) ?? fresh(n, dtype);
+  return POISON ? a.fill(Number.NaN) : a;
+}
+
+/** A new array, uninitialized where the platform allows it and the array is large. */
+function fresh(n: number, dtype: DType): FloatArray {
+  if (n < MIN_LENGTH || allocUnsafe === undefined) return newArray(dtype, n);
+  const bytes = allocUnsafe(n * (dtype === 'float32' ? 4 : 8));
+  return dtype === 'float32'
+    ? new Float32Array(bytes.buffer, bytes.byteOffset, n)
+    : new Float64Array(bytes.buffer, bytes.byteOffset, n);
 }
 
 /** An array of length n and `dtype` filled with zeros (for kernels that accumulate into their output). */

@@ -45,6 +45,26 @@ test('small arrays and views into larger buffers are never pooled; allocZeroed z
   assert.is(pooledByteCount(), 0);
 });
 
+test('a fresh large array from alloc is a whole buffer of its own, in its dtype, and poolable', () => {
+  emptyPool();
+  for (const dtype of ['float64', 'float32'] as const) {
+    const a = alloc(BIG, dtype);
+    assert.is(a.constructor, dtype === 'float64' ? Float64Array : Float32Array);
+    assert.is(a.length, BIG);
+    assert.ok(a.byteOffset === 0 && a.buffer.byteLength === a.byteLength, 'not a view into a larger buffer');
+    a.fill(3); // uninitialized memory takes writes like any other
+    release(a);
+    assert.is(pooledByteCount(), a.byteLength);
+    assert.ok(alloc(BIG, dtype) === a);
+    // Two fresh arrays never share memory.
+    const [b, c] = [alloc(BIG, dtype), alloc(BIG, dtype)];
+    b.fill(1);
+    c.fill(2);
+    assert.ok(b.buffer !== c.buffer && b[0] === 1 && c[BIG - 1] === 2);
+  }
+  emptyPool();
+});
+
 /** Whether two arrays hold the same values (a short message instead of a diff of 65536 numbers). */
 function same(a: FloatArray, b: FloatArray, what: string): void {
   let bad = 0;
