@@ -17,6 +17,7 @@ import {
   type EvalPoint,
   evaluate,
   type MlpOptions,
+  type MlpSize,
   mean,
   mlp,
   runSeeds,
@@ -47,13 +48,7 @@ const REFRESH = 50;
 /** (d): without the batch noise, BN keeps at most this share of its gap narrowing. */
 const NOISE_SHARE = 0.5;
 
-export interface Size {
-  side: 14 | 28;
-  hidden: number;
-  train: number;
-  test: number;
-  steps: number;
-  seeds: number;
+export interface Size extends MlpSize {
   evalEvery: number;
 }
 

@@ -11,22 +11,16 @@ import {
   type Digits,
   evalSchedule,
   type MlpOptions,
+  type MlpSize,
   mlp,
   stepsToTarget,
   type TrainRun,
   train,
 } from '../common/mlp.ts';
 
-export interface Size {
-  side: 14 | 28;
-  hidden: number;
-  train: number;
-  test: number;
-  /** Step cap of every run. */
-  steps: number;
+export interface Size extends MlpSize {
   /** Learning rates tried for the network without BN. */
   lrs: number[];
-  seeds: number;
   evalEvery: number;
 }
 

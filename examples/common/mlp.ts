@@ -22,6 +22,20 @@ import { SGD } from '../../optim/index.ts';
 
 // ---------------------------------------------------------------- data
 
+/**
+ * The size of an MNIST MLP experiment in one mode: digits of `side` x `side` pixels, `hidden` units
+ * per layer, `train` and `test` examples, at most `steps` steps per run, `seeds` seeds per arm.
+ */
+export interface MlpSize {
+  side: 14 | 28;
+  hidden: number;
+  train: number;
+  test: number;
+  /** Step cap of every run. */
+  steps: number;
+  seeds: number;
+}
+
 export interface Digits {
   trainX: Tensor;
   trainY: Tensor;

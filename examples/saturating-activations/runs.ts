@@ -12,20 +12,15 @@ import {
   evalSchedule,
   linears,
   type MlpOptions,
+  type MlpSize,
   mean,
   mlp,
   type TrainRun,
   train,
 } from '../common/mlp.ts';
 
-export interface Size {
-  side: 14 | 28;
-  hidden: number;
-  train: number;
-  test: number;
-  steps: number;
+export interface Size extends MlpSize {
   lrs: number[];
-  seeds: number;
 }
 
 /** What every run of the experiment shares: the digits, the probe batch, the size and the constants fixed before the run. */
