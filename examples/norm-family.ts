@@ -11,7 +11,7 @@ import { manualSeed, type Tensor } from '../core/index.ts';
 import { DataLoader, type MnistSplit, mnistRows, TensorDataset } from '../data/index.ts';
 import { F } from '../nn/index.ts';
 import { Adam } from '../optim/index.ts';
-import { digits, evalSchedule, runSeeds, stepsToTarget, type TrainRun, train } from './common/mlp.ts';
+import { digits, evalSchedule, type MlpSize, runSeeds, stepsToTarget, type TrainRun, train } from './common/mlp.ts';
 import { hiddenGradNorms, ordersAcross, sequenceAccuracy } from './common/seq.ts';
 import { describeSpread, spread } from './common/spread.ts';
 import type { Mode } from './lib/args.ts';
@@ -51,15 +51,7 @@ const RNN_ARMS: RnnArm[] = ['plain', 'layernorm', 'rmsnorm', 'weightnorm'];
 
 /** Run sizes of the two halves, per mode. */
 export interface Size {
-  mlp: {
-    side: 14 | 28;
-    hidden: number;
-    train: number;
-    test: number;
-    steps: number;
-    seeds: number;
-    evalEvery: number;
-  };
+  mlp: MlpSize & { evalEvery: number };
   rnn: {
     hidden: number;
     train: number;
