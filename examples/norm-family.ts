@@ -11,7 +11,15 @@ import { manualSeed, type Tensor } from '../core/index.ts';
 import { DataLoader, type MnistSplit, mnistRows, TensorDataset } from '../data/index.ts';
 import { F } from '../nn/index.ts';
 import { Adam } from '../optim/index.ts';
-import { digits, evalSchedule, type MlpSize, runSeeds, stepsToTarget, type TrainRun, train } from './common/mlp.ts';
+import {
+  digits,
+  evalSchedule,
+  type MlpSize,
+  runSeeds,
+  stepsToTarget,
+  type TrainRun,
+  train,
+} from './common/mlp.ts';
 import { hiddenGradNorms, ordersAcross, sequenceAccuracy } from './common/seq.ts';
 import { describeSpread, spread } from './common/spread.ts';
 import type { Mode } from './lib/args.ts';
