@@ -31,19 +31,20 @@ let pooledBytes = 0;
 
 /**
  * Node's uninitialized allocation (`Buffer.allocUnsafeSlow`: malloc where V8's own arrays use
- * calloc), or null in a browser. Found through `process.getBuiltinModule` as threads.ts finds
+ * calloc), or undefined in a browser. Found through `process.getBuiltinModule` as threads.ts finds
  * worker threads, so a browser bundle sees no Node import.
  */
-const allocUnsafe = (
+const NodeBuffer = (
   (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.(
     'node:buffer',
   ) as { Buffer: { allocUnsafeSlow(bytes: number): Uint8Array } } | undefined
-)?.Buffer.allocUnsafeSlow;
+)?.Buffer;
+const allocUnsafe = NodeBuffer && ((bytes: number) => NodeBuffer.allocUnsafeSlow(bytes));
 
 /**
  * NORMGRAD_ALLOC_POISON=1 fills every array `alloc` hands out with NaN: a kernel that leaves an
  * element of its output unwritten then shows NaN instead of whatever the memory held
- * (tests/core/alloc-poison.test.ts runs the op suite so).
+ * (`npm test` runs the PyTorch fixtures and the property tests so).
  */
 const POISON =
   (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
