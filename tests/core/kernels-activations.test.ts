@@ -1,14 +1,14 @@
 /**
- * relu and its gradient run without a branch per element (core/kernels/elementwise.ts). These
- * check that the branchless forms give exactly the bits of the plain definitions,
- * max(x, 0) and x > 0 ? g : 0, in both widths: on every special value (signed zeros, NaN,
+ * relu, its gradient and sigmoid run without a branch per element (core/kernels/elementwise.ts).
+ * These check that the branchless forms give exactly the bits of the plain definitions,
+ * max(x, 0), x > 0 ? g : 0 and the two-sided sigmoid, in both widths: on every special value (signed zeros, NaN,
  * infinities, the largest finite values where doubling overflows, subnormals) paired with every
  * other, and on values spread over the whole exponent range.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { FloatArray } from '../../core/index.ts';
-import { relu, reluGrad } from '../../core/kernels/elementwise.ts';
+import { relu, reluGrad, sigmoid } from '../../core/kernels/elementwise.ts';
 
 const MAX = Number.MAX_VALUE;
 const SPECIALS = [
@@ -62,7 +62,7 @@ for (const [name, Arr] of [
 ] as const) {
   test(`relu is max(x, 0) bit for bit (${name})`, () => {
     const x = Arr.from([...SPECIALS, ...spread(20000)]);
-    const want = Arr.from(x, (v) => Math.max(v, 0));
+    const want = Arr.from(Array.from(x, (v) => Math.max(v, 0)));
     const got = relu(x);
     const i = firstDiff(got, want);
     assert.is(i, -1, `x = ${x[i]}: got ${got[i]}, want ${want[i]}`);
@@ -83,10 +83,37 @@ for (const [name, Arr] of [
       xs.push(more[2 * k + 1]!);
     }
     const [g, x] = [Arr.from(gs), Arr.from(xs)];
-    const want = Arr.from(g, (v, k) => (x[k]! > 0 ? v : 0));
+    const want = Arr.from(Array.from(g, (v, k) => (x[k]! > 0 ? v : 0)));
     const got = reluGrad(g, x);
     const i = firstDiff(got, want);
     assert.is(i, -1, `g = ${g[i]}, x = ${x[i]}: got ${got[i]}, want ${want[i]}`);
+  });
+}
+
+/** sigmoid as it was written with a branch on the sign, the reference for the branchless form. */
+function sigmoidBranch(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+for (const [name, Arr] of [
+  ['float64', Float64Array],
+  ['float32', Float32Array],
+] as const) {
+  test(`sigmoid is the two-sided definition bit for bit (${name})`, () => {
+    // Exponents from 1e-5 to 1e3 cover the range where sigmoid is neither 0.5 nor saturated.
+    let s = 777;
+    const next = () => {
+      s = (s * 1103515245 + 12345) % 2147483648;
+      return s / 2147483648;
+    };
+    const mid = Array.from({ length: 20000 }, () => (next() - 0.5) * 10 ** (next() * 8 - 5));
+    const x = Arr.from([...SPECIALS, 745, -745, 709.8, -709.8, 36, -36, ...mid, ...spread(5000)]);
+    const want = Arr.from(Array.from(x, sigmoidBranch));
+    const got = sigmoid(x);
+    const i = firstDiff(got, want);
+    assert.is(i, -1, `x = ${x[i]}: got ${got[i]}, want ${want[i]}`);
   });
 }
 
