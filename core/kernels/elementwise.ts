@@ -197,28 +197,31 @@ export function where(cond: FloatArray, a: FloatArray, b: FloatArray): FloatArra
 
 export type CompareOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
 
-/** Comparison to a 0/1 mask (normgrad has no bool dtype; masks are zeros and ones in the operands' dtype). */
+/**
+ * Comparison to a 0/1 mask (normgrad has no bool dtype; masks are zeros and ones in the operands' dtype).
+ * `+(a > b)` rather than `a > b ? 1 : 0`: a number from the comparison, not a jump on it (see `relu`).
+ */
 export function compare(op: CompareOp, a: FloatArray, b: FloatArray): FloatArray {
   const n = a.length;
   const out = alloc(n, dtypeOf(a));
   switch (op) {
     case 'eq':
-      for (let i = 0; i < n; i++) out[i] = a[i] === b[i] ? 1 : 0;
+      for (let i = 0; i < n; i++) out[i] = +(a[i] === b[i]);
       break;
     case 'ne':
-      for (let i = 0; i < n; i++) out[i] = a[i] !== b[i] ? 1 : 0;
+      for (let i = 0; i < n; i++) out[i] = +(a[i] !== b[i]);
       break;
     case 'gt':
-      for (let i = 0; i < n; i++) out[i] = a[i]! > b[i]! ? 1 : 0;
+      for (let i = 0; i < n; i++) out[i] = +(a[i]! > b[i]!);
       break;
     case 'ge':
-      for (let i = 0; i < n; i++) out[i] = a[i]! >= b[i]! ? 1 : 0;
+      for (let i = 0; i < n; i++) out[i] = +(a[i]! >= b[i]!);
       break;
     case 'lt':
-      for (let i = 0; i < n; i++) out[i] = a[i]! < b[i]! ? 1 : 0;
+      for (let i = 0; i < n; i++) out[i] = +(a[i]! < b[i]!);
       break;
     case 'le':
-      for (let i = 0; i < n; i++) out[i] = a[i]! <= b[i]! ? 1 : 0;
+      for (let i = 0; i < n; i++) out[i] = +(a[i]! <= b[i]!);
       break;
   }
   return out;
