@@ -129,11 +129,14 @@ export function maxPool2dIndices(x: FloatArray, n: number, g: Window2d): FloatAr
           for (let j = 0; j < kw; j++) {
             const ix = ox * sw - pw + j * dw;
             if (ix < 0 || ix >= w) continue;
-            const v = x[plane + iy * w + ix]!;
-            if (best < 0 || v > bestVal || Number.isNaN(v)) {
-              best = iy * w + ix;
-              bestVal = v;
-            }
+            // Take the first tap, a larger value, or a NaN (which then stays: PyTorch's
+            // `val > max || isnan(val)`), by arithmetic rather than a jump: which tap wins
+            // is data, and a jump on it is mispredicted about every other time.
+            const k = iy * w + ix;
+            const v = x[plane + k]!;
+            const take = +(best < 0) | +(v > bestVal) | +(v !== v);
+            best += take * (k - best);
+            bestVal = x[plane + best]!;
           }
         }
         out[o++] = best;

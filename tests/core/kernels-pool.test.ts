@@ -1,0 +1,73 @@
+/**
+ * maxPool2dIndices picks each window's winner by arithmetic, not by a jump (core/kernels/conv.ts).
+ * This checks it against the plain rule, written here as a loop with the jump: the first tap, then
+ * any larger value or any NaN (PyTorch's `val > max || isnan(val)`: the last NaN wins, ties keep
+ * the first), on windows with padding, dilation and strides that do not divide, and on inputs
+ * full of ties, NaNs, infinities and signed zeros.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { maxPool2dIndices, type Window2d } from '../../core/kernels/conv.ts';
+
+function reference(x: Float64Array, n: number, g: Window2d): number[] {
+  const { c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
+  const out: number[] = [];
+  for (let p = 0; p < n * c; p++)
+    for (let oy = 0; oy < oh; oy++)
+      for (let ox = 0; ox < ow; ox++) {
+        let best = -1;
+        let bestVal = Number.NEGATIVE_INFINITY;
+        for (let i = 0; i < kh; i++) {
+          const iy = oy * sh - ph + i * dh;
+          if (iy < 0 || iy >= h) continue;
+          for (let j = 0; j < kw; j++) {
+            const ix = ox * sw - pw + j * dw;
+            if (ix < 0 || ix >= w) continue;
+            const v = x[p * h * w + iy * w + ix]!;
+            if (best < 0 || v > bestVal || Number.isNaN(v)) {
+              best = iy * w + ix;
+              bestVal = v;
+            }
+          }
+        }
+        out.push(best);
+      }
+  return out;
+}
+
+const windows: [string, Omit<Window2d, 'oh' | 'ow' | 'c' | 'h' | 'w'>][] = [
+  ['2x2 stride 2', { kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0, dh: 1, dw: 1 }],
+  ['3x3 stride 1 (overlapping)', { kh: 3, kw: 3, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1 }],
+  ['3x3 stride 2 padding 1', { kh: 3, kw: 3, sh: 2, sw: 2, ph: 1, pw: 1, dh: 1, dw: 1 }],
+  ['2x3 dilation 2', { kh: 2, kw: 3, sh: 1, sw: 2, ph: 0, pw: 1, dh: 2, dw: 2 }],
+];
+
+const SPECIAL = [Number.NaN, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, -0, 0, -1, 1, 2];
+
+for (const [name, win] of windows) {
+  test(`maxPool2dIndices follows the plain rule: ${name}`, () => {
+    const [n, c, h, w] = [2, 3, 7, 8];
+    const oh = Math.floor((h + 2 * win.ph - win.dh * (win.kh - 1) - 1) / win.sh) + 1;
+    const ow = Math.floor((w + 2 * win.pw - win.dw * (win.kw - 1) - 1) / win.sw) + 1;
+    const g: Window2d = { ...win, c, h, w, oh, ow };
+    let s = 99;
+    const next = () => {
+      s = (s * 1103515245 + 12345) % 2147483648;
+      return s / 2147483648;
+    };
+    // Three inputs: random reals, small integers (ties everywhere), and specials mixed in.
+    const inputs = [
+      Float64Array.from({ length: n * c * h * w }, () => next() - 0.5),
+      Float64Array.from({ length: n * c * h * w }, () => Math.floor(next() * 3) - 1),
+      Float64Array.from({ length: n * c * h * w }, () =>
+        next() < 0.4 ? SPECIAL[Math.floor(next() * SPECIAL.length)]! : Math.floor(next() * 3) - 1,
+      ),
+    ];
+    for (const x of inputs) {
+      const got = Array.from(maxPool2dIndices(x, n, g));
+      assert.equal(got, reference(x, n, g));
+    }
+  });
+}
+
+test.run();
