@@ -249,6 +249,6 @@ export function bernoulli(
   }
   const g = opts.generator ?? defaultGenerator;
   const out = newArray(dtype, probs.numel());
-  for (let i = 0; i < out.length; i++) out[i] = g.random() < probs.data[i]! ? 1 : 0;
+  for (let i = 0; i < out.length; i++) out[i] = +(g.random() < probs.data[i]!); // a number, not a jump on a coin flip
   return new Tensor(out, probs.shape);
 }
