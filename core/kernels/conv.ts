@@ -134,7 +134,7 @@ export function maxPool2dIndices(x: FloatArray, n: number, g: Window2d): FloatAr
             // is data, and a jump on it is mispredicted about every other time.
             const k = iy * w + ix;
             const v = x[plane + k]!;
-            const take = +(best < 0) | +(v > bestVal) | +(v !== v);
+            const take = +(best < 0) | +(v > bestVal) | +Number.isNaN(v);
             best += take * (k - best);
             bestVal = x[plane + best]!;
           }

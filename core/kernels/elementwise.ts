@@ -145,7 +145,7 @@ export function relu(a: FloatArray): FloatArray {
   for (let i = 0; i < n; i++) {
     const x = a[i]!;
     const y = (x + Math.abs(x)) * 0.5;
-    out[i] = y === y && y !== Number.POSITIVE_INFINITY ? y : Math.max(x, 0);
+    out[i] = y < Number.POSITIVE_INFINITY ? y : Math.max(x, 0); // false for NaN and +Infinity
   }
   return out;
 }
@@ -166,7 +166,7 @@ export function reluGrad(g: FloatArray, x: FloatArray): FloatArray {
     const gi = g[i]!;
     const m = +(x[i]! > 0);
     const r = gi * m + (m - 1) * -0;
-    out[i] = r === r ? r : m === 1 ? gi : 0;
+    out[i] = r < Number.POSITIVE_INFINITY ? r : m === 1 ? gi : 0; // NaN and +Infinity take the select
   }
   return out;
 }
