@@ -9,28 +9,21 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { maxPool2dIndices, type Window2d } from '../../core/kernels/conv.ts';
 
+/** The plain rule, as a spec: list each window's taps inside the input, then keep a running winner. */
 function reference(x: Float64Array, n: number, g: Window2d): number[] {
   const { c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
+  const inside = (lo: number, step: number, count: number, size: number) =>
+    Array.from({ length: count }, (_, t) => lo + t * step).filter((v) => v >= 0 && v < size);
   const out: number[] = [];
   for (let p = 0; p < n * c; p++)
     for (let oy = 0; oy < oh; oy++)
       for (let ox = 0; ox < ow; ox++) {
-        let best = -1;
-        let bestVal = Number.NEGATIVE_INFINITY;
-        for (let i = 0; i < kh; i++) {
-          const iy = oy * sh - ph + i * dh;
-          if (iy < 0 || iy >= h) continue;
-          for (let j = 0; j < kw; j++) {
-            const ix = ox * sw - pw + j * dw;
-            if (ix < 0 || ix >= w) continue;
-            const v = x[p * h * w + iy * w + ix]!;
-            if (best < 0 || v > bestVal || Number.isNaN(v)) {
-              best = iy * w + ix;
-              bestVal = v;
-            }
-          }
-        }
-        out.push(best);
+        const taps = inside(oy * sh - ph, dh, kh, h).flatMap((iy) =>
+          inside(ox * sw - pw, dw, kw, w).map((ix) => iy * w + ix),
+        );
+        const value = (k: number) => x[p * h * w + k]!;
+        const wins = (k: number, best: number) => value(k) > value(best) || Number.isNaN(value(k));
+        out.push(taps.reduce((best, k) => (wins(k, best) ? k : best)));
       }
   return out;
 }
