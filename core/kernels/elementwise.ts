@@ -133,10 +133,10 @@ export function tanh(a: FloatArray): FloatArray {
  * every other one: 5.7 ns per element against 1.35 ns for this form (1.4M float64 values), and
  * 6.7 against 1.8 at W7's 6,000 with fresh inputs each call. (Fed the same array over and over,
  * as a benchmark cell with fixed inputs does, the predictor learns a 6,000-value pattern and the
- * branch costs nothing; training data never repeats like that.) For
- * every finite x with |x| < MAX_VALUE / 2, (x + |x|) / 2 is max(x, 0) bit for bit: 2x and the
- * halving are exact, a negative x or -0 gives +0 as `Math.max` does. The rest (NaN, ±Infinity,
- * |x| ≥ MAX_VALUE / 2) come out NaN or Infinity and take `Math.max` itself: a branch that is
+ * branch costs nothing; training data never repeats like that.) For every finite x up to
+ * MAX_VALUE / 2, (x + |x|) / 2 is max(x, 0) bit for bit: 2x and the halving are exact, and a
+ * negative x or -0 gives +0 as `Math.max` does. The rest (NaN, ±Infinity, x above MAX_VALUE / 2,
+ * where 2x overflows) come out NaN or +Infinity and take `Math.max` itself: a branch that is
  * almost never taken, so always predicted.
  */
 export function relu(a: FloatArray): FloatArray {
