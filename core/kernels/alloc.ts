@@ -17,6 +17,7 @@
  * The pool holds at most MAX_BYTES.
  */
 import { type DType, type FloatArray, newArray } from '../dtype.ts';
+import { env, nodeBuiltin } from './host.ts';
 
 /** Arrays shorter than this (32 KB) are never pooled. */
 export const MIN_LENGTH = 1 << 12;
@@ -31,13 +32,10 @@ let pooledBytes = 0;
 
 /**
  * Node's uninitialized allocation (`Buffer.allocUnsafeSlow`: malloc where V8's own arrays use
- * calloc), or undefined in a browser. Found through `process.getBuiltinModule` as threads.ts finds
- * worker threads, so a browser bundle sees no Node import.
+ * calloc), or undefined in a browser.
  */
-const NodeBuffer = (
-  (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.(
-    'node:buffer',
-  ) as { Buffer: { allocUnsafeSlow(bytes: number): Uint8Array } } | undefined
+const NodeBuffer = nodeBuiltin<{ Buffer: { allocUnsafeSlow(bytes: number): Uint8Array } }>(
+  'node:buffer',
 )?.Buffer;
 const allocUnsafe = NodeBuffer && ((bytes: number) => NodeBuffer.allocUnsafeSlow(bytes));
 
@@ -46,9 +44,7 @@ const allocUnsafe = NodeBuffer && ((bytes: number) => NodeBuffer.allocUnsafeSlow
  * element of its output unwritten then shows NaN instead of whatever the memory held
  * (`npm test` runs the PyTorch fixtures and the property tests so).
  */
-const POISON =
-  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-    ?.NORMGRAD_ALLOC_POISON === '1';
+const POISON = env('NORMGRAD_ALLOC_POISON') === '1';
 
 /**
  * An array of length n and `dtype` (float64 by default) with unspecified contents: the caller must

@@ -15,6 +15,7 @@
  * element's sum runs in the same order whichever thread computes it.
  */
 import { ValueError } from '../errors.ts';
+import { env, nodeBuiltin } from './host.ts';
 import { wasmRuntime } from './wasm/runtime.ts';
 
 /** The kernel backends. */
@@ -22,16 +23,9 @@ export type Backend = 'js' | 'wasm';
 
 const BACKENDS: readonly Backend[] = ['js', 'wasm'];
 
-function env(name: string): string | undefined {
-  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
-  const v = proc?.env?.[name];
-  return v === undefined || v === '' ? undefined : v;
-}
-
 /** Cores of this machine (Node's availableParallelism, a browser's hardwareConcurrency), at least 1. */
 function machineCores(): number {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+  const os = nodeBuiltin<{ availableParallelism?: () => number }>('node:os');
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
   return Math.max(1, os?.availableParallelism?.() ?? nav?.hardwareConcurrency ?? 1);
 }

@@ -34,6 +34,7 @@
  * read: a job's arguments are only rewritten after all its chunks are done.
  */
 import { NormgradError } from '../../errors.ts';
+import { nodeBuiltin } from '../host.ts';
 import type { Runtime } from './runtime.ts';
 
 /** Bytes at the start of the memory reserved for the control block. */
@@ -111,8 +112,7 @@ interface WorkerThreads {
 const workers: WorkerLike[] = [];
 
 function workerThreads(): WorkerThreads | null {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  return (proc?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined) ?? null;
+  return nodeBuiltin<WorkerThreads>('node:worker_threads') ?? null;
 }
 
 /** How many threads a job can use here: 1 without shared memory or worker threads. */
