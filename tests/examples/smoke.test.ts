@@ -115,12 +115,19 @@ test('committed full results were decided by the criteria the code applies now',
     assert.is(full.results.criteriaHash, now!.criteriaHash);
     assert.ok(/^[0-9a-f]{40}$/.test(full.results.provenance.commit), `${name}: no commit`);
     assert.ok(full.results.wallTimeSeconds > 0 && full.results.provenance.machine.length > 0);
-    // Its code links point at the same lines as the quick run's: where the criterion is written today.
+    // Its code links point at the same lines as the quick run's: where the criterion is written today,
+    // a line that holds the criterion's opening words.
     assert.equal(
       full.results.verdicts.map((v) => v.criterionAt),
       now!.verdicts.map((v) => v.criterionAt),
       `examples/results/full/${name}: the report would link its criteria to lines they left`,
     );
+    for (const v of full.results.verdicts) {
+      const [file, line] = v.criterionAt!.split('#L');
+      const text = readFileSync(file!, 'utf8').split('\n')[Number(line) - 1] ?? '';
+      const opening = v.criterion.slice(0, 16).replace(/[`$\\]/g, '');
+      assert.ok(text.includes(opening), `${name}: ${v.criterionAt} does not hold "${opening}"`);
+    }
   }
 });
 
