@@ -177,9 +177,7 @@ function runner(tf: TF, backend: string, name: string, detail: string): Runner {
 }
 
 /** TensorFlow.js with its WASM backend set (and whether SIMD is on), or why it cannot be. */
-export async function loadTfjsWasm(
-  tf: TF | string | undefined = undefined,
-): Promise<{ tf: TF; simd: boolean } | string> {
+export async function loadTfjsWasm(tf?: TF): Promise<{ tf: TF; simd: boolean } | string> {
   const t = tf ?? (await load());
   if (typeof t === 'string') return t;
   try {
