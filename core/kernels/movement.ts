@@ -8,18 +8,50 @@
 import { dtypeOf, type FloatArray, newArray } from '../dtype.ts';
 import { alloc } from './alloc.ts';
 
+/**
+ * The same walk over fewer dimensions: dims of size 1 dropped, and a dim merged into the one
+ * inside it when stepping it once is stepping the inner one through its whole size
+ * (strides[d] = strides[d + 1] * shape[d + 1]), which a contiguous run and a broadcast run
+ * (stride 0 on both) each satisfy. `expand` of a scalar to [1024, 512] becomes one run of
+ * 524,288 equal values, a transpose stays two dims.
+ */
+export function coalesce(
+  strides: readonly number[],
+  shape: readonly number[],
+): { strides: number[]; shape: number[] } {
+  const outStrides: number[] = [];
+  const outShape: number[] = [];
+  for (let d = 0; d < shape.length; d++) {
+    const size = shape[d]!;
+    if (size === 1) continue;
+    const at = outShape.length - 1;
+    if (at >= 0 && outStrides[at] === strides[d]! * size) {
+      outShape[at] = outShape[at]! * size;
+      outStrides[at] = strides[d]!;
+    } else {
+      outShape.push(size);
+      outStrides.push(strides[d]!);
+    }
+  }
+  return { strides: outStrides, shape: outShape };
+}
+
+/** Runs at least this long go through `fill` / `set` (native memset / memcpy) rather than a JS loop. */
+const NATIVE_RUN = 32;
+
 /** out[i] = src[offset + sum_d idx_d * strides_d] for every multi-index of `shape`, in row-major order. */
 export function stridedRead(
   src: FloatArray,
   offset: number,
-  strides: readonly number[],
-  shape: readonly number[],
+  stridesIn: readonly number[],
+  shapeIn: readonly number[],
 ): FloatArray {
-  const nd = shape.length;
   let n = 1;
-  for (const d of shape) n *= d;
+  for (const d of shapeIn) n *= d;
   const out = alloc(n, dtypeOf(src)); // every element is written below
   if (n === 0) return out;
+  const { strides, shape } = coalesce(stridesIn, shapeIn);
+  const nd = shape.length;
   if (nd === 0) {
     out[0] = src[offset]!;
     return out;
@@ -27,16 +59,24 @@ export function stridedRead(
   const last = nd - 1;
   const lastSize = shape[last]!;
   const lastStride = strides[last]!;
+  const native = lastSize >= NATIVE_RUN;
   const idx = new Array<number>(nd).fill(0);
   let base = offset;
   let o = 0;
   while (o < n) {
-    // Innermost dimension as a tight loop; the odometer below advances the rest.
-    if (lastStride === 1) for (let j = 0; j < lastSize; j++) out[o++] = src[base + j]!;
-    else if (lastStride === 0) {
-      const v = src[base]!;
-      for (let j = 0; j < lastSize; j++) out[o++] = v;
-    } else for (let j = 0; j < lastSize; j++) out[o++] = src[base + j * lastStride]!;
+    // Innermost dimension as a tight loop (a native copy or fill when long); the odometer
+    // below advances the rest.
+    if (lastStride === 1) {
+      if (native) out.set(src.subarray(base, base + lastSize), o);
+      else for (let j = 0; j < lastSize; j++) out[o + j] = src[base + j]!;
+    } else if (lastStride === 0) {
+      if (native) out.fill(src[base]!, o, o + lastSize);
+      else {
+        const v = src[base]!;
+        for (let j = 0; j < lastSize; j++) out[o + j] = v;
+      }
+    } else for (let j = 0; j < lastSize; j++) out[o + j] = src[base + j * lastStride]!;
+    o += lastSize;
     let d = last - 1;
     while (d >= 0) {
       idx[d]!++;
