@@ -6,11 +6,16 @@
  * operands of one shape. Each hot operation has its own loop so V8 keeps it
  * monomorphic; the rare ones share `map`. Every kernel writes each element of
  * its output, so outputs come from `alloc` (recycled memory for large arrays).
+ * On the WASM backend, add, mul and div (and their float64 scalar forms) of a
+ * few thousand values or more run in wasm/elementwise.ts, with the same bits.
  */
 import { dtypeOf, type FloatArray } from '../dtype.ts';
 import { alloc } from './alloc.ts';
+import { wasmBinary, wasmScalar } from './wasm/elementwise.ts';
 
 export function add(a: FloatArray, b: FloatArray): FloatArray {
+  const viaWasm = wasmBinary('add', a, b);
+  if (viaWasm !== null) return viaWasm;
   const n = a.length;
   const out = alloc(n, dtypeOf(a));
   for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!;
@@ -18,6 +23,8 @@ export function add(a: FloatArray, b: FloatArray): FloatArray {
 }
 
 export function mul(a: FloatArray, b: FloatArray): FloatArray {
+  const viaWasm = wasmBinary('mul', a, b);
+  if (viaWasm !== null) return viaWasm;
   const n = a.length;
   const out = alloc(n, dtypeOf(a));
   for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!;
@@ -25,6 +32,8 @@ export function mul(a: FloatArray, b: FloatArray): FloatArray {
 }
 
 export function div(a: FloatArray, b: FloatArray): FloatArray {
+  const viaWasm = wasmBinary('div', a, b);
+  if (viaWasm !== null) return viaWasm;
   const n = a.length;
   const out = alloc(n, dtypeOf(a));
   for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!;
@@ -39,6 +48,8 @@ export function pow(a: FloatArray, b: FloatArray): FloatArray {
 }
 
 export function addScalar(a: FloatArray, s: number): FloatArray {
+  const viaWasm = wasmScalar('add', a, s);
+  if (viaWasm !== null) return viaWasm;
   const n = a.length;
   const out = alloc(n, dtypeOf(a));
   for (let i = 0; i < n; i++) out[i] = a[i]! + s;
@@ -46,6 +57,8 @@ export function addScalar(a: FloatArray, s: number): FloatArray {
 }
 
 export function mulScalar(a: FloatArray, s: number): FloatArray {
+  const viaWasm = wasmScalar('mul', a, s);
+  if (viaWasm !== null) return viaWasm;
   const n = a.length;
   const out = alloc(n, dtypeOf(a));
   for (let i = 0; i < n; i++) out[i] = a[i]! * s;
@@ -53,6 +66,8 @@ export function mulScalar(a: FloatArray, s: number): FloatArray {
 }
 
 export function divScalar(a: FloatArray, s: number): FloatArray {
+  const viaWasm = wasmScalar('div', a, s);
+  if (viaWasm !== null) return viaWasm;
   const n = a.length;
   const out = alloc(n, dtypeOf(a));
   for (let i = 0; i < n; i++) out[i] = a[i]! / s;

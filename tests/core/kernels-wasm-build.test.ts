@@ -1,27 +1,33 @@
 /**
  * The committed WebAssembly module bytes (core/kernels/wasm/modules.generated.ts)
- * are what the WAT sources assemble to today, so a fresh clone runs the kernel
- * its sources describe.
+ * are what the WAT sources assemble to today, so a fresh clone runs the kernels
+ * their sources describe.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { assembleAll } from '../../core/kernels/wasm/build.ts';
-import { GEMM_PLAIN, GEMM_SHARED } from '../../core/kernels/wasm/modules.generated.ts';
+import { assembleAll, SOURCES } from '../../core/kernels/wasm/build.ts';
+import * as committed from '../../core/kernels/wasm/modules.generated.ts';
 
 const fromBase64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 
 test('the committed module bytes are what the WAT sources assemble to', async () => {
   const built = await assembleAll();
-  assert.equal(
-    [...built.GEMM.shared],
-    [...fromBase64(GEMM_SHARED)],
-    'shared-memory module: run npm run build:wasm',
-  );
-  assert.equal(
-    [...built.GEMM.plain],
-    [...fromBase64(GEMM_PLAIN)],
-    'plain-memory module: run npm run build:wasm',
-  );
+  const table = committed as Record<string, string>;
+  for (const name of Object.keys(SOURCES) as (keyof typeof SOURCES)[]) {
+    for (const memory of ['shared', 'plain'] as const) {
+      const bytes = table[`${name}_${memory.toUpperCase()}`];
+      assert.ok(
+        bytes !== undefined,
+        `${name} ${memory}: missing from modules.generated.ts; run npm run build:wasm`,
+      );
+      assert.equal(
+        [...built[name][memory]],
+        [...fromBase64(bytes)],
+        `${name} ${memory}: run npm run build:wasm`,
+      );
+    }
+  }
+  assert.is(Object.keys(table).length, 2 * Object.keys(SOURCES).length, 'no stale modules');
 });
 
 test.run();

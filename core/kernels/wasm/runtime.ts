@@ -21,7 +21,14 @@
  * modules.generated.ts and compiled synchronously, so the same code runs from
  * a browser bundle.
  */
-import { GEMM_PLAIN, GEMM_SHARED } from './modules.generated.ts';
+import {
+  ELEMENTWISE_PLAIN,
+  ELEMENTWISE_SHARED,
+  GEMM_PLAIN,
+  GEMM_SHARED,
+  NORM_PLAIN,
+  NORM_SHARED,
+} from './modules.generated.ts';
 
 /**
  * The slice of the WebAssembly JS API used here, typed locally: the project's
@@ -94,12 +101,71 @@ export interface GemmExports {
   pack32: Pack;
 }
 
-/** The memory, its current views, and the compiled module (which workers instantiate again). */
+/**
+ * norm.wat's BatchNorm column loops over [n, c] float64 arrays (addresses in bytes; the first
+ * c8 columns, a multiple of 8; see norm.wat and norm.ts beside it).
+ */
+export interface NormExports {
+  colStats(x: number, n: number, c: number, c8: number, mean: number, variance: number): void;
+  colAffine(
+    x: number,
+    out: number,
+    n: number,
+    c: number,
+    c8: number,
+    mean: number,
+    scale: number,
+    shift: number,
+  ): void;
+  colSums(
+    g: number,
+    x: number,
+    n: number,
+    c: number,
+    c8: number,
+    mean: number,
+    dbias: number,
+    dweight: number,
+    residue: number,
+  ): void;
+  colGrad(
+    g: number,
+    x: number,
+    dx: number,
+    n: number,
+    c: number,
+    c8: number,
+    mean: number,
+    rr: number,
+    k: number,
+    gMean: number,
+    q: number,
+  ): void;
+}
+
+/** elementwise.wat's loops: o = a op b (both arrays) or a op s, over n values (addresses in bytes). */
+type Binary = (a: number, b: number, o: number, n: number) => void;
+type WithScalar = (a: number, s: number, o: number, n: number) => void;
+export interface ElementwiseExports {
+  add64: Binary;
+  mul64: Binary;
+  div64: Binary;
+  add32: Binary;
+  mul32: Binary;
+  div32: Binary;
+  addScalar64: WithScalar;
+  mulScalar64: WithScalar;
+  divScalar64: WithScalar;
+}
+
+/** The memory, its current views, and the compiled GEMM module (which workers instantiate again). */
 export interface Runtime {
   memory: WasmMemory;
   shared: boolean;
   module: WasmModule;
   gemm: GemmExports;
+  norm: NormExports;
+  elementwise: ElementwiseExports;
   f64: Float64Array;
   f32: Float32Array;
   i32: Int32Array;
@@ -125,16 +191,22 @@ function instantiate(wantShared: boolean): Runtime | null {
     shared = false;
     memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
   }
-  const bytes = decode(shared ? GEMM_SHARED : GEMM_PLAIN);
-  // An engine without SIMD rejects the module: the JS kernels remain.
-  if (!WebAssembly.validate(bytes)) return null;
-  const module = new WebAssembly.Module(bytes);
-  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const [gemm, norm, elementwise] = [
+    shared ? GEMM_SHARED : GEMM_PLAIN,
+    shared ? NORM_SHARED : NORM_PLAIN,
+    shared ? ELEMENTWISE_SHARED : ELEMENTWISE_PLAIN,
+  ].map(decode) as [Uint8Array, Uint8Array, Uint8Array];
+  // An engine without SIMD rejects the modules: the JS kernels remain.
+  if (![gemm, norm, elementwise].every((b) => WebAssembly.validate(b))) return null;
+  const module = new WebAssembly.Module(gemm);
+  const exportsOf = (m: WasmModule) => new WebAssembly.Instance(m, { env: { memory } }).exports;
   return {
     memory,
     shared,
     module,
-    gemm: instance.exports as unknown as GemmExports,
+    gemm: exportsOf(module) as unknown as GemmExports,
+    norm: exportsOf(new WebAssembly.Module(norm)) as unknown as NormExports,
+    elementwise: exportsOf(new WebAssembly.Module(elementwise)) as unknown as ElementwiseExports,
     f64: new Float64Array(memory.buffer),
     f32: new Float32Array(memory.buffer),
     i32: new Int32Array(memory.buffer),

@@ -1,0 +1,217 @@
+/**
+ * The WASM backend's streaming kernels against the JS backend on the same inputs, bit for bit:
+ * - elementwise.wat's add, mul, div (float64 and float32) and add, mul, div by a scalar
+ *   (float64), at and around the size where the WASM path starts, with tails that are not a
+ *   whole step, and on every special value (NaN, infinities, signed zeros, subnormals, the
+ *   extremes) paired with every other;
+ * - norm.wat's BatchNorm column loops, forward (statistics and output) and backward (dγ, dβ
+ *   and dx), with channel counts that are and are not multiples of 8, one row, a large mean
+ *   over a small spread (where the residue matters), and special values.
+ * Each test also checks the WASM path is the one taken, so a test cannot pass by both sides
+ * running the JS loop.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Generator } from '../../core/index.ts';
+import { channelNormForward } from '../../core/kernels/batchnorm.ts';
+import { channelNormBackward } from '../../core/kernels/batchnorm-backward.ts';
+import { add, addScalar, div, divScalar, mul, mulScalar } from '../../core/kernels/elementwise.ts';
+import { ELEMENTWISE_WASM_MIN, wasmBinary, wasmScalar } from '../../core/kernels/wasm/elementwise.ts';
+import { NORM_WASM_MIN, WasmColumns } from '../../core/kernels/wasm/norm.ts';
+import { sameBits, using } from '../helpers/kernels.ts';
+
+const gen = new Generator(29);
+const SPECIAL = [
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  0,
+  -0,
+  5e-324,
+  -5e-324,
+  2.2250738585072014e-308,
+  Number.MAX_VALUE,
+  -Number.MAX_VALUE,
+  1,
+  -1,
+  1e-300,
+  3e38,
+  1.401298464324817e-45,
+];
+
+function randomArray(kind: 'float32' | 'float64', n: number, scale = 1): Float32Array | Float64Array {
+  const a = kind === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  for (let i = 0; i < n; i++) a[i] = gen.normal() * scale;
+  return a;
+}
+
+/** Every special value against every other (a[i], b[i]), then random values to fill n. */
+function pairs(
+  kind: 'float32' | 'float64',
+  n: number,
+): [Float32Array | Float64Array, Float32Array | Float64Array] {
+  const a = randomArray(kind, n, 1e3);
+  const b = randomArray(kind, n, 1e-2);
+  let i = 0;
+  for (const x of SPECIAL) {
+    for (const y of SPECIAL) {
+      a[i] = x;
+      b[i] = y;
+      i++;
+    }
+  }
+  return [a, b];
+}
+
+const BINARY = { add, mul, div } as const;
+const SCALAR = { add: addScalar, mul: mulScalar, div: divScalar } as const;
+
+test('add, mul and div on two arrays: the WASM lanes give the JS loop bits, in both widths', () => {
+  for (const kind of ['float64', 'float32'] as const) {
+    for (const n of [
+      ELEMENTWISE_WASM_MIN,
+      ELEMENTWISE_WASM_MIN + 1,
+      ELEMENTWISE_WASM_MIN + 3,
+      6000,
+      65_537,
+    ]) {
+      const [a, b] = pairs(kind, n);
+      for (const op of ['add', 'mul', 'div'] as const) {
+        const viaWasm = using('wasm', 1, () => wasmBinary(op, a, b));
+        assert.ok(viaWasm !== null, `${op} ${kind} n=${n}: the WASM path ran`);
+        const js = using('js', 1, () => BINARY[op](a, b));
+        sameBits(viaWasm, js, `${op} ${kind} n=${n}`);
+        sameBits(
+          using('wasm', 1, () => BINARY[op](a, b)),
+          js,
+          `${op} ${kind} n=${n} through the kernel`,
+        );
+      }
+    }
+  }
+});
+
+test('add, mul and div by a scalar: the WASM lanes give the JS loop bits (float64)', () => {
+  const [a] = pairs('float64', ELEMENTWISE_WASM_MIN + 5);
+  for (const s of [...SPECIAL, 0.1, -3.7, 1e-3]) {
+    for (const op of ['add', 'mul', 'div'] as const) {
+      const viaWasm = using('wasm', 1, () => wasmScalar(op, a, s));
+      assert.ok(viaWasm !== null, `${op} by ${s}: the WASM path ran`);
+      sameBits(
+        viaWasm,
+        using('js', 1, () => SCALAR[op](a, s)),
+        `${op} by ${s}`,
+      );
+    }
+  }
+});
+
+test('small arrays, float32 by a scalar, mixed widths and the JS backend stay on the JS loop', () => {
+  const small = randomArray('float64', ELEMENTWISE_WASM_MIN - 1);
+  assert.is(
+    using('wasm', 1, () => wasmBinary('add', small, small)),
+    null,
+  );
+  const big32 = randomArray('float32', ELEMENTWISE_WASM_MIN);
+  const big64 = randomArray('float64', ELEMENTWISE_WASM_MIN);
+  assert.is(
+    using('wasm', 1, () => wasmScalar('mul', big32, 0.1)),
+    null,
+  );
+  assert.is(
+    using('wasm', 1, () => wasmBinary('mul', big32, big64)),
+    null,
+  );
+  assert.is(
+    using('js', 1, () => wasmBinary('mul', big64, big64)),
+    null,
+  );
+  // float32 by a scalar: a double s is added to the float32 value in double and rounded once,
+  // which float32 lanes (rounding s first) would not give.
+  const r = using('wasm', 1, () => addScalar(new Float32Array(ELEMENTWISE_WASM_MIN).fill(1), 1e-8));
+  assert.is(r[0], Math.fround(1 + 1e-8));
+});
+
+interface NormCase {
+  n: number;
+  c: number;
+  /** Mean and spread of x. */
+  shift: number;
+  spread: number;
+  affine: boolean;
+  special?: boolean;
+}
+
+function normBothWays(k: NormCase, backend: 'js' | 'wasm') {
+  const { n, c } = k;
+  const g2 = new Generator(n * 1000 + c);
+  const x = new Float64Array(n * c);
+  const g = new Float64Array(n * c);
+  for (let i = 0; i < x.length; i++) {
+    x[i] = k.shift + k.spread * g2.normal();
+    g[i] = g2.normal();
+  }
+  if (k.special) {
+    // A NaN in one column, an infinity in another, signed zeros in a third.
+    x[3] = Number.NaN;
+    x[c + 5] = Number.POSITIVE_INFINITY;
+    for (let r = 0; r < n; r++) x[r * c + 6] = r % 2 === 0 ? 0 : -0;
+    g[7] = -0;
+  }
+  const w = k.affine ? Float64Array.from({ length: c }, () => g2.normal()) : null;
+  const b = k.affine ? Float64Array.from({ length: c }, () => g2.normal()) : null;
+  return using(backend, 1, () => {
+    const f = channelNormForward(x, n, c, 1, w, b, 1e-5);
+    const r = channelNormBackward(g, x, n, c, 1, f.mean, f.rstd, w, true);
+    const tookWasm = WasmColumns.of(x, n, c) !== null;
+    return { f, r, tookWasm };
+  });
+}
+
+test('BatchNorm over [N, C]: the WASM column loops give the JS loops bits, forward and backward', () => {
+  const cases: NormCase[] = [
+    { n: 1024, c: 512, shift: 0, spread: 1, affine: true },
+    { n: 60, c: 100, shift: 0, spread: 1, affine: true },
+    { n: 256, c: 8, shift: 0, spread: 1, affine: false },
+    { n: 7, c: 1000, shift: 0, spread: 1, affine: true },
+    { n: 300, c: 13, shift: 0, spread: 1, affine: true },
+    { n: 1, c: NORM_WASM_MIN, shift: 0, spread: 1, affine: true },
+    { n: 128, c: 40, shift: 1e6, spread: 1e-3, affine: true },
+    { n: 128, c: 40, shift: -3, spread: 2, affine: true, special: true },
+  ];
+  for (const k of cases) {
+    const what = `[${k.n}, ${k.c}] shift ${k.shift}${k.special ? ' special' : ''}`;
+    const js = normBothWays(k, 'js');
+    const wasm = normBothWays(k, 'wasm');
+    assert.not.ok(js.tookWasm);
+    assert.ok(wasm.tookWasm, `${what}: the WASM path ran`);
+    for (const key of ['out', 'mean', 'var', 'rstd'] as const)
+      sameBits(wasm.f[key], js.f[key], `${what} ${key}`);
+    sameBits(wasm.r.dx!, js.r.dx!, `${what} dx`);
+    sameBits(wasm.r.dweight, js.r.dweight, `${what} dweight`);
+    sameBits(wasm.r.dbias, js.r.dbias, `${what} dbias`);
+  }
+});
+
+test('BatchNorm: fewer than 8 channels, few values, float32 and the JS backend stay on the JS loops', () => {
+  const big = new Float64Array(NORM_WASM_MIN);
+  assert.is(
+    using('wasm', 1, () => WasmColumns.of(big, NORM_WASM_MIN / 4, 4)),
+    null,
+  );
+  assert.is(
+    using('wasm', 1, () => WasmColumns.of(new Float64Array(NORM_WASM_MIN - 8), (NORM_WASM_MIN - 8) / 8, 8)),
+    null,
+  );
+  assert.is(
+    using('wasm', 1, () => WasmColumns.of(new Float32Array(NORM_WASM_MIN), NORM_WASM_MIN / 8, 8)),
+    null,
+  );
+  assert.is(
+    using('js', 1, () => WasmColumns.of(big, NORM_WASM_MIN / 8, 8)),
+    null,
+  );
+  assert.ok(using('wasm', 1, () => WasmColumns.of(big, NORM_WASM_MIN / 8, 8)) !== null);
+});
+
+test.run();
