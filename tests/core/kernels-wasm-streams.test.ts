@@ -5,7 +5,7 @@
  *   whole step, and on every special value (NaN, infinities, signed zeros, subnormals, the
  *   extremes) paired with every other;
  * - norm.wat's BatchNorm column loops, forward (statistics and output) and backward (dγ, dβ
- *   and dx), with channel counts that are and are not multiples of 8, one row, a large mean
+ *   and dx), in both widths, with channel counts that are and are not multiples of 8, one row, a large mean
  *   over a small spread (where the residue matters), and special values.
  * Each test also checks the WASM path is the one taken, so a test cannot pass by both sides
  * running the JS loop.
@@ -142,11 +142,12 @@ interface NormCase {
   special?: boolean;
 }
 
-function normBothWays(k: NormCase, backend: 'js' | 'wasm') {
+function normBothWays(k: NormCase, backend: 'js' | 'wasm', kind: 'float32' | 'float64') {
   const { n, c } = k;
   const g2 = new Generator(n * 1000 + c);
-  const x = new Float64Array(n * c);
-  const g = new Float64Array(n * c);
+  const Data = kind === 'float32' ? Float32Array : Float64Array;
+  const x = new Data(n * c);
+  const g = new Data(n * c);
   for (let i = 0; i < x.length; i++) {
     x[i] = k.shift + k.spread * g2.normal();
     g[i] = g2.normal();
@@ -158,8 +159,8 @@ function normBothWays(k: NormCase, backend: 'js' | 'wasm') {
     for (let r = 0; r < n; r++) x[r * c + 6] = r % 2 === 0 ? 0 : -0;
     g[7] = -0;
   }
-  const w = k.affine ? Float64Array.from({ length: c }, () => g2.normal()) : null;
-  const b = k.affine ? Float64Array.from({ length: c }, () => g2.normal()) : null;
+  const w = k.affine ? Data.from({ length: c }, () => g2.normal()) : null;
+  const b = k.affine ? Data.from({ length: c }, () => g2.normal()) : null;
   return using(backend, 1, () => {
     const f = channelNormForward(x, n, c, 1, w, b, 1e-5);
     const r = channelNormBackward(g, x, n, c, 1, f.mean, f.rstd, w, true);
@@ -179,10 +180,10 @@ test('BatchNorm over [N, C]: the WASM column loops give the JS loops bits, forwa
     { n: 128, c: 40, shift: 1e6, spread: 1e-3, affine: true },
     { n: 128, c: 40, shift: -3, spread: 2, affine: true, special: true },
   ];
-  for (const k of cases) {
-    const what = `[${k.n}, ${k.c}] shift ${k.shift}${k.special ? ' special' : ''}`;
-    const js = normBothWays(k, 'js');
-    const wasm = normBothWays(k, 'wasm');
+  for (const [k, kind] of cases.flatMap((k) => [[k, 'float64'] as const, [k, 'float32'] as const])) {
+    const what = `[${k.n}, ${k.c}] ${kind} shift ${k.shift}${k.special ? ' special' : ''}`;
+    const js = normBothWays(k, 'js', kind);
+    const wasm = normBothWays(k, 'wasm', kind);
     assert.not.ok(js.tookWasm);
     assert.ok(wasm.tookWasm, `${what}: the WASM path ran`);
     for (const key of ['out', 'mean', 'var', 'rstd'] as const)
@@ -193,7 +194,7 @@ test('BatchNorm over [N, C]: the WASM column loops give the JS loops bits, forwa
   }
 });
 
-test('BatchNorm: fewer than 8 channels, few values, float32 and the JS backend stay on the JS loops', () => {
+test('BatchNorm: fewer than 8 channels, few values, mixed widths and the JS backend stay on the JS loops', () => {
   const big = new Float64Array(NORM_WASM_MIN);
   assert.is(
     using('wasm', 1, () => WasmColumns.of(big, NORM_WASM_MIN / 4, 4)),
@@ -204,7 +205,7 @@ test('BatchNorm: fewer than 8 channels, few values, float32 and the JS backend s
     null,
   );
   assert.is(
-    using('wasm', 1, () => WasmColumns.of(new Float32Array(NORM_WASM_MIN), NORM_WASM_MIN / 8, 8)),
+    using('wasm', 1, () => WasmColumns.of(big, NORM_WASM_MIN / 8, 8, new Float32Array(NORM_WASM_MIN))),
     null,
   );
   assert.is(

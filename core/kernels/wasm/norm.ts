@@ -8,7 +8,8 @@
  * the passes the kernel needs over the first c8 columns (a multiple of 8)
  * there, and copies the output back; the caller computes the per-column
  * constants between the passes (one formula, in the JS kernel) and the last
- * c - c8 columns. Float64 only: a float32 BatchNorm runs the JS loops.
+ * c - c8 columns. Float32 data is read as float64 and each result rounded once
+ * to float32, as the JS loops do; the per-column arrays are float64 in both.
  *
  * Memory layout of one call: x | g (gradient only) | out | five per-column
  * float64 arrays of c values.
@@ -36,28 +37,32 @@ export class WasmColumns {
     private readonly gAt: number,
     private readonly outAt: number,
     private readonly colAt: number,
+    private readonly f32: boolean,
   ) {}
 
   /**
-   * x (and g) as [n, c] float64, copied into wasm memory; null when the JS loops should run
-   * instead: the JS backend, float32, fewer than NORM_WASM_MIN values or 8 columns, or no room.
+   * x (and g) as [n, c], copied into wasm memory; null when the JS loops should run instead: the
+   * JS backend, fewer than NORM_WASM_MIN values or 8 columns, or no room.
    */
   static of(x: FloatArray, n: number, c: number, g?: FloatArray): WasmColumns | null {
     const c8 = c - (c % 8);
     if (getBackend() !== 'wasm' || c8 === 0 || x.length < NORM_WASM_MIN) return null;
-    if (!(x instanceof Float64Array) || (g !== undefined && !(g instanceof Float64Array))) return null;
+    const f32 = x instanceof Float32Array;
+    if (g !== undefined && g instanceof Float32Array !== f32) return null; // the op promotes first
     const main = wasmRuntime();
     if (main === null) return null;
     const rt = soloRuntime(main);
-    const size = align16(n * c * 8);
+    const bytes = f32 ? 4 : 8;
+    const size = align16(n * c * bytes);
     const xAt = 16;
     const gAt = xAt + size;
     const outAt = gAt + (g === undefined ? 0 : size);
     const colAt = outAt + size;
     if (!ensureBytes(rt, colAt + 5 * align16(c * 8))) return null;
-    rt.f64.set(x, xAt / 8);
-    if (g !== undefined) rt.f64.set(g, gAt / 8);
-    return new WasmColumns(rt, n, c, c8, xAt, gAt, outAt, colAt);
+    const view = f32 ? rt.f32 : rt.f64;
+    view.set(x, xAt / bytes);
+    if (g !== undefined) view.set(g, gAt / bytes);
+    return new WasmColumns(rt, n, c, c8, xAt, gAt, outAt, colAt, f32);
   }
 
   /** Byte address of per-column array i (0..4). */
@@ -76,13 +81,14 @@ export class WasmColumns {
 
   /** All n * c values of the output (its last c - c8 columns are the caller's to write after). */
   private copyOut(out: FloatArray): void {
-    const at = this.outAt / 8;
-    out.set(this.rt.f64.subarray(at, at + this.n * this.c));
+    const [view, bytes] = this.f32 ? [this.rt.f32, 4] : [this.rt.f64, 8];
+    const at = this.outAt / bytes;
+    out.set(view.subarray(at, at + this.n * this.c));
   }
 
   /** columnStats8 over the first c8 columns: mean[j] and the biased variance[j]. */
   stats(mean: Float64Array, variance: Float64Array): void {
-    this.rt.norm.colStats(this.xAt, this.n, this.c, this.c8, this.col(0), this.col(1));
+    this.rt.norm[this.f32 ? 'colStats32' : 'colStats'](this.xAt, this.n, this.c, this.c8, this.col(0), this.col(1));
     this.get(0, mean);
     this.get(1, variance);
   }
@@ -93,7 +99,7 @@ export class WasmColumns {
     this.put(1, scale);
     this.put(2, shift);
     const { n, c, c8 } = this;
-    this.rt.norm.colAffine(this.xAt, this.outAt, n, c, c8, this.col(0), this.col(1), this.col(2));
+    this.rt.norm[this.f32 ? 'colAffine32' : 'colAffine'](this.xAt, this.outAt, n, c, c8, this.col(0), this.col(1), this.col(2));
     this.copyOut(out);
   }
 
@@ -101,7 +107,7 @@ export class WasmColumns {
   sums(mean: Float64Array, dbias: Float64Array, dweight: Float64Array, residue: Float64Array): void {
     this.put(0, mean);
     const { n, c, c8 } = this;
-    this.rt.norm.colSums(this.gAt, this.xAt, n, c, c8, this.col(0), this.col(1), this.col(2), this.col(3));
+    this.rt.norm[this.f32 ? 'colSums32' : 'colSums'](this.gAt, this.xAt, n, c, c8, this.col(0), this.col(1), this.col(2), this.col(3));
     this.get(1, dbias);
     this.get(2, dweight);
     this.get(3, residue);
@@ -118,7 +124,7 @@ export class WasmColumns {
     this.put(3, k.gMean);
     this.put(4, k.q);
     const { n, c, c8 } = this;
-    this.rt.norm.colGrad(
+    this.rt.norm[this.f32 ? 'colGrad32' : 'colGrad'](
       this.gAt,
       this.xAt,
       this.outAt,

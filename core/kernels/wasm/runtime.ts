@@ -101,46 +101,53 @@ export interface GemmExports {
   pack32: Pack;
 }
 
-/**
- * norm.wat's BatchNorm column loops over [n, c] float64 arrays (addresses in bytes; the first
- * c8 columns, a multiple of 8; see norm.wat and norm.ts beside it).
- */
+/** norm.wat's column loops (addresses in bytes; see norm.wat and norm.ts beside it). */
+type ColStats = (x: number, n: number, c: number, c8: number, mean: number, variance: number) => void;
+type ColAffine = (
+  x: number,
+  out: number,
+  n: number,
+  c: number,
+  c8: number,
+  mean: number,
+  scale: number,
+  shift: number,
+) => void;
+type ColSums = (
+  g: number,
+  x: number,
+  n: number,
+  c: number,
+  c8: number,
+  mean: number,
+  dbias: number,
+  dweight: number,
+  residue: number,
+) => void;
+type ColGrad = (
+  g: number,
+  x: number,
+  dx: number,
+  n: number,
+  c: number,
+  c8: number,
+  mean: number,
+  rr: number,
+  k: number,
+  gMean: number,
+  q: number,
+) => void;
+
+/** BatchNorm's column loops over [n, c] data, float64 and (suffix 32) float32; the first c8 columns. */
 export interface NormExports {
-  colStats(x: number, n: number, c: number, c8: number, mean: number, variance: number): void;
-  colAffine(
-    x: number,
-    out: number,
-    n: number,
-    c: number,
-    c8: number,
-    mean: number,
-    scale: number,
-    shift: number,
-  ): void;
-  colSums(
-    g: number,
-    x: number,
-    n: number,
-    c: number,
-    c8: number,
-    mean: number,
-    dbias: number,
-    dweight: number,
-    residue: number,
-  ): void;
-  colGrad(
-    g: number,
-    x: number,
-    dx: number,
-    n: number,
-    c: number,
-    c8: number,
-    mean: number,
-    rr: number,
-    k: number,
-    gMean: number,
-    q: number,
-  ): void;
+  colStats: ColStats;
+  colAffine: ColAffine;
+  colSums: ColSums;
+  colGrad: ColGrad;
+  colStats32: ColStats;
+  colAffine32: ColAffine;
+  colSums32: ColSums;
+  colGrad32: ColGrad;
 }
 
 /** elementwise.wat's loops: o = a op b (both arrays) or a op s, over n values (addresses in bytes). */
