@@ -159,8 +159,13 @@ function normBothWays(k: NormCase, backend: 'js' | 'wasm', kind: 'float32' | 'fl
     for (let r = 0; r < n; r++) x[r * c + 6] = r % 2 === 0 ? 0 : -0;
     g[7] = -0;
   }
-  const w = k.affine ? Data.from({ length: c }, () => g2.normal()) : null;
-  const b = k.affine ? Data.from({ length: c }, () => g2.normal()) : null;
+  const affine = () => {
+    const v = new Data(c);
+    for (let i = 0; i < c; i++) v[i] = g2.normal();
+    return v;
+  };
+  const w = k.affine ? affine() : null;
+  const b = k.affine ? affine() : null;
   return using(backend, 1, () => {
     const f = channelNormForward(x, n, c, 1, w, b, 1e-5);
     const r = channelNormBackward(g, x, n, c, 1, f.mean, f.rstd, w, true);
