@@ -6,7 +6,7 @@
 import { dtypeOf, type FloatArray } from '../dtype.ts';
 import { alloc } from './alloc.ts';
 import { type NormBackward, orFill, store8 } from './norm.ts';
-import { WasmColumns } from './wasm/norm.ts';
+import { type GradConstants, WasmChannels } from './wasm/norm.ts';
 
 /** The BatchNorm gradient over [N, C, S]; dx is skipped (null) when not wanted. */
 export function channelNormBackward(
@@ -24,91 +24,71 @@ export function channelNormBackward(
   const dbias = new Float64Array(c);
   const dweight = new Float64Array(c);
   const w = orFill(weight, c, 1);
-  if (s === 1) {
-    // Columns in blocks of 8, as in the forward. That is 24 running sums, more than V8 keeps in
-    // registers, and still faster than blocks of 4: a block then reads whole 64-byte lines, so
-    // no line is fetched twice. The residue Σ (x - μ), which rounding of μ leaves nonzero, is
-    // collected alongside.
-    const residue = new Float64Array(c);
-    // On the WASM backend the blocks of 8 run in norm.wat, the same operations on each value.
-    const wasm = WasmColumns.of(x, n, c, g);
-    let j = 0;
-    if (wasm !== null) {
-      wasm.sums(mean, dbias, dweight, residue);
-      j = wasm.c8;
-    }
-    for (; j + 8 <= c; j += 8) columnSums8(g, x, n, c, j, mean, dbias, dweight, residue);
-    for (; j < c; j++) columnSums1(g, x, n, c, j, mean, dbias, dweight, residue);
-    for (let k = 0; k < c; k++) dweight[k] = dweight[k]! * rstd[k]!;
-    if (!wantX) return { dx: null, dweight, dbias };
-    // dx = γ rstd (g - mean(g) - ((x - μ) - r) rstd mean(g x̂)), r = residue / M: the small
-    // deviations x - μ (rounded as in the pass above) are centred once more, so they sum to 0
-    // over the channel. When |μ| >> σ the rounding of μ and of x - μ, times a large rstd²,
-    // would otherwise give a bias placed before BatchNorm a gradient (exactly 0 in the math,
-    // and in the composed ops, whose gradient is centred last).
-    const k = new Float64Array(c);
-    const gMean = new Float64Array(c);
-    const q = new Float64Array(c);
-    const r = new Float64Array(c);
-    for (let t = 0; t < c; t++) {
-      k[t] = w[t]! * rstd[t]!;
-      gMean[t] = dbias[t]! / m;
-      q[t] = (rstd[t]! * dweight[t]!) / m;
-      r[t] = residue[t]! / m;
-    }
-    const dx = alloc(x.length, dtypeOf(x));
-    // Blocks of 8 write whole lines of dx: 3x faster than blocks of 4, which write half lines.
-    const constants = { mean, r, k, gMean, q };
-    j = 0;
-    if (wasm !== null) {
-      wasm.grad(dx, constants);
-      j = wasm.c8;
-    }
-    for (; j + 8 <= c; j += 8) columnGrad8(g, x, dx, n, c, j, constants);
-    for (; j < c; j++) {
-      for (let at = j; at < n * c; at += c)
-        dx[at] = k[j]! * (g[at]! - gMean[j]! - (x[at]! - mean[j]! - r[j]!) * q[j]!);
-    }
-    return { dx, dweight, dbias };
+  const residue = new Float64Array(c);
+  // On the WASM backend the first `done` channels run in wasm/norm.ts (the same operations on
+  // each value); the JS loops below take the rest.
+  const wasm = WasmChannels.of(x, n, c, s, g);
+  let j = 0;
+  if (wasm !== null) {
+    wasm.sums(mean, dbias, dweight, residue);
+    j = wasm.done;
   }
-  const dx = wantX ? alloc(x.length, dtypeOf(x)) : null;
-  for (let j = 0; j < c; j++) {
-    const rs = rstd[j]!;
-    let sg = 0;
-    let sgx = 0;
-    let residue = 0;
-    for (let i = 0; i < n; i++) {
-      const base = (i * c + j) * s;
-      for (let k = 0; k < s; k++) {
-        const gi = g[base + k]!;
-        const xc = x[base + k]! - mean[j]!;
-        sg += gi;
-        sgx += gi * xc;
-        residue += xc;
-      }
-    }
-    dbias[j] = sg;
-    dweight[j] = sgx * rs;
-    if (dx === null) continue;
-    const kj = w[j]! * rs;
-    const gMean = sg / m;
-    const q = (rs * dweight[j]!) / m;
+  // [N, C]: columns in blocks of 8, as in the forward. That is 24 running sums, more than V8
+  // keeps in registers, and still faster than blocks of 4: a block then reads whole 64-byte
+  // lines, so no line is fetched twice. The residue Σ (x - μ), which rounding of μ leaves
+  // nonzero, is collected alongside.
+  if (s === 1) for (; j + 8 <= c; j += 8) columnSums8(g, x, n, c, j, mean, dbias, dweight, residue);
+  for (; j < c; j++) channelSums1(g, x, n, c, s, j, mean, dbias, dweight, residue);
+  for (let k = 0; k < c; k++) dweight[k] = dweight[k]! * rstd[k]!;
+  if (!wantX) return { dx: null, dweight, dbias };
+  // dx = γ rstd (g - mean(g) - ((x - μ) - r) rstd mean(g x̂)), r = residue / M: the small
+  // deviations x - μ (rounded as in the pass above) are centred once more, so they sum to 0
+  // over the channel. When |μ| >> σ the rounding of μ and of x - μ, times a large rstd²,
+  // would otherwise give a bias placed before BatchNorm a gradient (exactly 0 in the math,
+  // and in the composed ops, whose gradient is centred last).
+  const k = new Float64Array(c);
+  const gMean = new Float64Array(c);
+  const q = new Float64Array(c);
+  const r = new Float64Array(c);
+  for (let t = 0; t < c; t++) {
+    k[t] = w[t]! * rstd[t]!;
+    gMean[t] = dbias[t]! / m;
+    q[t] = (rstd[t]! * dweight[t]!) / m;
+    r[t] = residue[t]! / m;
+  }
+  const dx = alloc(x.length, dtypeOf(x));
+  const constants = { mean, r, k, gMean, q };
+  j = 0;
+  if (wasm !== null) {
+    wasm.grad(dx, constants);
+    j = wasm.done;
+  }
+  // Blocks of 8 write whole lines of dx: 3x faster than blocks of 4, which write half lines.
+  if (s === 1) for (; j + 8 <= c; j += 8) columnGrad8(g, x, dx, n, c, j, constants);
+  for (; j < c; j++) {
+    const kj = k[j]!;
+    const a = gMean[j]!;
     const mu = mean[j]!;
-    const r = residue / m; // the deviations centred once more, as in the [N, C] case above
+    const rj = r[j]!;
+    const qj = q[j]!;
     for (let i = 0; i < n; i++) {
       const base = (i * c + j) * s;
-      for (let k = 0; k < s; k++) dx[base + k] = kj * (g[base + k]! - gMean - (x[base + k]! - mu - r) * q);
+      for (let t = 0; t < s; t++) dx[base + t] = kj * (g[base + t]! - a - (x[base + t]! - mu - rj) * qj);
     }
   }
   return { dx, dweight, dbias };
 }
 
-/** Σ g, Σ g (x - μ) and Σ (x - μ) down column j of [n, c] arrays, added into dbias, dweight, residue. */
-function columnSums1(
+/**
+ * Σ g, Σ g (x - μ) and Σ (x - μ) over channel j of [n, c, s] arrays, into dbias, dweight and
+ * residue.
+ */
+function channelSums1(
   g: FloatArray,
   x: FloatArray,
   n: number,
   c: number,
+  s: number,
   j: number,
   mean: Float64Array,
   dbias: Float64Array,
@@ -119,18 +99,21 @@ function columnSums1(
   let sg = 0;
   let sgx = 0;
   let sx = 0;
-  for (let r = j; r < n * c; r += c) {
-    const xc = x[r]! - mu;
-    sg += g[r]!;
-    sgx += g[r]! * xc;
-    sx += xc;
+  for (let i = 0; i < n; i++) {
+    const base = (i * c + j) * s;
+    for (let t = 0; t < s; t++) {
+      const xc = x[base + t]! - mu;
+      sg += g[base + t]!;
+      sgx += g[base + t]! * xc;
+      sx += xc;
+    }
   }
   dbias[j] = sg;
   dweight[j] = sgx;
   residue[j] = sx;
 }
 
-/** columnSums1 for the 8 columns j..j+7 at once, every running sum in a local. */
+/** channelSums1 for the 8 columns j..j+7 of [n, c] arrays at once, every running sum in a local. */
 function columnSums8(
   g: FloatArray,
   x: FloatArray,
@@ -222,13 +205,6 @@ function columnSums8(
   store8(residue, j, e0, e1, e2, e3, e4, e5, e6, e7);
 }
 
-interface ColumnConstants {
-  mean: Float64Array;
-  r: Float64Array;
-  k: Float64Array;
-  gMean: Float64Array;
-  q: Float64Array;
-}
 
 /** dx = k (g - gMean - ((x - μ) - r) q) on the 8 columns j..j+7, the constants in locals. */
 function columnGrad8(
@@ -238,7 +214,7 @@ function columnGrad8(
   n: number,
   c: number,
   j: number,
-  { mean, r, k, gMean, q }: ColumnConstants,
+  { mean, r, k, gMean, q }: GradConstants,
 ): void {
   const m0 = mean[j]!;
   const m1 = mean[j + 1]!;

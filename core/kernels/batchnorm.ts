@@ -6,7 +6,7 @@
 import { dtypeOf, type FloatArray } from '../dtype.ts';
 import { alloc } from './alloc.ts';
 import { type NormForward, orFill, store8 } from './norm.ts';
-import { WasmColumns } from './wasm/norm.ts';
+import { WasmChannels } from './wasm/norm.ts';
 
 /** BatchNorm statistics and output over x as [N, C, S], per channel. */
 export function channelNormForward(
@@ -18,96 +18,80 @@ export function channelNormForward(
   bias: FloatArray | null,
   eps: number,
 ): NormForward {
-  const m = n * s;
   const mean = new Float64Array(c);
   const variance = new Float64Array(c);
   const rstd = new Float64Array(c);
   const out = alloc(x.length, dtypeOf(x));
   const w = orFill(weight, c, 1);
   const b = orFill(bias, c, 0);
-  if (s === 1) {
-    // [N, C]: each channel is a column. Columns go in blocks of 8 (one 64-byte line of a row)
-    // whose running sums live in locals: walking down a block reads one line per row, and its
-    // 1024 x 64 bytes stay in L2 for the next pass. Accumulating into mean[j] along whole rows
-    // instead loads and stores an array element per value and measured 2-3x slower.
-    // On the WASM backend the blocks of 8 run in norm.wat, the same operations on each value.
-    const wasm = WasmColumns.of(x, n, c);
-    let j = 0;
-    if (wasm !== null) {
-      wasm.stats(mean, variance);
-      j = wasm.c8;
-    }
-    for (; j + 8 <= c; j += 8) columnStats8(x, n, c, j, mean, variance);
-    for (; j < c; j++) columnStats1(x, n, c, j, mean, variance);
-    // γ folded into the scale. x - μ is formed first, not x·scale - μ·scale: with |μ| >> σ the
-    // two products are large and nearly equal, and their difference loses the low digits.
-    const scale = new Float64Array(c);
-    for (let k = 0; k < c; k++) {
-      rstd[k] = 1 / Math.sqrt(variance[k]! + eps);
-      scale[k] = w[k]! * rstd[k]!;
-    }
-    j = 0;
-    if (wasm !== null) {
-      wasm.affine(out, mean, scale, b);
-      j = wasm.c8;
-    }
-    for (; j + 8 <= c; j += 8) columnAffine8(x, out, n, c, j, mean, scale, b);
-    for (; j < c; j++) {
-      for (let r = j; r < n * c; r += c) out[r] = (x[r]! - mean[j]!) * scale[j]! + b[j]!;
-    }
-    return { out, mean, var: variance, rstd };
+  // On the WASM backend the first `done` channels run in wasm/norm.ts (the same operations on
+  // each value); the JS loops below take the rest.
+  const wasm = WasmChannels.of(x, n, c, s);
+  let j = 0;
+  if (wasm !== null) {
+    wasm.stats(mean, variance);
+    j = wasm.done;
   }
-  for (let j = 0; j < c; j++) {
-    let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const base = (i * c + j) * s;
-      for (let k = 0; k < s; k++) sum += x[base + k]!;
-    }
-    const mu = sum / m;
-    let sq = 0;
-    for (let i = 0; i < n; i++) {
-      const base = (i * c + j) * s;
-      for (let k = 0; k < s; k++) {
-        const d = x[base + k]! - mu;
-        sq += d * d;
-      }
-    }
-    mean[j] = mu;
-    variance[j] = sq / m;
-    rstd[j] = 1 / Math.sqrt(sq / m + eps);
-    const scale = w[j]! * rstd[j]!;
+  // [N, C]: each channel is a column. Columns go in blocks of 8 (one 64-byte line of a row)
+  // whose running sums live in locals: walking down a block reads one line per row, and its
+  // 1024 x 64 bytes stay in L2 for the next pass. Accumulating into mean[j] along whole rows
+  // instead loads and stores an array element per value and measured 2-3x slower.
+  if (s === 1) for (; j + 8 <= c; j += 8) columnStats8(x, n, c, j, mean, variance);
+  for (; j < c; j++) channelStats1(x, n, c, s, j, mean, variance);
+  // γ folded into the scale. x - μ is formed first, not x·scale - μ·scale: with |μ| >> σ the
+  // two products are large and nearly equal, and their difference loses the low digits.
+  const scale = new Float64Array(c);
+  for (let k = 0; k < c; k++) {
+    rstd[k] = 1 / Math.sqrt(variance[k]! + eps);
+    scale[k] = w[k]! * rstd[k]!;
+  }
+  j = 0;
+  if (wasm !== null) {
+    wasm.affine(out, mean, scale, b);
+    j = wasm.done;
+  }
+  if (s === 1) for (; j + 8 <= c; j += 8) columnAffine8(x, out, n, c, j, mean, scale, b);
+  for (; j < c; j++) {
+    const mu = mean[j]!;
+    const sc = scale[j]!;
     const shift = b[j]!;
     for (let i = 0; i < n; i++) {
       const base = (i * c + j) * s;
-      for (let k = 0; k < s; k++) out[base + k] = (x[base + k]! - mu) * scale + shift;
+      for (let k = 0; k < s; k++) out[base + k] = (x[base + k]! - mu) * sc + shift;
     }
   }
   return { out, mean, var: variance, rstd };
 }
 
-/** Mean and biased variance (two-pass) of column j of an [n, c] array, into mean[j] and variance[j]. */
-function columnStats1(
+/** Mean and biased variance (two-pass) of channel j of x as [n, c, s], into mean[j] and variance[j]. */
+function channelStats1(
   x: FloatArray,
   n: number,
   c: number,
+  s: number,
   j: number,
   mean: Float64Array,
   variance: Float64Array,
 ): void {
-  const end = n * c;
   let sum = 0;
-  for (let r = j; r < end; r += c) sum += x[r]!;
-  const mu = sum / n;
+  for (let i = 0; i < n; i++) {
+    const base = (i * c + j) * s;
+    for (let k = 0; k < s; k++) sum += x[base + k]!;
+  }
+  const mu = sum / (n * s);
   let sq = 0;
-  for (let r = j; r < end; r += c) {
-    const d = x[r]! - mu;
-    sq += d * d;
+  for (let i = 0; i < n; i++) {
+    const base = (i * c + j) * s;
+    for (let k = 0; k < s; k++) {
+      const d = x[base + k]! - mu;
+      sq += d * d;
+    }
   }
   mean[j] = mu;
-  variance[j] = sq / n;
+  variance[j] = sq / (n * s);
 }
 
-/** columnStats1 for the 8 columns j..j+7 at once, every running sum in a local. */
+/** channelStats1 for the 8 columns j..j+7 of an [n, c] array at once, every running sum in a local. */
 function columnStats8(
   x: FloatArray,
   n: number,

@@ -4,9 +4,10 @@
  *   (float64), at and around the size where the WASM path starts, with tails that are not a
  *   whole step, and on every special value (NaN, infinities, signed zeros, subnormals, the
  *   extremes) paired with every other;
- * - norm.wat's BatchNorm column loops, forward (statistics and output) and backward (dγ, dβ
- *   and dx), in both widths, with channel counts that are and are not multiples of 8, one row, a large mean
- *   over a small spread (where the residue matters), and special values.
+ * - BatchNorm's channel loops, forward (statistics and output) and backward (dγ, dβ and dx),
+ *   in both widths: norm.wat's columns of [N, C] and channels.wat's runs of [N, C, S], with
+ *   channel counts that are and are not multiples of 8 (4), one row, odd and even S, a large
+ *   mean over a small spread (where the residue matters), and special values.
  * Each test also checks the WASM path is the one taken, so a test cannot pass by both sides
  * running the JS loop.
  */
@@ -17,7 +18,7 @@ import { channelNormForward } from '../../core/kernels/batchnorm.ts';
 import { channelNormBackward } from '../../core/kernels/batchnorm-backward.ts';
 import { add, addScalar, div, divScalar, mul, mulScalar } from '../../core/kernels/elementwise.ts';
 import { ELEMENTWISE_WASM_MIN, wasmBinary, wasmScalar } from '../../core/kernels/wasm/elementwise.ts';
-import { NORM_WASM_MIN, WasmColumns } from '../../core/kernels/wasm/norm.ts';
+import { NORM_WASM_MIN, WasmChannels } from '../../core/kernels/wasm/norm.ts';
 import { sameBits, using } from '../helpers/kernels.ts';
 
 const gen = new Generator(29);
@@ -135,6 +136,8 @@ test('small arrays, float32 by a scalar, mixed widths and the JS backend stay on
 interface NormCase {
   n: number;
   c: number;
+  /** Values per channel per sample (1: [N, C]). */
+  s: number;
   /** Mean and spread of x. */
   shift: number;
   spread: number;
@@ -143,11 +146,11 @@ interface NormCase {
 }
 
 function normBothWays(k: NormCase, backend: 'js' | 'wasm', kind: 'float32' | 'float64') {
-  const { n, c } = k;
-  const g2 = new Generator(n * 1000 + c);
+  const { n, c, s } = k;
+  const g2 = new Generator(n * 1000 + c * 10 + s);
   const Data = kind === 'float32' ? Float32Array : Float64Array;
-  const x = new Data(n * c);
-  const g = new Data(n * c);
+  const x = new Data(n * c * s);
+  const g = new Data(n * c * s);
   for (let i = 0; i < x.length; i++) {
     x[i] = k.shift + k.spread * g2.normal();
     g[i] = g2.normal();
@@ -155,8 +158,8 @@ function normBothWays(k: NormCase, backend: 'js' | 'wasm', kind: 'float32' | 'fl
   if (k.special) {
     // A NaN in one column, an infinity in another, signed zeros in a third.
     x[3] = Number.NaN;
-    x[c + 5] = Number.POSITIVE_INFINITY;
-    for (let r = 0; r < n; r++) x[r * c + 6] = r % 2 === 0 ? 0 : -0;
+    x[(c + 5) * s] = Number.POSITIVE_INFINITY;
+    for (let r = 0; r < n; r++) x[(r * c + 6) * s] = r % 2 === 0 ? 0 : -0;
     g[7] = -0;
   }
   const affine = () => {
@@ -167,26 +170,33 @@ function normBothWays(k: NormCase, backend: 'js' | 'wasm', kind: 'float32' | 'fl
   const w = k.affine ? affine() : null;
   const b = k.affine ? affine() : null;
   return using(backend, 1, () => {
-    const f = channelNormForward(x, n, c, 1, w, b, 1e-5);
-    const r = channelNormBackward(g, x, n, c, 1, f.mean, f.rstd, w, true);
-    const tookWasm = WasmColumns.of(x, n, c) !== null;
+    const f = channelNormForward(x, n, c, s, w, b, 1e-5);
+    const r = channelNormBackward(g, x, n, c, s, f.mean, f.rstd, w, true);
+    const tookWasm = WasmChannels.of(x, n, c, s) !== null;
     return { f, r, tookWasm };
   });
 }
 
 test('BatchNorm over [N, C]: the WASM column loops give the JS loops bits, forward and backward', () => {
   const cases: NormCase[] = [
-    { n: 1024, c: 512, shift: 0, spread: 1, affine: true },
-    { n: 60, c: 100, shift: 0, spread: 1, affine: true },
-    { n: 256, c: 8, shift: 0, spread: 1, affine: false },
-    { n: 7, c: 1000, shift: 0, spread: 1, affine: true },
-    { n: 300, c: 13, shift: 0, spread: 1, affine: true },
-    { n: 1, c: NORM_WASM_MIN, shift: 0, spread: 1, affine: true },
-    { n: 128, c: 40, shift: 1e6, spread: 1e-3, affine: true },
-    { n: 128, c: 40, shift: -3, spread: 2, affine: true, special: true },
+    { n: 1024, c: 512, s: 1, shift: 0, spread: 1, affine: true },
+    { n: 60, c: 100, s: 1, shift: 0, spread: 1, affine: true },
+    { n: 256, c: 8, s: 1, shift: 0, spread: 1, affine: false },
+    { n: 7, c: 1000, s: 1, shift: 0, spread: 1, affine: true },
+    { n: 300, c: 13, s: 1, shift: 0, spread: 1, affine: true },
+    { n: 1, c: NORM_WASM_MIN, s: 1, shift: 0, spread: 1, affine: true },
+    { n: 128, c: 40, s: 1, shift: 1e6, spread: 1e-3, affine: true },
+    { n: 128, c: 40, s: 1, shift: -3, spread: 2, affine: true, special: true },
+    { n: 16, c: 32, s: 676, shift: 0, spread: 1, affine: true }, // W6's first BatchNorm2d, 16 of 64
+    { n: 8, c: 64, s: 121, shift: 0, spread: 1, affine: true },
+    { n: 5, c: 6, s: 100, shift: 0, spread: 1, affine: false }, // 4 channels here, 2 in JS
+    { n: 3, c: 9, s: 77, shift: 2, spread: 0.5, affine: true },
+    { n: 64, c: 4, s: 8, shift: 0, spread: 1, affine: true },
+    { n: 1, c: 8, s: 257, shift: 1e6, spread: 1e-3, affine: true },
+    { n: 33, c: 12, s: 7, shift: -3, spread: 2, affine: true, special: true },
   ];
   for (const [k, kind] of cases.flatMap((k) => [[k, 'float64'] as const, [k, 'float32'] as const])) {
-    const what = `[${k.n}, ${k.c}] ${kind} shift ${k.shift}${k.special ? ' special' : ''}`;
+    const what = `[${k.n}, ${k.c}, ${k.s}] ${kind} shift ${k.shift}${k.special ? ' special' : ''}`;
     const js = normBothWays(k, 'js', kind);
     const wasm = normBothWays(k, 'wasm', kind);
     assert.not.ok(js.tookWasm);
@@ -199,25 +209,31 @@ test('BatchNorm over [N, C]: the WASM column loops give the JS loops bits, forwa
   }
 });
 
-test('BatchNorm: fewer than 8 channels, few values, mixed widths and the JS backend stay on the JS loops', () => {
+test('BatchNorm: fewer than 8 columns or 4 channels, few values, mixed widths and the JS backend stay on the JS loops', () => {
   const big = new Float64Array(NORM_WASM_MIN);
+  const on = (backend: 'js' | 'wasm', f: () => WasmChannels | null) => using(backend, 1, f);
   assert.is(
-    using('wasm', 1, () => WasmColumns.of(big, NORM_WASM_MIN / 4, 4)),
+    on('wasm', () => WasmChannels.of(big, NORM_WASM_MIN / 4, 4, 1)),
     null,
   );
   assert.is(
-    using('wasm', 1, () => WasmColumns.of(new Float64Array(NORM_WASM_MIN - 8), (NORM_WASM_MIN - 8) / 8, 8)),
+    on('wasm', () => WasmChannels.of(big, NORM_WASM_MIN / 30, 3, 10)),
     null,
   );
   assert.is(
-    using('wasm', 1, () => WasmColumns.of(big, NORM_WASM_MIN / 8, 8, new Float32Array(NORM_WASM_MIN))),
+    on('wasm', () => WasmChannels.of(new Float64Array(NORM_WASM_MIN - 8), (NORM_WASM_MIN - 8) / 8, 8, 1)),
     null,
   );
   assert.is(
-    using('js', 1, () => WasmColumns.of(big, NORM_WASM_MIN / 8, 8)),
+    on('wasm', () => WasmChannels.of(big, NORM_WASM_MIN / 8, 8, 1, new Float32Array(NORM_WASM_MIN))),
     null,
   );
-  assert.ok(using('wasm', 1, () => WasmColumns.of(big, NORM_WASM_MIN / 8, 8)) !== null);
+  assert.is(
+    on('js', () => WasmChannels.of(big, NORM_WASM_MIN / 8, 8, 1)),
+    null,
+  );
+  assert.is(on('wasm', () => WasmChannels.of(big, NORM_WASM_MIN / 8, 8, 1))?.done, 8);
+  assert.is(on('wasm', () => WasmChannels.of(big, 8, 6, NORM_WASM_MIN / 48))?.done, 4);
 });
 
 test.run();

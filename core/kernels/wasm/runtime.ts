@@ -22,6 +22,8 @@
  * a browser bundle.
  */
 import {
+  CHANNELS_PLAIN,
+  CHANNELS_SHARED,
   ELEMENTWISE_PLAIN,
   ELEMENTWISE_SHARED,
   GEMM_PLAIN,
@@ -138,6 +140,58 @@ type ColGrad = (
   q: number,
 ) => void;
 
+/** channels.wat's loops over [n, c, s] data (s > 1), the first c4 channels (see channels.wat). */
+type ChStats = (x: number, n: number, c: number, s: number, c4: number, mean: number, variance: number) => void;
+type ChAffine = (
+  x: number,
+  out: number,
+  n: number,
+  c: number,
+  s: number,
+  c4: number,
+  mean: number,
+  scale: number,
+  shift: number,
+) => void;
+type ChSums = (
+  g: number,
+  x: number,
+  n: number,
+  c: number,
+  s: number,
+  c4: number,
+  mean: number,
+  dbias: number,
+  dweight: number,
+  residue: number,
+) => void;
+type ChGrad = (
+  g: number,
+  x: number,
+  dx: number,
+  n: number,
+  c: number,
+  s: number,
+  c4: number,
+  mean: number,
+  rr: number,
+  k: number,
+  gMean: number,
+  q: number,
+) => void;
+
+/** BatchNorm's channel loops over [n, c, s] data, float64 and (suffix 32) float32. */
+export interface ChannelsExports {
+  chStats: ChStats;
+  chAffine: ChAffine;
+  chSums: ChSums;
+  chGrad: ChGrad;
+  chStats32: ChStats;
+  chAffine32: ChAffine;
+  chSums32: ChSums;
+  chGrad32: ChGrad;
+}
+
 /** BatchNorm's column loops over [n, c] data, float64 and (suffix 32) float32; the first c8 columns. */
 export interface NormExports {
   colStats: ColStats;
@@ -173,6 +227,7 @@ export interface Runtime {
   gemm: GemmExports;
   norm: NormExports;
   elementwise: ElementwiseExports;
+  channels: ChannelsExports;
   f64: Float64Array;
   f32: Float32Array;
   i32: Int32Array;
@@ -198,13 +253,14 @@ function instantiate(wantShared: boolean): Runtime | null {
     shared = false;
     memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
   }
-  const [gemm, norm, elementwise] = [
+  const [gemm, norm, elementwise, channels] = [
     shared ? GEMM_SHARED : GEMM_PLAIN,
     shared ? NORM_SHARED : NORM_PLAIN,
     shared ? ELEMENTWISE_SHARED : ELEMENTWISE_PLAIN,
-  ].map(decode) as [Uint8Array, Uint8Array, Uint8Array];
+    shared ? CHANNELS_SHARED : CHANNELS_PLAIN,
+  ].map(decode) as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
   // An engine without SIMD rejects the modules: the JS kernels remain.
-  if (![gemm, norm, elementwise].every((b) => WebAssembly.validate(b))) return null;
+  if (![gemm, norm, elementwise, channels].every((b) => WebAssembly.validate(b))) return null;
   const module = new WebAssembly.Module(gemm);
   const exportsOf = (m: WasmModule) => new WebAssembly.Instance(m, { env: { memory } }).exports;
   return {
@@ -214,6 +270,7 @@ function instantiate(wantShared: boolean): Runtime | null {
     gemm: exportsOf(module) as unknown as GemmExports,
     norm: exportsOf(new WebAssembly.Module(norm)) as unknown as NormExports,
     elementwise: exportsOf(new WebAssembly.Module(elementwise)) as unknown as ElementwiseExports,
+    channels: exportsOf(new WebAssembly.Module(channels)) as unknown as ChannelsExports,
     f64: new Float64Array(memory.buffer),
     f32: new Float32Array(memory.buffer),
     i32: new Int32Array(memory.buffer),
