@@ -7,7 +7,9 @@
  * - BatchNorm's channel loops, forward (statistics and output) and backward (dγ, dβ and dx),
  *   in both widths: norm.wat's columns of [N, C] and channels.wat's runs of [N, C, S], with
  *   channel counts that are and are not multiples of 8 (4), one row, odd and even S, a large
- *   mean over a small spread (where the residue matters), and special values.
+ *   mean over a small spread (where the residue matters), and special values;
+ * - LayerNorm's row loops (rows.wat, with channels.wat's statistics), forward and backward, in
+ *   both widths, with row counts that are and are not multiples of 4 (and below 4), odd D.
  * Each test also checks the WASM path is the one taken, so a test cannot pass by both sides
  * running the JS loop.
  */
@@ -17,8 +19,10 @@ import { Generator } from '../../core/index.ts';
 import { channelNormForward } from '../../core/kernels/batchnorm.ts';
 import { channelNormBackward } from '../../core/kernels/batchnorm-backward.ts';
 import { add, addScalar, div, divScalar, mul, mulScalar } from '../../core/kernels/elementwise.ts';
+import { rowNormBackward, rowNormForward } from '../../core/kernels/layernorm.ts';
 import { ELEMENTWISE_WASM_MIN, wasmBinary, wasmScalar } from '../../core/kernels/wasm/elementwise.ts';
 import { NORM_WASM_MIN, WasmChannels } from '../../core/kernels/wasm/norm.ts';
+import { WasmRows } from '../../core/kernels/wasm/rows.ts';
 import { sameBits, using } from '../helpers/kernels.ts';
 
 const gen = new Generator(29);
@@ -199,6 +203,60 @@ test('BatchNorm over [N, C]: the WASM column loops give the JS loops bits, forwa
     const what = `[${k.n}, ${k.c}, ${k.s}] ${kind} shift ${k.shift}${k.special ? ' special' : ''}`;
     const js = normBothWays(k, 'js', kind);
     const wasm = normBothWays(k, 'wasm', kind);
+    assert.not.ok(js.tookWasm);
+    assert.ok(wasm.tookWasm, `${what}: the WASM path ran`);
+    for (const key of ['out', 'mean', 'var', 'rstd'] as const)
+      sameBits(wasm.f[key], js.f[key], `${what} ${key}`);
+    sameBits(wasm.r.dx!, js.r.dx!, `${what} dx`);
+    sameBits(wasm.r.dweight, js.r.dweight, `${what} dweight`);
+    sameBits(wasm.r.dbias, js.r.dbias, `${what} dbias`);
+  }
+});
+
+function rowsBothWays(k: NormCase, backend: 'js' | 'wasm', kind: 'float32' | 'float64') {
+  // NormCase's n is the row count R and s the row length D here (c unused).
+  const { n: r, s: d } = k;
+  const gen2 = new Generator(r * 7919 + d);
+  const Data = kind === 'float32' ? Float32Array : Float64Array;
+  const x = new Data(r * d);
+  const g = new Data(r * d);
+  for (let i = 0; i < x.length; i++) {
+    x[i] = k.shift + k.spread * gen2.normal();
+    g[i] = gen2.normal();
+  }
+  if (k.special) {
+    x[1] = Number.NaN;
+    x[d + 2] = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < r; i++) x[i * d + 3] = i % 2 === 0 ? 0 : -0;
+    g[4] = -0;
+  }
+  const param = () => {
+    const v = new Data(d);
+    for (let i = 0; i < d; i++) v[i] = gen2.normal();
+    return v;
+  };
+  const w = k.affine ? param() : null;
+  const b = k.affine ? param() : null;
+  return using(backend, 1, () => {
+    const f = rowNormForward(x, r, d, w, b, 1e-5);
+    const rb = rowNormBackward(g, x, r, d, f.mean, f.rstd, w, true);
+    return { f, r: rb, tookWasm: WasmRows.of(x, r, d) !== null };
+  });
+}
+
+test('LayerNorm over [R, D]: the WASM row loops give the JS loops bits, forward and backward', () => {
+  const cases: NormCase[] = [
+    { n: 32, c: 0, s: 128, shift: 0, spread: 1, affine: true }, // W3's LN
+    { n: 16, c: 0, s: 5408, shift: 0, spread: 1, affine: true }, // LN over [32, 13, 13]
+    { n: 5, c: 0, s: 1000, shift: 0, spread: 1, affine: false }, // 4 rows summed in WASM, 1 in JS
+    { n: 3, c: 0, s: 999, shift: 0, spread: 1, affine: true }, // no row group: sums in JS
+    { n: 8, c: 0, s: 257, shift: 1e6, spread: 1e-3, affine: true },
+    { n: 7, c: 0, s: 301, shift: -3, spread: 2, affine: true, special: true },
+  ];
+  for (const [k, kind] of cases.flatMap((k) => [[k, 'float64'] as const, [k, 'float32'] as const])) {
+    const what = `LN [${k.n}, ${k.s}] ${kind} shift ${k.shift}${k.special ? ' special' : ''}`;
+    const js = rowsBothWays(k, 'js', kind);
+    const wasm = rowsBothWays(k, 'wasm', kind);
     assert.not.ok(js.tookWasm);
     assert.ok(wasm.tookWasm, `${what}: the WASM path ran`);
     for (const key of ['out', 'mean', 'var', 'rstd'] as const)

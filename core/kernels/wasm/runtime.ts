@@ -30,6 +30,8 @@ import {
   GEMM_SHARED,
   NORM_PLAIN,
   NORM_SHARED,
+  ROWS_PLAIN,
+  ROWS_SHARED,
 } from './modules.generated.ts';
 
 /**
@@ -192,6 +194,56 @@ export interface ChannelsExports {
   chGrad32: ChGrad;
 }
 
+/** rows.wat's LayerNorm loops over [r, d] data (see rows.wat); the statistics are chStats's. */
+type RowSums = (
+  g: number,
+  x: number,
+  r4: number,
+  d: number,
+  mean: number,
+  rstd: number,
+  w: number,
+  sdy: number,
+  sdyx: number,
+  residue: number,
+) => void;
+type RowAffine = (x: number, out: number, r: number, d: number, mean: number, rstd: number, w: number, b: number) => void;
+type RowColSums = (
+  g: number,
+  x: number,
+  r: number,
+  d: number,
+  mean: number,
+  rstd: number,
+  dbias: number,
+  dweight: number,
+) => void;
+type RowGrad = (
+  g: number,
+  x: number,
+  dx: number,
+  r: number,
+  d: number,
+  mean: number,
+  rstd: number,
+  w: number,
+  a: number,
+  bb: number,
+  rr: number,
+) => void;
+
+/** LayerNorm's row loops over [r, d] data, float64 and (suffix 32) float32. */
+export interface RowsExports {
+  rowSums: RowSums;
+  rowAffine: RowAffine;
+  rowColSums: RowColSums;
+  rowGrad: RowGrad;
+  rowSums32: RowSums;
+  rowAffine32: RowAffine;
+  rowColSums32: RowColSums;
+  rowGrad32: RowGrad;
+}
+
 /** BatchNorm's column loops over [n, c] data, float64 and (suffix 32) float32; the first c8 columns. */
 export interface NormExports {
   colStats: ColStats;
@@ -228,6 +280,7 @@ export interface Runtime {
   norm: NormExports;
   elementwise: ElementwiseExports;
   channels: ChannelsExports;
+  rows: RowsExports;
   f64: Float64Array;
   f32: Float32Array;
   i32: Int32Array;
@@ -253,14 +306,15 @@ function instantiate(wantShared: boolean): Runtime | null {
     shared = false;
     memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
   }
-  const [gemm, norm, elementwise, channels] = [
+  const [gemm, norm, elementwise, channels, rows] = [
     shared ? GEMM_SHARED : GEMM_PLAIN,
     shared ? NORM_SHARED : NORM_PLAIN,
     shared ? ELEMENTWISE_SHARED : ELEMENTWISE_PLAIN,
     shared ? CHANNELS_SHARED : CHANNELS_PLAIN,
-  ].map(decode) as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+    shared ? ROWS_SHARED : ROWS_PLAIN,
+  ].map(decode) as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
   // An engine without SIMD rejects the modules: the JS kernels remain.
-  if (![gemm, norm, elementwise, channels].every((b) => WebAssembly.validate(b))) return null;
+  if (![gemm, norm, elementwise, channels, rows].every((b) => WebAssembly.validate(b))) return null;
   const module = new WebAssembly.Module(gemm);
   const exportsOf = (m: WasmModule) => new WebAssembly.Instance(m, { env: { memory } }).exports;
   return {
@@ -271,6 +325,7 @@ function instantiate(wantShared: boolean): Runtime | null {
     norm: exportsOf(new WebAssembly.Module(norm)) as unknown as NormExports,
     elementwise: exportsOf(new WebAssembly.Module(elementwise)) as unknown as ElementwiseExports,
     channels: exportsOf(new WebAssembly.Module(channels)) as unknown as ChannelsExports,
+    rows: exportsOf(new WebAssembly.Module(rows)) as unknown as RowsExports,
     f64: new Float64Array(memory.buffer),
     f32: new Float32Array(memory.buffer),
     i32: new Int32Array(memory.buffer),
