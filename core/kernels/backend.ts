@@ -4,9 +4,10 @@
  *
  * - `'wasm'` (the default where WebAssembly SIMD works): the GEMM runs in
  *   WebAssembly SIMD (core/kernels/wasm/), split across threads when it is big
- *   enough to pay for waking them. Every other kernel is the JS one, which
- *   measured as fast or faster once the copy into wasm memory is counted
- *   (core/kernels/README.md).
+ *   enough to pay for waking them; so do elementwise add, mul and div and the
+ *   BatchNorm and LayerNorm passes, from a few thousand values on, copied in
+ *   and out of wasm memory, with the JS loops' bits. Every other kernel is
+ *   the JS one (core/kernels/README.md).
  * - `'js'`: every kernel is plain TypeScript, for platforms without WASM SIMD.
  *
  * The environment variables NORMGRAD_BACKEND (`js` or `wasm`) and

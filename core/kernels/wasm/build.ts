@@ -22,7 +22,13 @@ const engine = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8A
   .WebAssembly;
 
 /** The kernel sources (WAT files next to this script), by the name their bytes are exported under. */
-export const SOURCES = { GEMM: 'gemm.wat', NORM: 'norm.wat', ELEMENTWISE: 'elementwise.wat', CHANNELS: 'channels.wat', ROWS: 'rows.wat' } as const;
+export const SOURCES = {
+  GEMM: 'gemm.wat',
+  NORM: 'norm.wat',
+  ELEMENTWISE: 'elementwise.wat',
+  CHANNELS: 'channels.wat',
+  ROWS: 'rows.wat',
+} as const;
 
 /** The assembled bytes of one source, with a shared and with a plain memory import. */
 export interface Assembled {

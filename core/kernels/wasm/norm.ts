@@ -102,7 +102,8 @@ export class WasmChannels {
   /** The statistics pass: mean and biased variance of the first `done` channels. */
   stats(mean: Float64Array, variance: Float64Array): void {
     const { n, c, s, done, xAt } = this;
-    if (s === 1) this.rt.norm[this.f32 ? 'colStats32' : 'colStats'](xAt, n, c, done, this.col(0), this.col(1));
+    if (s === 1)
+      this.rt.norm[this.f32 ? 'colStats32' : 'colStats'](xAt, n, c, done, this.col(0), this.col(1));
     else this.rt.channels[this.f32 ? 'chStats32' : 'chStats'](xAt, n, c, s, done, this.col(0), this.col(1));
     this.get(0, mean);
     this.get(1, variance);

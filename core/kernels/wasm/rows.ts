@@ -87,7 +87,15 @@ export class WasmRows {
   /** Mean and biased variance of the first r4 rows. */
   stats(mean: Float64Array, variance: Float64Array): void {
     const { r, d, r4 } = this;
-    this.rt.channels[this.f32 ? 'chStats32' : 'chStats'](this.xAt, 1, r, d, r4, this.row(ROW.mean), this.row(ROW.sdy));
+    this.rt.channels[this.f32 ? 'chStats32' : 'chStats'](
+      this.xAt,
+      1,
+      r,
+      d,
+      r4,
+      this.row(ROW.mean),
+      this.row(ROW.sdy),
+    );
     this.get(this.row(ROW.mean), mean, r4);
     this.get(this.row(ROW.sdy), variance, r4);
   }
@@ -131,7 +139,18 @@ export class WasmRows {
     const rows = this.rt.rows;
     const [m, rs] = [this.row(ROW.mean), this.row(ROW.rstd)];
     const [sdy, sdyx, residue] = [this.row(ROW.sdy), this.row(ROW.sdyx), this.row(ROW.residue)];
-    rows[this.f32 ? 'rowSums32' : 'rowSums'](this.gAt, this.xAt, r4, d, m, rs, this.col(COL.w), sdy, sdyx, residue);
+    rows[this.f32 ? 'rowSums32' : 'rowSums'](
+      this.gAt,
+      this.xAt,
+      r4,
+      d,
+      m,
+      rs,
+      this.col(COL.w),
+      sdy,
+      sdyx,
+      residue,
+    );
     this.get(sdy, rowSums.sdy, r4);
     this.get(sdyx, rowSums.sdyx, r4);
     this.get(residue, rowSums.residue, r4);
