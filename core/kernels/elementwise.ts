@@ -6,12 +6,13 @@
  * operands of one shape. Each hot operation has its own loop so V8 keeps it
  * monomorphic; the rare ones share `map`. Every kernel writes each element of
  * its output, so outputs come from `alloc` (recycled memory for large arrays).
- * On the WASM backend, add, mul and div (and their float64 scalar forms) of a
- * few thousand values or more run in wasm/elementwise.ts, with the same bits.
+ * On the WASM backend, add, mul and div (and their float64 scalar forms), relu
+ * and the relu, tanh and sigmoid gradients of a few thousand values or more run
+ * in wasm/elementwise.ts, with the same bits.
  */
 import { dtypeOf, type FloatArray } from '../dtype.ts';
 import { alloc } from './alloc.ts';
-import { wasmBinary, wasmScalar } from './wasm/elementwise.ts';
+import { wasmBinary, wasmRelu, wasmScalar } from './wasm/elementwise.ts';
 
 export function add(a: FloatArray, b: FloatArray): FloatArray {
   const viaWasm = wasmBinary('add', a, b);
@@ -155,6 +156,8 @@ export function tanh(a: FloatArray): FloatArray {
  * almost never taken, so always predicted.
  */
 export function relu(a: FloatArray): FloatArray {
+  const viaWasm = wasmRelu(a);
+  if (viaWasm !== null) return viaWasm;
   const n = a.length;
   const out = alloc(n, dtypeOf(a));
   for (let i = 0; i < n; i++) {
@@ -175,6 +178,8 @@ export function relu(a: FloatArray): FloatArray {
  * finite g; a NaN or infinite g with m = 0 makes it NaN, and those take the select itself.
  */
 export function reluGrad(g: FloatArray, x: FloatArray): FloatArray {
+  const viaWasm = wasmBinary('reluGrad', g, x);
+  if (viaWasm !== null) return viaWasm;
   const n = g.length;
   const out = alloc(n, dtypeOf(g));
   for (let i = 0; i < n; i++) {
@@ -188,6 +193,8 @@ export function reluGrad(g: FloatArray, x: FloatArray): FloatArray {
 
 /** g · (1 - y²) from tanh's output y. */
 export function tanhGrad(g: FloatArray, y: FloatArray): FloatArray {
+  const viaWasm = wasmBinary('tanhGrad', g, y);
+  if (viaWasm !== null) return viaWasm;
   const n = g.length;
   const out = alloc(n, dtypeOf(g));
   for (let i = 0; i < n; i++) out[i] = g[i]! * (1 - y[i]! * y[i]!);
@@ -196,6 +203,8 @@ export function tanhGrad(g: FloatArray, y: FloatArray): FloatArray {
 
 /** g · y (1 - y) from sigmoid's output y. */
 export function sigmoidGrad(g: FloatArray, y: FloatArray): FloatArray {
+  const viaWasm = wasmBinary('sigmoidGrad', g, y);
+  if (viaWasm !== null) return viaWasm;
   const n = g.length;
   const out = alloc(n, dtypeOf(g));
   for (let i = 0; i < n; i++) out[i] = g[i]! * y[i]! * (1 - y[i]!);

@@ -1,7 +1,7 @@
 /**
  * The WASM backend's streaming kernels against the JS backend on the same inputs, bit for bit:
- * - elementwise.wat's add, mul, div (float64 and float32) and add, mul, div by a scalar
- *   (float64), at and around the size where the WASM path starts, with tails that are not a
+ * - elementwise.wat's add, mul, div (float64 and float32), add, mul, div by a scalar
+ *   (float64), relu and its gradient (both widths) and tanh's and sigmoid's gradients (float64), at and around the size where the WASM path starts, with tails that are not a
  *   whole step, and on every special value (NaN, infinities, signed zeros, subnormals, the
  *   extremes) paired with every other;
  * - BatchNorm's channel loops, forward (statistics and output) and backward (dγ, dβ and dx),
@@ -18,9 +18,25 @@ import * as assert from 'uvu/assert';
 import { Generator } from '../../core/index.ts';
 import { channelNormForward } from '../../core/kernels/batchnorm.ts';
 import { channelNormBackward } from '../../core/kernels/batchnorm-backward.ts';
-import { add, addScalar, div, divScalar, mul, mulScalar } from '../../core/kernels/elementwise.ts';
+import {
+  add,
+  addScalar,
+  div,
+  divScalar,
+  mul,
+  mulScalar,
+  relu,
+  reluGrad,
+  sigmoidGrad,
+  tanhGrad,
+} from '../../core/kernels/elementwise.ts';
 import { rowNormBackward, rowNormForward } from '../../core/kernels/layernorm.ts';
-import { ELEMENTWISE_WASM_MIN, wasmBinary, wasmScalar } from '../../core/kernels/wasm/elementwise.ts';
+import {
+  ELEMENTWISE_WASM_MIN,
+  wasmBinary,
+  wasmRelu,
+  wasmScalar,
+} from '../../core/kernels/wasm/elementwise.ts';
 import { NORM_WASM_MIN, WasmChannels } from '../../core/kernels/wasm/norm.ts';
 import { WasmRows } from '../../core/kernels/wasm/rows.ts';
 import { sameBits, using } from '../helpers/kernels.ts';
@@ -88,6 +104,37 @@ test('add, mul and div on two arrays: the WASM lanes give the JS loop bits, in b
         sameBits(viaWasm, js, `${op} ${kind} n=${n}`);
         sameBits(
           using('wasm', 1, () => BINARY[op](a, b)),
+          js,
+          `${op} ${kind} n=${n} through the kernel`,
+        );
+      }
+    }
+  }
+});
+
+test('relu, its gradient, and the tanh and sigmoid gradients: the WASM lanes give the JS loop bits', () => {
+  const grads = { reluGrad, tanhGrad, sigmoidGrad } as const;
+  for (const kind of ['float64', 'float32'] as const) {
+    for (const n of [ELEMENTWISE_WASM_MIN, ELEMENTWISE_WASM_MIN + 3, 6001]) {
+      const [a, b] = pairs(kind, n);
+      const r = using('wasm', 1, () => wasmRelu(a));
+      assert.ok(r !== null, `relu ${kind} n=${n}: the WASM path ran`);
+      sameBits(
+        r,
+        using('js', 1, () => relu(a)),
+        `relu ${kind} n=${n}`,
+      );
+      for (const op of ['reluGrad', 'tanhGrad', 'sigmoidGrad'] as const) {
+        const js = using('js', 1, () => grads[op](a, b));
+        const viaWasm = using('wasm', 1, () => wasmBinary(op, a, b));
+        if (kind === 'float32' && op !== 'reluGrad') {
+          assert.is(viaWasm, null, `${op} float32 stays on the JS loop`);
+          continue;
+        }
+        assert.ok(viaWasm !== null, `${op} ${kind} n=${n}: the WASM path ran`);
+        sameBits(viaWasm, js, `${op} ${kind} n=${n}`);
+        sameBits(
+          using('wasm', 1, () => grads[op](a, b)),
           js,
           `${op} ${kind} n=${n} through the kernel`,
         );

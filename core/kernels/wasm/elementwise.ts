@@ -1,6 +1,7 @@
 /**
  * Elementwise arithmetic on the WASM backend (elementwise.wat): a + b, a * b,
- * a / b on two arrays (float64 or float32) and a + s, a * s, a / s (float64),
+ * a / b on two arrays (float64 or float32) and a + s, a * s, a / s (float64);
+ * relu and its gradient (both widths), tanh's and sigmoid's gradients (float64),
  * computed in the plain one-thread memory (`soloRuntime`) after copying the
  * operands in, then copied out. The lanes give the JS loops' bits (see
  * elementwise.wat), so the backends agree exactly.
@@ -30,11 +31,15 @@ function room(n: number, bytes: number, arrays: number): Runtime | null {
   return ensureBytes(rt, 16 + arrays * align16(n * bytes)) ? rt : null;
 }
 
+/** The two-array operations; the last two are float64 only (see elementwise.wat). */
+export type BinaryOp = 'add' | 'mul' | 'div' | 'reluGrad' | 'tanhGrad' | 'sigmoidGrad';
+const FLOAT64_ONLY = new Set<BinaryOp>(['tanhGrad', 'sigmoidGrad']);
+
 /** out = a op b in wasm memory; null (nothing done) when the JS loop should run. */
-export function wasmBinary(op: 'add' | 'mul' | 'div', a: FloatArray, b: FloatArray): FloatArray | null {
+export function wasmBinary(op: BinaryOp, a: FloatArray, b: FloatArray): FloatArray | null {
   const n = a.length;
   const f32 = a instanceof Float32Array;
-  if (f32 !== b instanceof Float32Array) return null;
+  if (f32 !== b instanceof Float32Array || (f32 && FLOAT64_ONLY.has(op))) return null;
   const bytes = f32 ? 4 : 8;
   const rt = room(n, bytes, 3);
   if (rt === null) return null;
@@ -43,7 +48,23 @@ export function wasmBinary(op: 'add' | 'mul' | 'div', a: FloatArray, b: FloatArr
   const [aAt, bAt, oAt] = [16, 16 + size, 16 + 2 * size];
   view.set(a, aAt / bytes);
   view.set(b, bAt / bytes);
-  rt.elementwise[`${op}${f32 ? 32 : 64}`](aAt, bAt, oAt, n);
+  rt.elementwise[`${op}${f32 ? 32 : 64}` as `${'add' | 'mul' | 'div' | 'reluGrad'}64`](aAt, bAt, oAt, n);
+  const out = alloc(n, dtypeOf(a));
+  out.set(view.subarray(oAt / bytes, oAt / bytes + n));
+  return out;
+}
+
+/** relu(a) = max(a, 0) in wasm memory, either width; null when the JS loop should run. */
+export function wasmRelu(a: FloatArray): FloatArray | null {
+  const n = a.length;
+  const f32 = a instanceof Float32Array;
+  const bytes = f32 ? 4 : 8;
+  const rt = room(n, bytes, 2);
+  if (rt === null) return null;
+  const view = f32 ? rt.f32 : rt.f64;
+  const [aAt, oAt] = [16, 16 + align16(n * bytes)];
+  view.set(a, aAt / bytes);
+  rt.elementwise[f32 ? 'relu32' : 'relu64'](aAt, oAt, n);
   const out = alloc(n, dtypeOf(a));
   out.set(view.subarray(oAt / bytes, oAt / bytes + n));
   return out;

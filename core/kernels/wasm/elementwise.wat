@@ -193,4 +193,126 @@
       (local.set $a (i32.add (local.get $a) (i32.const 8)))
       (local.set $o (i32.add (local.get $o) (i32.const 8)))
       (br $tail))))
+
+  ;; Activations and their gradients. relu(x) = max(x, 0): f64x2.max gives +0 for -0 and NaN
+  ;; for NaN, as Math.max does (and the JS loop's branch-free form, which falls back to it).
+  ;; reluGrad(g, x) = x > 0 ? g : +0, the mask of the comparison and-ed with g's bits. tanh's
+  ;; and sigmoid's gradients from their outputs y: g (1 - y y) and (g y)(1 - y), float64 only
+  ;; (float32 lanes would round each step, where V8 rounds once at the store).
+
+  (func (export "relu64") (param $a i32) (param $o i32) (param $n i32)
+    (local $end i32) (local $vend i32) (local $zero v128)
+    (local.set $end (i32.add (local.get $o) (i32.mul (local.get $n) (i32.const 8))))
+    (local.set $vend (i32.add (local.get $o) (i32.mul (i32.and (local.get $n) (i32.const -4)) (i32.const 8))))
+    (block $vDone (loop $v
+      (br_if $vDone (i32.ge_u (local.get $o) (local.get $vend)))
+      (v128.store align=8 (local.get $o) (f64x2.max (v128.load align=8 (local.get $a)) (local.get $zero)))
+      (v128.store offset=16 align=8 (local.get $o) (f64x2.max (v128.load offset=16 align=8 (local.get $a)) (local.get $zero)))
+      (local.set $a (i32.add (local.get $a) (i32.const 32)))
+      (local.set $o (i32.add (local.get $o) (i32.const 32)))
+      (br $v)))
+    (block $done (loop $tail
+      (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+      (f64.store (local.get $o) (f64.max (f64.load (local.get $a)) (f64.const 0)))
+      (local.set $a (i32.add (local.get $a) (i32.const 8)))
+      (local.set $o (i32.add (local.get $o) (i32.const 8)))
+      (br $tail))))
+
+  (func (export "reluGrad64") (param $a i32) (param $b i32) (param $o i32) (param $n i32)
+    (local $end i32) (local $vend i32) (local $zero v128)
+    (local.set $end (i32.add (local.get $o) (i32.mul (local.get $n) (i32.const 8))))
+    (local.set $vend (i32.add (local.get $o) (i32.mul (i32.and (local.get $n) (i32.const -4)) (i32.const 8))))
+    (block $vDone (loop $v
+      (br_if $vDone (i32.ge_u (local.get $o) (local.get $vend)))
+      (v128.store align=8 (local.get $o) (v128.and (v128.load align=8 (local.get $a)) (f64x2.gt (v128.load align=8 (local.get $b)) (local.get $zero))))
+      (v128.store offset=16 align=8 (local.get $o) (v128.and (v128.load offset=16 align=8 (local.get $a)) (f64x2.gt (v128.load offset=16 align=8 (local.get $b)) (local.get $zero))))
+      (local.set $a (i32.add (local.get $a) (i32.const 32)))
+      (local.set $o (i32.add (local.get $o) (i32.const 32)))
+      (local.set $b (i32.add (local.get $b) (i32.const 32)))
+      (br $v)))
+    (block $done (loop $tail
+      (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+      (f64.store (local.get $o) (select (f64.load (local.get $a)) (f64.const 0) (f64.gt (f64.load (local.get $b)) (f64.const 0))))
+      (local.set $a (i32.add (local.get $a) (i32.const 8)))
+      (local.set $o (i32.add (local.get $o) (i32.const 8)))
+      (local.set $b (i32.add (local.get $b) (i32.const 8)))
+      (br $tail))))
+
+  (func (export "relu32") (param $a i32) (param $o i32) (param $n i32)
+    (local $end i32) (local $vend i32) (local $zero v128)
+    (local.set $end (i32.add (local.get $o) (i32.mul (local.get $n) (i32.const 4))))
+    (local.set $vend (i32.add (local.get $o) (i32.mul (i32.and (local.get $n) (i32.const -8)) (i32.const 4))))
+    (block $vDone (loop $v
+      (br_if $vDone (i32.ge_u (local.get $o) (local.get $vend)))
+      (v128.store align=4 (local.get $o) (f32x4.max (v128.load align=4 (local.get $a)) (local.get $zero)))
+      (v128.store offset=16 align=4 (local.get $o) (f32x4.max (v128.load offset=16 align=4 (local.get $a)) (local.get $zero)))
+      (local.set $a (i32.add (local.get $a) (i32.const 32)))
+      (local.set $o (i32.add (local.get $o) (i32.const 32)))
+      (br $v)))
+    (block $done (loop $tail
+      (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+      (f32.store (local.get $o) (f32.max (f32.load (local.get $a)) (f32.const 0)))
+      (local.set $a (i32.add (local.get $a) (i32.const 4)))
+      (local.set $o (i32.add (local.get $o) (i32.const 4)))
+      (br $tail))))
+
+  (func (export "reluGrad32") (param $a i32) (param $b i32) (param $o i32) (param $n i32)
+    (local $end i32) (local $vend i32) (local $zero v128)
+    (local.set $end (i32.add (local.get $o) (i32.mul (local.get $n) (i32.const 4))))
+    (local.set $vend (i32.add (local.get $o) (i32.mul (i32.and (local.get $n) (i32.const -8)) (i32.const 4))))
+    (block $vDone (loop $v
+      (br_if $vDone (i32.ge_u (local.get $o) (local.get $vend)))
+      (v128.store align=4 (local.get $o) (v128.and (v128.load align=4 (local.get $a)) (f32x4.gt (v128.load align=4 (local.get $b)) (local.get $zero))))
+      (v128.store offset=16 align=4 (local.get $o) (v128.and (v128.load offset=16 align=4 (local.get $a)) (f32x4.gt (v128.load offset=16 align=4 (local.get $b)) (local.get $zero))))
+      (local.set $a (i32.add (local.get $a) (i32.const 32)))
+      (local.set $o (i32.add (local.get $o) (i32.const 32)))
+      (local.set $b (i32.add (local.get $b) (i32.const 32)))
+      (br $v)))
+    (block $done (loop $tail
+      (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+      (f32.store (local.get $o) (select (f32.load (local.get $a)) (f32.const 0) (f32.gt (f32.load (local.get $b)) (f32.const 0))))
+      (local.set $a (i32.add (local.get $a) (i32.const 4)))
+      (local.set $o (i32.add (local.get $o) (i32.const 4)))
+      (local.set $b (i32.add (local.get $b) (i32.const 4)))
+      (br $tail))))
+
+  (func (export "tanhGrad64") (param $a i32) (param $b i32) (param $o i32) (param $n i32)
+    (local $end i32) (local $vend i32) (local $zero v128)
+    (local.set $end (i32.add (local.get $o) (i32.mul (local.get $n) (i32.const 8))))
+    (local.set $vend (i32.add (local.get $o) (i32.mul (i32.and (local.get $n) (i32.const -4)) (i32.const 8))))
+    (block $vDone (loop $v
+      (br_if $vDone (i32.ge_u (local.get $o) (local.get $vend)))
+      (v128.store align=8 (local.get $o) (f64x2.mul (v128.load align=8 (local.get $a)) (f64x2.sub (f64x2.splat (f64.const 1)) (f64x2.mul (v128.load align=8 (local.get $b)) (v128.load align=8 (local.get $b))))))
+      (v128.store offset=16 align=8 (local.get $o) (f64x2.mul (v128.load offset=16 align=8 (local.get $a)) (f64x2.sub (f64x2.splat (f64.const 1)) (f64x2.mul (v128.load offset=16 align=8 (local.get $b)) (v128.load offset=16 align=8 (local.get $b))))))
+      (local.set $a (i32.add (local.get $a) (i32.const 32)))
+      (local.set $o (i32.add (local.get $o) (i32.const 32)))
+      (local.set $b (i32.add (local.get $b) (i32.const 32)))
+      (br $v)))
+    (block $done (loop $tail
+      (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+      (f64.store (local.get $o) (f64.mul (f64.load (local.get $a)) (f64.sub (f64.const 1) (f64.mul (f64.load (local.get $b)) (f64.load (local.get $b))))))
+      (local.set $a (i32.add (local.get $a) (i32.const 8)))
+      (local.set $o (i32.add (local.get $o) (i32.const 8)))
+      (local.set $b (i32.add (local.get $b) (i32.const 8)))
+      (br $tail))))
+
+  (func (export "sigmoidGrad64") (param $a i32) (param $b i32) (param $o i32) (param $n i32)
+    (local $end i32) (local $vend i32) (local $zero v128)
+    (local.set $end (i32.add (local.get $o) (i32.mul (local.get $n) (i32.const 8))))
+    (local.set $vend (i32.add (local.get $o) (i32.mul (i32.and (local.get $n) (i32.const -4)) (i32.const 8))))
+    (block $vDone (loop $v
+      (br_if $vDone (i32.ge_u (local.get $o) (local.get $vend)))
+      (v128.store align=8 (local.get $o) (f64x2.mul (f64x2.mul (v128.load align=8 (local.get $a)) (v128.load align=8 (local.get $b))) (f64x2.sub (f64x2.splat (f64.const 1)) (v128.load align=8 (local.get $b)))))
+      (v128.store offset=16 align=8 (local.get $o) (f64x2.mul (f64x2.mul (v128.load offset=16 align=8 (local.get $a)) (v128.load offset=16 align=8 (local.get $b))) (f64x2.sub (f64x2.splat (f64.const 1)) (v128.load offset=16 align=8 (local.get $b)))))
+      (local.set $a (i32.add (local.get $a) (i32.const 32)))
+      (local.set $o (i32.add (local.get $o) (i32.const 32)))
+      (local.set $b (i32.add (local.get $b) (i32.const 32)))
+      (br $v)))
+    (block $done (loop $tail
+      (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+      (f64.store (local.get $o) (f64.mul (f64.mul (f64.load (local.get $a)) (f64.load (local.get $b))) (f64.sub (f64.const 1) (f64.load (local.get $b)))))
+      (local.set $a (i32.add (local.get $a) (i32.const 8)))
+      (local.set $o (i32.add (local.get $o) (i32.const 8)))
+      (local.set $b (i32.add (local.get $b) (i32.const 8)))
+      (br $tail))))
 )

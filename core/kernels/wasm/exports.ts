@@ -219,6 +219,7 @@ export interface NormExports {
 /** elementwise.wat's loops: o = a op b (both arrays) or a op s, over n values (addresses in bytes). */
 type Binary = (a: number, b: number, o: number, n: number) => void;
 type WithScalar = (a: number, s: number, o: number, n: number) => void;
+type Unary = (a: number, o: number, n: number) => void;
 export interface ElementwiseExports {
   add64: Binary;
   mul64: Binary;
@@ -229,4 +230,10 @@ export interface ElementwiseExports {
   addScalar64: WithScalar;
   mulScalar64: WithScalar;
   divScalar64: WithScalar;
+  relu64: Unary;
+  relu32: Unary;
+  reluGrad64: Binary;
+  reluGrad32: Binary;
+  tanhGrad64: Binary;
+  sigmoidGrad64: Binary;
 }
