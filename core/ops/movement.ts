@@ -121,8 +121,11 @@ export function cat(inputs: readonly Tensor[], dim = 0): Tensor {
 }
 
 function checkIndex(op: string, index: FloatArray, size: number, dim: number, shape: Shape): void {
-  for (const v of index) {
-    if (!Number.isInteger(v) || v < 0 || v >= size) {
+  // An indexed loop with one compound test: iterating the typed array and Number.isInteger cost
+  // 1.4 % of W6's step (max pooling's gather checks every index). NaN fails v >= 0.
+  for (let i = 0; i < index.length; i++) {
+    const v = index[i]!;
+    if (!(v >= 0 && v < size && Math.trunc(v) === v)) {
       throw new ValueError(
         `${op}: index ${v} is out of bounds for dimension ${dim} with size ${size} (input shape ${fmtShape(shape)})`,
       );
