@@ -205,7 +205,6 @@ function columnSums8(
   store8(residue, j, e0, e1, e2, e3, e4, e5, e6, e7);
 }
 
-
 /** dx = k (g - gMean - ((x - μ) - r) q) on the 8 columns j..j+7, the constants in locals. */
 function columnGrad8(
   g: FloatArray,
