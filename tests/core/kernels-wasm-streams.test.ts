@@ -15,7 +15,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Generator } from '../../core/index.ts';
+import { type FloatArray, Generator } from '../../core/index.ts';
 import { channelNormForward } from '../../core/kernels/batchnorm.ts';
 import { channelNormBackward } from '../../core/kernels/batchnorm-backward.ts';
 import {
@@ -31,6 +31,7 @@ import {
   tanhGrad,
 } from '../../core/kernels/elementwise.ts';
 import { rowNormBackward, rowNormForward } from '../../core/kernels/layernorm.ts';
+import type { NormBackward, NormForward } from '../../core/kernels/norm.ts';
 import {
   ELEMENTWISE_WASM_MIN,
   wasmBinary,
@@ -84,6 +85,14 @@ function pairs(
   return [a, b];
 }
 
+/** The WASM path ran (not null) and gave the JS loop's bits, and so does the kernel on the WASM backend. */
+function sameAsJs(what: string, viaWasm: FloatArray | null, kernel: () => FloatArray): void {
+  assert.ok(viaWasm !== null, `${what}: the WASM path ran`);
+  const js = using('js', 1, kernel);
+  sameBits(viaWasm, js, what);
+  sameBits(using('wasm', 1, kernel), js, `${what} through the kernel`);
+}
+
 const BINARY = { add, mul, div } as const;
 const SCALAR = { add: addScalar, mul: mulScalar, div: divScalar } as const;
 
@@ -99,14 +108,7 @@ test('add, mul and div on two arrays: the WASM lanes give the JS loop bits, in b
       const [a, b] = pairs(kind, n);
       for (const op of ['add', 'mul', 'div'] as const) {
         const viaWasm = using('wasm', 1, () => wasmBinary(op, a, b));
-        assert.ok(viaWasm !== null, `${op} ${kind} n=${n}: the WASM path ran`);
-        const js = using('js', 1, () => BINARY[op](a, b));
-        sameBits(viaWasm, js, `${op} ${kind} n=${n}`);
-        sameBits(
-          using('wasm', 1, () => BINARY[op](a, b)),
-          js,
-          `${op} ${kind} n=${n} through the kernel`,
-        );
+        sameAsJs(`${op} ${kind} n=${n}`, viaWasm, () => BINARY[op](a, b));
       }
     }
   }
@@ -117,27 +119,16 @@ test('relu, its gradient, and the tanh and sigmoid gradients: the WASM lanes giv
   for (const kind of ['float64', 'float32'] as const) {
     for (const n of [ELEMENTWISE_WASM_MIN, ELEMENTWISE_WASM_MIN + 3, 6001]) {
       const [a, b] = pairs(kind, n);
-      const r = using('wasm', 1, () => wasmRelu(a));
-      assert.ok(r !== null, `relu ${kind} n=${n}: the WASM path ran`);
-      sameBits(
-        r,
-        using('js', 1, () => relu(a)),
+      sameAsJs(
         `relu ${kind} n=${n}`,
+        using('wasm', 1, () => wasmRelu(a)),
+        () => relu(a),
       );
       for (const op of ['reluGrad', 'tanhGrad', 'sigmoidGrad'] as const) {
-        const js = using('js', 1, () => grads[op](a, b));
         const viaWasm = using('wasm', 1, () => wasmBinary(op, a, b));
-        if (kind === 'float32' && op !== 'reluGrad') {
+        if (kind === 'float32' && op !== 'reluGrad')
           assert.is(viaWasm, null, `${op} float32 stays on the JS loop`);
-          continue;
-        }
-        assert.ok(viaWasm !== null, `${op} ${kind} n=${n}: the WASM path ran`);
-        sameBits(viaWasm, js, `${op} ${kind} n=${n}`);
-        sameBits(
-          using('wasm', 1, () => grads[op](a, b)),
-          js,
-          `${op} ${kind} n=${n} through the kernel`,
-        );
+        else sameAsJs(`${op} ${kind} n=${n}`, viaWasm, () => grads[op](a, b));
       }
     }
   }
@@ -196,7 +187,24 @@ interface NormCase {
   special?: boolean;
 }
 
-function normBothWays(k: NormCase, backend: 'js' | 'wasm', kind: 'float32' | 'float64') {
+interface NormRun {
+  f: NormForward;
+  r: NormBackward;
+  tookWasm: boolean;
+}
+
+/** The WASM run took the WASM path, the JS run did not, and every output has the same bits. */
+function sameNorm(what: string, wasm: NormRun, js: NormRun): void {
+  assert.not.ok(js.tookWasm);
+  assert.ok(wasm.tookWasm, `${what}: the WASM path ran`);
+  for (const key of ['out', 'mean', 'var', 'rstd'] as const)
+    sameBits(wasm.f[key], js.f[key], `${what} ${key}`);
+  sameBits(wasm.r.dx!, js.r.dx!, `${what} dx`);
+  sameBits(wasm.r.dweight, js.r.dweight, `${what} dweight`);
+  sameBits(wasm.r.dbias, js.r.dbias, `${what} dbias`);
+}
+
+function normBothWays(k: NormCase, backend: 'js' | 'wasm', kind: 'float32' | 'float64'): NormRun {
   const { n, c, s } = k;
   const g2 = new Generator(n * 1000 + c * 10 + s);
   const Data = kind === 'float32' ? Float32Array : Float64Array;
@@ -248,19 +256,11 @@ test('BatchNorm over [N, C]: the WASM column loops give the JS loops bits, forwa
   ];
   for (const [k, kind] of cases.flatMap((k) => [[k, 'float64'] as const, [k, 'float32'] as const])) {
     const what = `[${k.n}, ${k.c}, ${k.s}] ${kind} shift ${k.shift}${k.special ? ' special' : ''}`;
-    const js = normBothWays(k, 'js', kind);
-    const wasm = normBothWays(k, 'wasm', kind);
-    assert.not.ok(js.tookWasm);
-    assert.ok(wasm.tookWasm, `${what}: the WASM path ran`);
-    for (const key of ['out', 'mean', 'var', 'rstd'] as const)
-      sameBits(wasm.f[key], js.f[key], `${what} ${key}`);
-    sameBits(wasm.r.dx!, js.r.dx!, `${what} dx`);
-    sameBits(wasm.r.dweight, js.r.dweight, `${what} dweight`);
-    sameBits(wasm.r.dbias, js.r.dbias, `${what} dbias`);
+    sameNorm(what, normBothWays(k, 'wasm', kind), normBothWays(k, 'js', kind));
   }
 });
 
-function rowsBothWays(k: NormCase, backend: 'js' | 'wasm', kind: 'float32' | 'float64') {
+function rowsBothWays(k: NormCase, backend: 'js' | 'wasm', kind: 'float32' | 'float64'): NormRun {
   // NormCase's n is the row count R and s the row length D here (c unused).
   const { n: r, s: d } = k;
   const gen2 = new Generator(r * 7919 + d);
@@ -302,15 +302,7 @@ test('LayerNorm over [R, D]: the WASM row loops give the JS loops bits, forward 
   ];
   for (const [k, kind] of cases.flatMap((k) => [[k, 'float64'] as const, [k, 'float32'] as const])) {
     const what = `LN [${k.n}, ${k.s}] ${kind} shift ${k.shift}${k.special ? ' special' : ''}`;
-    const js = rowsBothWays(k, 'js', kind);
-    const wasm = rowsBothWays(k, 'wasm', kind);
-    assert.not.ok(js.tookWasm);
-    assert.ok(wasm.tookWasm, `${what}: the WASM path ran`);
-    for (const key of ['out', 'mean', 'var', 'rstd'] as const)
-      sameBits(wasm.f[key], js.f[key], `${what} ${key}`);
-    sameBits(wasm.r.dx!, js.r.dx!, `${what} dx`);
-    sameBits(wasm.r.dweight, js.r.dweight, `${what} dweight`);
-    sameBits(wasm.r.dbias, js.r.dbias, `${what} dbias`);
+    sameNorm(what, rowsBothWays(k, 'wasm', kind), rowsBothWays(k, 'js', kind));
   }
 });
 

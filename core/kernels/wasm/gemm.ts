@@ -22,6 +22,7 @@ import { balanced, KC } from '../blocking.ts';
 import type { Operand } from '../matmul.ts';
 import { packStrip, packStrip32 } from '../pack.ts';
 import { ensureBytes, type Runtime, soloRuntime } from './runtime.ts';
+import { align16 } from './stage.ts';
 import { type Bands, CONTROL_BYTES, MAX_CHUNKS, runGemm, TILE_BYTES, threadsAvailable } from './threads.ts';
 
 /** Tile height (both widths) and tile width per element type, as in gemm.wat. */
@@ -30,8 +31,6 @@ const NR64 = 4;
 const NR32 = 8;
 /** Below this many multiply-adds a second thread costs more (about 45 us to wake) than it saves. */
 export const THREAD_MIN_MACS = 1 << 21;
-
-const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
 /** Chunks per thread: enough that a late or slow thread costs little, few enough that each keeps a tile row busy. */
 const CHUNKS_PER_THREAD = 4;

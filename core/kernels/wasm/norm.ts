@@ -6,7 +6,7 @@
  * (a channel is N runs of S values).
  *
  * A `WasmChannels` copies x (and, for the gradient, g) into the plain
- * one-thread memory once (`soloRuntime`: memcpy speed, no other thread), runs
+ * one-thread memory once (stage.ts: memcpy speed, no other thread), runs
  * the passes the kernel needs over the first `done` channels there (a multiple
  * of 8 columns, or of 4 channels), and copies the output back; the caller
  * computes the per-channel constants between the passes (one formula, in the
@@ -14,20 +14,17 @@
  * and each result rounded once to float32, as the JS loops do; the
  * per-channel arrays are float64 in both.
  *
- * Memory layout of one call: x | g (gradient only) | out | five per-channel
- * float64 arrays of c values.
+ * Memory layout of one call (stage.ts): x | g (gradient only) | out | five
+ * per-channel float64 arrays of c values.
  */
 import type { FloatArray } from '../../dtype.ts';
-import { getBackend } from '../backend.ts';
-import { ensureBytes, type Runtime, soloRuntime, wasmRuntime } from './runtime.ts';
+import { align16, type Staged, StagedCall, stage, unstage } from './stage.ts';
 
 /**
  * Below this many values the JS loops run: the copies and the call cost about what the SIMD
  * passes save (see core/kernels/README.md, "Elementwise and BatchNorm in WebAssembly").
  */
 export const NORM_WASM_MIN = 2048;
-
-const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
 /** The per-channel constants of the gradient's last pass (batchnorm-backward.ts). */
 export interface GradConstants {
@@ -38,20 +35,17 @@ export interface GradConstants {
   q: Float64Array;
 }
 
-export class WasmChannels {
+export class WasmChannels extends StagedCall {
   private constructor(
-    private readonly rt: Runtime,
+    st: Staged,
     private readonly n: number,
     private readonly c: number,
     private readonly s: number,
     /** The channels done here: the first c rounded down to 8 (s = 1) or 4 (s > 1). */
     readonly done: number,
-    private readonly xAt: number,
-    private readonly gAt: number,
-    private readonly outAt: number,
-    private readonly colAt: number,
-    private readonly f32: boolean,
-  ) {}
+  ) {
+    super(st);
+  }
 
   /**
    * x (and g) as [n, c, s], copied into wasm memory; null when the JS loops should run instead:
@@ -59,28 +53,14 @@ export class WasmChannels {
    */
   static of(x: FloatArray, n: number, c: number, s: number, g?: FloatArray): WasmChannels | null {
     const done = s === 1 ? c - (c % 8) : c - (c % 4);
-    if (getBackend() !== 'wasm' || done === 0 || x.length < NORM_WASM_MIN) return null;
-    const f32 = x instanceof Float32Array;
-    if (g !== undefined && g instanceof Float32Array !== f32) return null; // the op promotes first
-    const main = wasmRuntime();
-    if (main === null) return null;
-    const rt = soloRuntime(main);
-    const bytes = f32 ? 4 : 8;
-    const size = align16(n * c * s * bytes);
-    const xAt = 16;
-    const gAt = xAt + size;
-    const outAt = gAt + (g === undefined ? 0 : size);
-    const colAt = outAt + size;
-    if (!ensureBytes(rt, colAt + 5 * align16(c * 8))) return null;
-    const view = f32 ? rt.f32 : rt.f64;
-    view.set(x, xAt / bytes);
-    if (g !== undefined) view.set(g, gAt / bytes);
-    return new WasmChannels(rt, n, c, s, done, xAt, gAt, outAt, colAt, f32);
+    if (done === 0 || x.length < NORM_WASM_MIN) return null;
+    const st = stage(g === undefined ? [x] : [x, g], 5 * align16(c * 8));
+    return st === null ? null : new WasmChannels(st, n, c, s, done);
   }
 
   /** Byte address of per-channel array i (0..4). */
   private col(i: number): number {
-    return this.colAt + i * align16(this.c * 8);
+    return this.st.scratchAt + i * align16(this.c * 8);
   }
 
   private put(i: number, values: FloatArray): void {
@@ -90,13 +70,6 @@ export class WasmChannels {
   private get(i: number, into: Float64Array): void {
     const at = this.col(i) / 8;
     into.set(this.rt.f64.subarray(at, at + this.done));
-  }
-
-  /** All values of the output (its last c - done channels are the caller's to write after). */
-  private copyOut(out: FloatArray): void {
-    const [view, bytes] = this.f32 ? [this.rt.f32, 4] : [this.rt.f64, 8];
-    const at = this.outAt / bytes;
-    out.set(view.subarray(at, at + out.length));
   }
 
   /** The statistics pass: mean and biased variance of the first `done` channels. */
@@ -118,7 +91,7 @@ export class WasmChannels {
     const [m, sc, b] = [this.col(0), this.col(1), this.col(2)];
     if (s === 1) this.rt.norm[this.f32 ? 'colAffine32' : 'colAffine'](xAt, outAt, n, c, done, m, sc, b);
     else this.rt.channels[this.f32 ? 'chAffine32' : 'chAffine'](xAt, outAt, n, c, s, done, m, sc, b);
-    this.copyOut(out);
+    unstage(this.st, out);
   }
 
   /** The gradient's sums pass on the first `done` channels: Σ g, Σ g (x - μ), Σ (x - μ). */
@@ -144,6 +117,6 @@ export class WasmChannels {
     const cols = [this.col(0), this.col(1), this.col(2), this.col(3), this.col(4)] as const;
     if (s === 1) this.rt.norm[this.f32 ? 'colGrad32' : 'colGrad'](gAt, xAt, outAt, n, c, done, ...cols);
     else this.rt.channels[this.f32 ? 'chGrad32' : 'chGrad'](gAt, xAt, outAt, n, c, s, done, ...cols);
-    this.copyOut(dx);
+    unstage(this.st, dx);
   }
 }

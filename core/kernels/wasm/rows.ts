@@ -11,64 +11,42 @@
  * the caller sums the rest; the passes that map values (the output, the
  * column sums dγ and dβ, dx) take every row.
  *
- * Memory layout of one call: x | g (gradient only) | out | eight per-row
- * float64 arrays of r values | four per-column float64 arrays of d values.
+ * Memory layout of one call (stage.ts): x | g (gradient only) | out | eight
+ * per-row float64 arrays of r values | four per-column float64 arrays of d values.
  */
 import type { FloatArray } from '../../dtype.ts';
-import { getBackend } from '../backend.ts';
 import { NORM_WASM_MIN } from './norm.ts';
-import { ensureBytes, type Runtime, soloRuntime, wasmRuntime } from './runtime.ts';
-
-const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+import { align16, type Staged, StagedCall, stage, unstage } from './stage.ts';
 
 /** Per-row arrays, by their slot in wasm memory. */
 const ROW = { mean: 0, rstd: 1, sdy: 2, sdyx: 3, residue: 4, a: 5, bb: 6, rr: 7 } as const;
 /** Per-column arrays. */
 const COL = { w: 0, b: 1, dbias: 2, dweight: 3 } as const;
 
-export class WasmRows {
+export class WasmRows extends StagedCall {
   private constructor(
-    private readonly rt: Runtime,
+    st: Staged,
     private readonly r: number,
     private readonly d: number,
     /** The rows whose sums along the row run here: r rounded down to a multiple of 4. */
     readonly r4: number,
-    private readonly xAt: number,
-    private readonly gAt: number,
-    private readonly outAt: number,
-    private readonly rowAt: number,
-    private readonly colAt: number,
-    private readonly f32: boolean,
-  ) {}
+  ) {
+    super(st);
+  }
 
   /** x (and g) as [r, d], copied into wasm memory; null when the JS loops should run instead. */
   static of(x: FloatArray, r: number, d: number, g?: FloatArray): WasmRows | null {
-    if (getBackend() !== 'wasm' || x.length < NORM_WASM_MIN) return null;
-    const f32 = x instanceof Float32Array;
-    if (g !== undefined && g instanceof Float32Array !== f32) return null; // the op promotes first
-    const main = wasmRuntime();
-    if (main === null) return null;
-    const rt = soloRuntime(main);
-    const bytes = f32 ? 4 : 8;
-    const size = align16(r * d * bytes);
-    const xAt = 16;
-    const gAt = xAt + size;
-    const outAt = gAt + (g === undefined ? 0 : size);
-    const rowAt = outAt + size;
-    const colAt = rowAt + 8 * align16(r * 8);
-    if (!ensureBytes(rt, colAt + 4 * align16(d * 8))) return null;
-    const view = f32 ? rt.f32 : rt.f64;
-    view.set(x, xAt / bytes);
-    if (g !== undefined) view.set(g, gAt / bytes);
-    return new WasmRows(rt, r, d, r - (r % 4), xAt, gAt, outAt, rowAt, colAt, f32);
+    if (x.length < NORM_WASM_MIN) return null;
+    const st = stage(g === undefined ? [x] : [x, g], 8 * align16(r * 8) + 4 * align16(d * 8));
+    return st === null ? null : new WasmRows(st, r, d, r - (r % 4));
   }
 
   private row(slot: number): number {
-    return this.rowAt + slot * align16(this.r * 8);
+    return this.st.scratchAt + slot * align16(this.r * 8);
   }
 
   private col(slot: number): number {
-    return this.colAt + slot * align16(this.d * 8);
+    return this.st.scratchAt + 8 * align16(this.r * 8) + slot * align16(this.d * 8);
   }
 
   private put(at: number, values: FloatArray): void {
@@ -77,11 +55,6 @@ export class WasmRows {
 
   private get(at: number, into: Float64Array, count: number): void {
     into.set(this.rt.f64.subarray(at / 8, at / 8 + count));
-  }
-
-  private copyOut(out: FloatArray): void {
-    const [view, bytes] = this.f32 ? [this.rt.f32, 4] : [this.rt.f64, 8];
-    out.set(view.subarray(this.outAt / bytes, this.outAt / bytes + out.length));
   }
 
   /** Mean and biased variance of the first r4 rows. */
@@ -117,7 +90,7 @@ export class WasmRows {
       this.col(COL.w),
       this.col(COL.b),
     );
-    this.copyOut(out);
+    unstage(this.st, out);
   }
 
   /**
@@ -179,6 +152,6 @@ export class WasmRows {
       this.row(ROW.bb),
       this.row(ROW.rr),
     );
-    this.copyOut(dx);
+    unstage(this.st, dx);
   }
 }
