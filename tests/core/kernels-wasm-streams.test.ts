@@ -40,6 +40,8 @@ import {
 } from '../../core/kernels/wasm/elementwise.ts';
 import { NORM_WASM_MIN, WasmChannels } from '../../core/kernels/wasm/norm.ts';
 import { WasmRows } from '../../core/kernels/wasm/rows.ts';
+import { MAX_PAGES } from '../../core/kernels/wasm/runtime.ts';
+import { stage } from '../../core/kernels/wasm/stage.ts';
 import { sameBits, using } from '../helpers/kernels.ts';
 
 const gen = new Generator(29);
@@ -331,6 +333,19 @@ test('BatchNorm: fewer than 8 columns or 4 channels, few values, mixed widths an
   );
   assert.is(on('wasm', () => WasmChannels.of(big, NORM_WASM_MIN / 8, 8, 1))?.done, 8);
   assert.is(on('wasm', () => WasmChannels.of(big, 8, 6, NORM_WASM_MIN / 48))?.done, 4);
+});
+
+test('a call past the memory limit is refused before anything is copied, so the JS loops run', () => {
+  const a = new Float64Array(16).fill(1);
+  assert.is(
+    using('wasm', 1, () => stage([a], MAX_PAGES * 65536)),
+    null,
+  );
+  const s = using('wasm', 1, () => stage([a, a], 64));
+  assert.ok(s !== null);
+  assert.equal(s.at, [16, 16 + 128]);
+  assert.is(s.outAt, 16 + 256);
+  assert.is(s.scratchAt, 16 + 384);
 });
 
 test.run();
