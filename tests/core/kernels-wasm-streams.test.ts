@@ -34,6 +34,7 @@ import { rowNormBackward, rowNormForward } from '../../core/kernels/layernorm.ts
 import type { NormBackward, NormForward } from '../../core/kernels/norm.ts';
 import {
   ELEMENTWISE_WASM_MIN,
+  PIECE,
   wasmBinary,
   wasmRelu,
   wasmScalar,
@@ -41,7 +42,7 @@ import {
 import { NORM_WASM_MIN, WasmChannels } from '../../core/kernels/wasm/norm.ts';
 import { WasmRows } from '../../core/kernels/wasm/rows.ts';
 import { MAX_PAGES } from '../../core/kernels/wasm/runtime.ts';
-import { stage } from '../../core/kernels/wasm/stage.ts';
+import { STAGE_MAX_BYTES, stage } from '../../core/kernels/wasm/stage.ts';
 import { sameBits, using } from '../helpers/kernels.ts';
 
 const gen = new Generator(29);
@@ -335,10 +336,59 @@ test('BatchNorm: fewer than 8 columns or 4 channels, few values, mixed widths an
   assert.is(on('wasm', () => WasmChannels.of(big, 8, 6, NORM_WASM_MIN / 48))?.done, 4);
 });
 
+test('long arrays go through wasm memory a piece at a time, with the same bits, and the memory stays small', () => {
+  const n = 2 * PIECE + 7;
+  const [a, b] = pairs('float64', n);
+  sameAsJs(
+    `mul n=${n}`,
+    using('wasm', 1, () => wasmBinary('mul', a, b)),
+    () => mul(a, b),
+  );
+  const a32 = Float32Array.from(a);
+  sameAsJs(
+    `relu float32 n=${n}`,
+    using('wasm', 1, () => wasmRelu(a32)),
+    () => relu(a32),
+  );
+  sameAsJs(
+    `add 0.5 n=${n}`,
+    using('wasm', 1, () => wasmScalar('add', a, 0.5)),
+    () => addScalar(a, 0.5),
+  );
+  assert.ok(
+    using('wasm', 1, () => stage([a.subarray(0, PIECE), a.subarray(0, PIECE)], 0)) !== null,
+    'two pieces and an output fit',
+  );
+});
+
+test('a BatchNorm or LayerNorm call past STAGE_MAX_BYTES runs the JS loops, with the same results', () => {
+  // x of 2/5 of the limit: x and an output fit, x, g and an output do not.
+  const [c, s] = [8, Math.floor(STAGE_MAX_BYTES / 8 / 2.5 / (64 * 8))];
+  const x = Float64Array.from({ length: 64 * c * s }, (_, i) => Math.sin(i));
+  const g = Float64Array.from({ length: x.length }, (_, i) => Math.cos(i));
+  assert.is(
+    using('wasm', 1, () => WasmChannels.of(x, 64, c, s, g)),
+    null,
+  );
+  assert.ok(using('wasm', 1, () => WasmChannels.of(x, 64, c, s)) !== null, 'x and the output alone fit');
+  assert.is(
+    using('wasm', 1, () => WasmRows.of(x, 64, c * s, g)),
+    null,
+  );
+  const f = channelNormForward(x, 64, c, s, null, null, 1e-5);
+  const back = (backend: 'js' | 'wasm') =>
+    using(backend, 1, () => channelNormBackward(g, x, 64, c, s, f.mean, f.rstd, null, true).dx!);
+  sameBits(back('wasm'), back('js'), 'BatchNorm backward past the limit');
+});
+
 test('a call past the memory limit is refused before anything is copied, so the JS loops run', () => {
   const a = new Float64Array(16).fill(1);
   assert.is(
     using('wasm', 1, () => stage([a], MAX_PAGES * 65536)),
+    null,
+  );
+  assert.is(
+    using('wasm', 1, () => stage([a], STAGE_MAX_BYTES)),
     null,
   );
   const s = using('wasm', 1, () => stage([a, a], 64));

@@ -13,11 +13,46 @@
  * tensors (W4) do not pay for the call.
  */
 import { dtypeOf, type FloatArray } from '../../dtype.ts';
+import { NormgradError } from '../../errors.ts';
 import { alloc } from '../alloc.ts';
-import { stage, unstage } from './stage.ts';
+import { type Staged, stage, unstage } from './stage.ts';
 
 /** Fewer values than this run the JS loop. */
 export const ELEMENTWISE_WASM_MIN = 4096;
+
+/**
+ * Values staged at a time: a call longer than this goes through wasm memory a piece after
+ * another (three float64 pieces are 24 MB, inside STAGE_MAX_BYTES), so the one-thread memory
+ * stays small whatever the tensor's size. Elementwise results do not depend on the pieces.
+ */
+export const PIECE = 1 << 20;
+
+/**
+ * Stages `inputs` a piece at a time, runs `call` on each piece and copies its output into the
+ * result; null (nothing done) when the first piece cannot be staged, so the JS loop runs.
+ */
+function piecewise(inputs: readonly FloatArray[], call: (s: Staged, n: number) => void): FloatArray | null {
+  const n = inputs[0]!.length;
+  let out: FloatArray | null = null;
+  for (let lo = 0; lo < n; lo += PIECE) {
+    const hi = Math.min(n, lo + PIECE);
+    const s = stage(
+      inputs.map((a) => a.subarray(lo, hi)),
+      0,
+    );
+    if (s === null) {
+      if (lo === 0) return null;
+      // Nothing that decides staging (backend, widths, size) changes between pieces of one call.
+      throw new NormgradError(
+        'elementwise: a piece could not be staged after the first was (an internal error)',
+      );
+    }
+    call(s, hi - lo);
+    out ??= alloc(n, dtypeOf(inputs[0]!));
+    unstage(s, out.subarray(lo, hi));
+  }
+  return out;
+}
 
 /** The two-array operations; the last two are float64 only (see elementwise.wat). */
 export type BinaryOp = 'add' | 'mul' | 'div' | 'reluGrad' | 'tanhGrad' | 'sigmoidGrad';
@@ -27,29 +62,16 @@ const FLOAT64_ONLY = new Set<BinaryOp>(['tanhGrad', 'sigmoidGrad']);
 export function wasmBinary(op: BinaryOp, a: FloatArray, b: FloatArray): FloatArray | null {
   const n = a.length;
   if (n < ELEMENTWISE_WASM_MIN || (a instanceof Float32Array && FLOAT64_ONLY.has(op))) return null;
-  const s = stage([a, b], 0);
-  if (s === null) return null;
   // `${op}32` exists for every op not in FLOAT64_ONLY, which returned above for float32.
-  s.rt.elementwise[`${op}${s.f32 ? 32 : 64}` as `${'add' | 'mul' | 'div' | 'reluGrad'}64`](
-    s.at[0]!,
-    s.at[1]!,
-    s.outAt,
-    n,
-  );
-  const out = alloc(n, dtypeOf(a));
-  unstage(s, out);
-  return out;
+  const name = `${op}${a instanceof Float32Array ? 32 : 64}` as `${'add' | 'mul' | 'div' | 'reluGrad'}64`;
+  return piecewise([a, b], (s, m) => s.rt.elementwise[name](s.at[0]!, s.at[1]!, s.outAt, m));
 }
 
 /** relu(a) = max(a, 0) in wasm memory, either width; null when the JS loop should run. */
 export function wasmRelu(a: FloatArray): FloatArray | null {
   if (a.length < ELEMENTWISE_WASM_MIN) return null;
-  const s = stage([a], 0);
-  if (s === null) return null;
-  s.rt.elementwise[s.f32 ? 'relu32' : 'relu64'](s.at[0]!, s.outAt, a.length);
-  const out = alloc(a.length, dtypeOf(a));
-  unstage(s, out);
-  return out;
+  const name = a instanceof Float32Array ? 'relu32' : 'relu64';
+  return piecewise([a], (s, m) => s.rt.elementwise[name](s.at[0]!, s.outAt, m));
 }
 
 /**
@@ -58,10 +80,5 @@ export function wasmRelu(a: FloatArray): FloatArray | null {
  */
 export function wasmScalar(op: 'add' | 'mul' | 'div', a: FloatArray, s: number): FloatArray | null {
   if (!(a instanceof Float64Array) || a.length < ELEMENTWISE_WASM_MIN) return null;
-  const st = stage([a], 0);
-  if (st === null) return null;
-  st.rt.elementwise[`${op}Scalar64`](st.at[0]!, s, st.outAt, a.length);
-  const out = alloc(a.length, 'float64');
-  unstage(st, out);
-  return out;
+  return piecewise([a], (st, m) => st.rt.elementwise[`${op}Scalar64`](st.at[0]!, s, st.outAt, m));
 }

@@ -9,6 +9,13 @@ import type { FloatArray } from '../../dtype.ts';
 import { getBackend } from '../backend.ts';
 import { ensureBytes, type Runtime, soloRuntime, wasmRuntime } from './runtime.ts';
 
+/**
+ * The most a staged call may take of the one-thread memory (64 MB). That memory never shrinks,
+ * so a call past this runs the JS loops instead (the elementwise kernels stage in pieces and
+ * never reach it); the GEMM's own scratch is sized as before (gemm.ts).
+ */
+export const STAGE_MAX_BYTES = 64 * 1024 * 1024;
+
 /** Bytes rounded up to a multiple of 16. */
 export const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
@@ -28,7 +35,7 @@ export interface Staged {
  * Copies `inputs` (of one length and one element type) into the one-thread memory, with room
  * after them for an output as long as they are and `scratch` bytes more; null (nothing copied)
  * when the JS loops should run: the JS backend, no WebAssembly, mixed element types (the ops
- * promote first, so only a caller's own mix), or no room.
+ * promote first, so only a caller's own mix), or more than STAGE_MAX_BYTES in all.
  */
 export function stage(inputs: readonly FloatArray[], scratch: number): Staged | null {
   if (getBackend() !== 'wasm') return null;
@@ -42,7 +49,7 @@ export function stage(inputs: readonly FloatArray[], scratch: number): Staged | 
   const at = inputs.map((_, i) => 16 + i * size);
   const outAt = 16 + inputs.length * size;
   const scratchAt = outAt + size;
-  if (!ensureBytes(rt, scratchAt + scratch)) return null;
+  if (scratchAt + scratch > STAGE_MAX_BYTES || !ensureBytes(rt, scratchAt + scratch)) return null;
   const view = f32 ? rt.f32 : rt.f64;
   for (let i = 0; i < inputs.length; i++) view.set(inputs[i]!, at[i]! / bytes);
   return { rt, f32, bytes, at, outAt, scratchAt };
