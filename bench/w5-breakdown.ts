@@ -23,23 +23,12 @@ import { stridedRead } from '../core/kernels/movement.ts';
 import { sumAxis } from '../core/kernels/reduce.ts';
 import { stage, unstage } from '../core/kernels/wasm/stage.ts';
 import { BatchNorm1d } from '../nn/batchnorm.ts';
+import { usPerCall } from './measure.ts';
 
 const [N, C] = [1024, 512];
 const VALUES = N * C;
 /** Copies of a [1024, 512] array into or out of wasm memory in one WASM step (see above). */
 const COPIES_PER_STEP = 11;
-
-/** Microseconds per call: the fastest of 15 blocks of `reps` calls, after one warm-up block. */
-function usPerCall(f: () => void, reps: number): number {
-  for (let i = 0; i < reps; i++) f();
-  let best = Number.POSITIVE_INFINITY;
-  for (let b = 0; b < 15; b++) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) f();
-    best = Math.min(best, (performance.now() - t0) / reps);
-  }
-  return best * 1000;
-}
 
 function onBackend<T>(backend: 'js' | 'wasm', f: () => T): T {
   const before = ng.getBackend();

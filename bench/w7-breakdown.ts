@@ -26,18 +26,7 @@ import { crossEntropy } from '../nn/functional/loss.ts';
 import { Linear } from '../nn/linear.ts';
 import { SGD } from '../optim/sgd.ts';
 import { gemmReplay } from './gemm-replay.ts';
-
-/** Microseconds per call: the fastest of 15 blocks of `reps` calls, after one warm-up block. */
-function usPerCall(f: () => void, reps: number): number {
-  for (let i = 0; i < reps; i++) f();
-  let best = Number.POSITIVE_INFINITY;
-  for (let b = 0; b < 15; b++) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) f();
-    best = Math.min(best, (performance.now() - t0) / reps);
-  }
-  return best * 1000;
-}
+import { usPerCall } from './measure.ts';
 
 const rnd = (n: number) => Float64Array.from({ length: n }, () => Math.random() - 0.5);
 
