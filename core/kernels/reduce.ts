@@ -5,6 +5,15 @@
  *
  * Results take the input's dtype; sums accumulate in float64 whatever the dtype
  * and are rounded once at the end (see README.md, "float32").
+ *
+ * A sum along contiguous values (inner = 1: `x.sum()`, a mean over the last
+ * dims) is a cascade, as PyTorch's: blocks of BLOCK values, each summed in 8
+ * running sums (value j goes to sum j mod 8; up to 7 left over are added in a
+ * ninth) combined pairwise, and the block sums combined pairwise. One running
+ * sum made every add wait for the last (1.1 ns a value; 0.6 ms of W5's step)
+ * and let its rounding error grow with n rather than log n. Fewer than 8 values
+ * are added one after another, as before. A strided sum (inner > 1) adds along
+ * r one value after another for each output, as PyTorch's does.
  */
 import type { FloatArray } from '../dtype.ts';
 
@@ -18,12 +27,7 @@ export function sumAxis(src: FloatArray, outer: number, r: number, inner: number
 function sum64(src: FloatArray, outer: number, r: number, inner: number): Float64Array {
   const out = new Float64Array(outer * inner);
   if (inner === 1) {
-    for (let o = 0; o < outer; o++) {
-      let s = 0;
-      const base = o * r;
-      for (let j = 0; j < r; j++) s += src[base + j]!;
-      out[o] = s;
-    }
+    for (let o = 0; o < outer; o++) out[o] = cascadeSum(src, o * r, r);
     return out;
   }
   for (let o = 0; o < outer; o++) {
@@ -34,6 +38,52 @@ function sum64(src: FloatArray, outer: number, r: number, inner: number): Float6
     }
   }
   return out;
+}
+
+/** Values per block of the cascade (32 KB of float64: the block stays in L1 while it is summed). */
+export const BLOCK = 4096;
+
+/** src[base .. base + r) summed as a cascade (see the top of this file). */
+export function cascadeSum(src: FloatArray, base: number, r: number): number {
+  if (r <= BLOCK) return blockSum(src, base, r);
+  const blocks = Math.ceil(r / BLOCK);
+  const sums = new Float64Array(blocks);
+  for (let b = 0; b < blocks; b++) sums[b] = blockSum(src, base + b * BLOCK, Math.min(BLOCK, r - b * BLOCK));
+  return pairwise(sums, 0, blocks);
+}
+
+/** sums[lo .. hi) added as a balanced binary tree: the first half's sum plus the second's. */
+function pairwise(sums: Float64Array, lo: number, hi: number): number {
+  if (hi - lo === 1) return sums[lo]!;
+  const mid = lo + Math.floor((hi - lo) / 2);
+  return pairwise(sums, lo, mid) + pairwise(sums, mid, hi);
+}
+
+/** One block: 8 running sums (value j to sum j mod 8), combined pairwise, then the leftover sum. */
+function blockSum(src: FloatArray, base: number, n: number): number {
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  let a4 = 0;
+  let a5 = 0;
+  let a6 = 0;
+  let a7 = 0;
+  const end = base + n - (n % 8);
+  let j = base;
+  for (; j < end; j += 8) {
+    a0 += src[j]!;
+    a1 += src[j + 1]!;
+    a2 += src[j + 2]!;
+    a3 += src[j + 3]!;
+    a4 += src[j + 4]!;
+    a5 += src[j + 5]!;
+    a6 += src[j + 6]!;
+    a7 += src[j + 7]!;
+  }
+  let rest = 0;
+  for (; j < base + n; j++) rest += src[j]!;
+  return a0 + a1 + (a2 + a3) + (a4 + a5 + (a6 + a7)) + rest;
 }
 
 /**
