@@ -20,17 +20,8 @@ function reference(x: Float64Array | Float32Array): number {
     for (let j = 0; j < full; j++) lanes[j % 8] = lanes[j % 8]! + x[lo + j]!;
     let rest = 0;
     for (let j = full; j < n; j++) rest += x[lo + j]!;
-    const [a0, a1, a2, a3, a4, a5, a6, a7] = lanes as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
-    return a0 + a1 + (a2 + a3) + (a4 + a5 + (a6 + a7)) + rest;
+    const a = (k: number) => lanes[k]!;
+    return a(0) + a(1) + (a(2) + a(3)) + (a(4) + a(5) + (a(6) + a(7))) + rest;
   };
   const sums: number[] = [];
   for (let lo = 0; lo < x.length; lo += BLOCK) sums.push(block(lo, Math.min(BLOCK, x.length - lo)));
