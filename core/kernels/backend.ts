@@ -4,9 +4,10 @@
  *
  * - `'wasm'` (the default where WebAssembly SIMD works): the GEMM runs in
  *   WebAssembly SIMD (core/kernels/wasm/), split across threads when it is big
- *   enough to pay for waking them; so do elementwise add, mul and div and the
- *   BatchNorm and LayerNorm passes, from a few thousand values on, copied in
- *   and out of wasm memory, with the JS loops' bits. Every other kernel is
+ *   enough to pay for waking them; so do elementwise add, mul and div, relu,
+ *   the activation gradients, the BatchNorm and LayerNorm passes and 2 x 2 max
+ *   pooling, from a few thousand values on, copied in and out of wasm memory,
+ *   with the JS loops' bits. Every other kernel is
  *   the JS one (core/kernels/README.md).
  * - `'js'`: every kernel is plain TypeScript, for platforms without WASM SIMD.
  *

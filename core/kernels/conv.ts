@@ -16,6 +16,7 @@
  */
 import { dtypeOf, type FloatArray } from '../dtype.ts';
 import { alloc, allocZeroed } from './alloc.ts';
+import { wasmMaxPoolIndices } from './wasm/pool.ts';
 
 /** The geometry of a 2-D sliding window: input planes, kernel, stride, padding, dilation and output size. */
 export interface Window2d {
@@ -114,6 +115,8 @@ export function col2im(cols: FloatArray, n: number, g: Window2d): FloatArray {
  * (the last NaN, as in PyTorch's CPU kernel), so it propagates.
  */
 export function maxPool2dIndices(x: FloatArray, n: number, g: Window2d): FloatArray {
+  const viaWasm = wasmMaxPoolIndices(x, n, g); // 2 x 2 windows at stride 2, on the WASM backend
+  if (viaWasm !== null) return viaWasm;
   const { c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
   const out = alloc(n * c * oh * ow, 'float64'); // indices are float64 whatever x's dtype
   let o = 0;

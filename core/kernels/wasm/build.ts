@@ -28,6 +28,7 @@ export const SOURCES = {
   ELEMENTWISE: 'elementwise.wat',
   CHANNELS: 'channels.wat',
   ROWS: 'rows.wat',
+  POOL: 'pool.wat',
 } as const;
 
 /** The assembled bytes of one source, with a shared and with a plain memory import. */

@@ -237,3 +237,19 @@ export interface ElementwiseExports {
   tanhGrad64: Binary;
   sigmoidGrad64: Binary;
 }
+
+/** pool.wat's 2 x 2, stride 2 max pooling winners: x's planes in, float64 indices out. */
+type MaxPool2x2 = (
+  x: number,
+  out: number,
+  planes: number,
+  h: number,
+  w: number,
+  oh: number,
+  ow: number,
+) => void;
+
+export interface PoolExports {
+  maxPool2x2: MaxPool2x2;
+  maxPool2x2f32: MaxPool2x2;
+}

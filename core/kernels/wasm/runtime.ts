@@ -26,6 +26,7 @@ import type {
   ElementwiseExports,
   GemmExports,
   NormExports,
+  PoolExports,
   RowsExports,
 } from './exports.ts';
 import {
@@ -37,6 +38,8 @@ import {
   GEMM_SHARED,
   NORM_PLAIN,
   NORM_SHARED,
+  POOL_PLAIN,
+  POOL_SHARED,
   ROWS_PLAIN,
   ROWS_SHARED,
 } from './modules.generated.ts';
@@ -78,6 +81,7 @@ export interface Runtime {
   elementwise: ElementwiseExports;
   channels: ChannelsExports;
   rows: RowsExports;
+  pool: PoolExports;
   f64: Float64Array;
   f32: Float32Array;
   i32: Int32Array;
@@ -103,15 +107,16 @@ function instantiate(wantShared: boolean): Runtime | null {
     shared = false;
     memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
   }
-  const [gemm, norm, elementwise, channels, rows] = [
+  const [gemm, norm, elementwise, channels, rows, pool] = [
     shared ? GEMM_SHARED : GEMM_PLAIN,
     shared ? NORM_SHARED : NORM_PLAIN,
     shared ? ELEMENTWISE_SHARED : ELEMENTWISE_PLAIN,
     shared ? CHANNELS_SHARED : CHANNELS_PLAIN,
     shared ? ROWS_SHARED : ROWS_PLAIN,
-  ].map(decode) as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+    shared ? POOL_SHARED : POOL_PLAIN,
+  ].map(decode) as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
   // An engine without SIMD rejects the modules: the JS kernels remain.
-  if (![gemm, norm, elementwise, channels, rows].every((b) => WebAssembly.validate(b))) return null;
+  if (![gemm, norm, elementwise, channels, rows, pool].every((b) => WebAssembly.validate(b))) return null;
   const module = new WebAssembly.Module(gemm);
   const exportsOf = (m: WasmModule) => new WebAssembly.Instance(m, { env: { memory } }).exports;
   return {
@@ -123,6 +128,7 @@ function instantiate(wantShared: boolean): Runtime | null {
     elementwise: exportsOf(new WebAssembly.Module(elementwise)) as unknown as ElementwiseExports,
     channels: exportsOf(new WebAssembly.Module(channels)) as unknown as ChannelsExports,
     rows: exportsOf(new WebAssembly.Module(rows)) as unknown as RowsExports,
+    pool: exportsOf(new WebAssembly.Module(pool)) as unknown as PoolExports,
     f64: new Float64Array(memory.buffer),
     f32: new Float32Array(memory.buffer),
     i32: new Int32Array(memory.buffer),
