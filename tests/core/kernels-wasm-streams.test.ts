@@ -43,7 +43,7 @@ import { NORM_WASM_MIN, WasmChannels } from '../../core/kernels/wasm/norm.ts';
 import { WasmRows } from '../../core/kernels/wasm/rows.ts';
 import { MAX_PAGES } from '../../core/kernels/wasm/runtime.ts';
 import { STAGE_MAX_BYTES, stage } from '../../core/kernels/wasm/stage.ts';
-import { sameBits, using } from '../helpers/kernels.ts';
+import { sameBits, using, wasmCalls } from '../helpers/kernels.ts';
 
 const gen = new Generator(29);
 const SPECIAL = [
@@ -88,12 +88,17 @@ function pairs(
   return [a, b];
 }
 
-/** The WASM path ran (not null) and gave the JS loop's bits, and so does the kernel on the WASM backend. */
+/**
+ * The WASM path ran (not null) and gave the JS loop's bits, and the kernel itself, on the WASM
+ * backend, called elementwise.wat and gave them too.
+ */
 function sameAsJs(what: string, viaWasm: FloatArray | null, kernel: () => FloatArray): void {
   assert.ok(viaWasm !== null, `${what}: the WASM path ran`);
   const js = using('js', 1, kernel);
   sameBits(viaWasm, js, what);
-  sameBits(using('wasm', 1, kernel), js, `${what} through the kernel`);
+  const { result, calls } = wasmCalls('wasm', ['elementwise'], kernel);
+  assert.ok(calls.length > 0, `${what}: the kernel called elementwise.wat`);
+  sameBits(result, js, `${what} through the kernel`);
 }
 
 const BINARY = { add, mul, div } as const;
@@ -231,12 +236,15 @@ function normBothWays(k: NormCase, backend: 'js' | 'wasm', kind: 'float32' | 'fl
   };
   const w = k.affine ? affine() : null;
   const b = k.affine ? affine() : null;
-  return using(backend, 1, () => {
+  const { result, calls } = wasmCalls(backend, ['norm', 'channels'], () => {
     const f = channelNormForward(x, n, c, s, w, b, 1e-5);
-    const r = channelNormBackward(g, x, n, c, s, f.mean, f.rstd, w, true);
-    const tookWasm = WasmChannels.of(x, n, c, s) !== null;
-    return { f, r, tookWasm };
+    return { f, r: channelNormBackward(g, x, n, c, s, f.mean, f.rstd, w, true) };
   });
+  // The four passes, in order, from norm.wat ([N, C]) or channels.wat ([N, C, S]).
+  const passes =
+    s === 1 ? ['colStats', 'colAffine', 'colSums', 'colGrad'] : ['chStats', 'chAffine', 'chSums', 'chGrad'];
+  const want = passes.map((p) => (kind === 'float32' ? `${p}32` : p));
+  return { ...result, tookWasm: calls.join() === want.join() };
 }
 
 test('BatchNorm over [N, C]: the WASM column loops give the JS loops bits, forward and backward', () => {
@@ -287,11 +295,14 @@ function rowsBothWays(k: NormCase, backend: 'js' | 'wasm', kind: 'float32' | 'fl
   };
   const w = k.affine ? param() : null;
   const b = k.affine ? param() : null;
-  return using(backend, 1, () => {
+  const { result, calls } = wasmCalls(backend, ['rows', 'channels'], () => {
     const f = rowNormForward(x, r, d, w, b, 1e-5);
-    const rb = rowNormBackward(g, x, r, d, f.mean, f.rstd, w, true);
-    return { f, r: rb, tookWasm: WasmRows.of(x, r, d) !== null };
+    return { f, r: rowNormBackward(g, x, r, d, f.mean, f.rstd, w, true) };
   });
+  // Statistics (channels.wat), output, the two sums and dx (rows.wat), in order.
+  const sfx = kind === 'float32' ? '32' : '';
+  const want = ['chStats', 'rowAffine', 'rowSums', 'rowColSums', 'rowGrad'].map((p) => p + sfx);
+  return { ...result, tookWasm: calls.join() === want.join() };
 }
 
 test('LayerNorm over [R, D]: the WASM row loops give the JS loops bits, forward and backward', () => {
