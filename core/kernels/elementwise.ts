@@ -12,7 +12,7 @@
  */
 import { dtypeOf, type FloatArray } from '../dtype.ts';
 import { alloc } from './alloc.ts';
-import { wasmBinary, wasmRelu, wasmScalar } from './wasm/elementwise.ts';
+import { wasmBinary, wasmScalar, wasmUnary } from './wasm/elementwise.ts';
 
 export function add(a: FloatArray, b: FloatArray): FloatArray {
   const viaWasm = wasmBinary('add', a, b);
@@ -91,6 +91,8 @@ export function map(a: FloatArray, f: (x: number) => number): FloatArray {
 }
 
 export function exp(a: FloatArray): FloatArray {
+  const viaWasm = wasmUnary('exp', a);
+  if (viaWasm !== null) return viaWasm;
   const n = a.length;
   const out = alloc(n, dtypeOf(a));
   for (let i = 0; i < n; i++) out[i] = Math.exp(a[i]!);
@@ -113,6 +115,8 @@ export function log(a: FloatArray): FloatArray {
  * values, 18.3 against 14.3 at 32,768; e^x is most of both; see `relu`).
  */
 export function sigmoid(a: FloatArray): FloatArray {
+  const viaWasm = wasmUnary('sigmoid', a);
+  if (viaWasm !== null) return viaWasm;
   const n = a.length;
   const out = alloc(n, dtypeOf(a));
   for (let i = 0; i < n; i++) {
@@ -130,6 +134,8 @@ export function sigmoid(a: FloatArray): FloatArray {
  * small |x| exact; above 20, tanh is 1 in double precision and expm1 would overflow.
  */
 export function tanh(a: FloatArray): FloatArray {
+  const viaWasm = wasmUnary('tanh', a);
+  if (viaWasm !== null) return viaWasm;
   const n = a.length;
   const out = alloc(n, dtypeOf(a));
   for (let i = 0; i < n; i++) {
@@ -156,7 +162,7 @@ export function tanh(a: FloatArray): FloatArray {
  * almost never taken, so always predicted.
  */
 export function relu(a: FloatArray): FloatArray {
-  const viaWasm = wasmRelu(a);
+  const viaWasm = wasmUnary('relu', a);
   if (viaWasm !== null) return viaWasm;
   const n = a.length;
   const out = alloc(n, dtypeOf(a));

@@ -36,8 +36,8 @@ import {
   ELEMENTWISE_WASM_MIN,
   PIECE,
   wasmBinary,
-  wasmRelu,
   wasmScalar,
+  wasmUnary,
 } from '../../core/kernels/wasm/elementwise.ts';
 import { NORM_WASM_MIN, WasmChannels } from '../../core/kernels/wasm/norm.ts';
 import { WasmRows } from '../../core/kernels/wasm/rows.ts';
@@ -129,7 +129,7 @@ test('relu, its gradient, and the tanh and sigmoid gradients: the WASM lanes giv
       const [a, b] = pairs(kind, n);
       sameAsJs(
         `relu ${kind} n=${n}`,
-        using('wasm', 1, () => wasmRelu(a)),
+        using('wasm', 1, () => wasmUnary('relu', a)),
         () => relu(a),
       );
       for (const op of ['reluGrad', 'tanhGrad', 'sigmoidGrad'] as const) {
@@ -358,7 +358,7 @@ test('long arrays go through wasm memory a piece at a time, with the same bits, 
   const a32 = Float32Array.from(a);
   sameAsJs(
     `relu float32 n=${n}`,
-    using('wasm', 1, () => wasmRelu(a32)),
+    using('wasm', 1, () => wasmUnary('relu', a32)),
     () => relu(a32),
   );
   sameAsJs(

@@ -27,7 +27,7 @@ export function sameBits(got: FloatArray, want: FloatArray, what: string): void 
 }
 
 /** The streaming kernels' WebAssembly modules (the one-thread runtime's instances). */
-export type StreamModule = 'elementwise' | 'norm' | 'channels' | 'rows' | 'pool';
+export type StreamModule = 'elementwise' | 'norm' | 'channels' | 'rows' | 'pool' | 'transcendental';
 
 /**
  * Runs f on `backend` (one thread) with the one-thread runtime's `modules` watched, and returns

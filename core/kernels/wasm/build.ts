@@ -29,6 +29,7 @@ export const SOURCES = {
   CHANNELS: 'channels.wat',
   ROWS: 'rows.wat',
   POOL: 'pool.wat',
+  TRANSCENDENTAL: 'transcendental.wat',
 } as const;
 
 /** The assembled bytes of one source, with a shared and with a plain memory import. */

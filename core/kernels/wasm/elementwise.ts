@@ -1,7 +1,8 @@
 /**
  * Elementwise arithmetic on the WASM backend (elementwise.wat): a + b, a * b,
  * a / b on two arrays (float64 or float32) and a + s, a * s, a / s (float64);
- * relu and its gradient (both widths), tanh's and sigmoid's gradients (float64),
+ * relu and its gradient (both widths), tanh's and sigmoid's gradients (float64);
+ * exp, sigmoid and tanh (transcendental.wat, both widths),
  * computed in the plain one-thread memory after copying the operands in
  * (stage.ts), then copied out. The lanes give the JS loops' bits (see
  * elementwise.wat), so the backends agree exactly.
@@ -67,11 +68,25 @@ export function wasmBinary(op: BinaryOp, a: FloatArray, b: FloatArray): FloatArr
   return piecewise([a, b], (s, m) => s.rt.elementwise[name](s.at[0]!, s.at[1]!, s.outAt, m));
 }
 
-/** relu(a) = max(a, 0) in wasm memory, either width; null when the JS loop should run. */
-export function wasmRelu(a: FloatArray): FloatArray | null {
-  if (a.length < ELEMENTWISE_WASM_MIN) return null;
-  const name = a instanceof Float32Array ? 'relu32' : 'relu64';
-  return piecewise([a], (s, m) => s.rt.elementwise[name](s.at[0]!, s.outAt, m));
+/**
+ * Fewer values than this run the JS loop for exp, sigmoid and tanh. Each costs V8 8-25 ns a value
+ * (a call into fdlibm, whose branches the processor mispredicts on fresh data), against 5-11 in
+ * transcendental.wat, so the trip pays from a few hundred values (core/kernels/README.md).
+ */
+export const TRANSCENDENTAL_WASM_MIN = 512;
+
+/** The one-array operations: relu (elementwise.wat) and exp, sigmoid, tanh (transcendental.wat). */
+export type UnaryOp = 'relu' | 'exp' | 'sigmoid' | 'tanh';
+
+/** out = op(a) in wasm memory, either width; null (nothing done) when the JS loop should run. */
+export function wasmUnary(op: UnaryOp, a: FloatArray): FloatArray | null {
+  if (a.length < (op === 'relu' ? ELEMENTWISE_WASM_MIN : TRANSCENDENTAL_WASM_MIN)) return null;
+  const name = `${op}${a instanceof Float32Array ? 32 : 64}` as const;
+  return piecewise([a], (s, m) =>
+    name === 'relu64' || name === 'relu32'
+      ? s.rt.elementwise[name](s.at[0]!, s.outAt, m)
+      : s.rt.transcendental[name](s.at[0]!, s.outAt, m),
+  );
 }
 
 /**

@@ -249,6 +249,19 @@ type MaxPool2x2 = (
   ow: number,
 ) => void;
 
+/**
+ * transcendental.wat's loops: o[i] = f(a[i]) for i < n (addresses in bytes), f = exp, sigmoid or
+ * tanh in the JS kernels' forms, in either width.
+ */
+export interface TranscendentalExports {
+  exp64: Unary;
+  exp32: Unary;
+  sigmoid64: Unary;
+  sigmoid32: Unary;
+  tanh64: Unary;
+  tanh32: Unary;
+}
+
 export interface PoolExports {
   maxPool2x2: MaxPool2x2;
   maxPool2x2f32: MaxPool2x2;

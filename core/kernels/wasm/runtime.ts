@@ -28,6 +28,7 @@ import type {
   NormExports,
   PoolExports,
   RowsExports,
+  TranscendentalExports,
 } from './exports.ts';
 import {
   CHANNELS_PLAIN,
@@ -42,6 +43,8 @@ import {
   POOL_SHARED,
   ROWS_PLAIN,
   ROWS_SHARED,
+  TRANSCENDENTAL_PLAIN,
+  TRANSCENDENTAL_SHARED,
 } from './modules.generated.ts';
 
 /**
@@ -82,6 +85,7 @@ export interface Runtime {
   channels: ChannelsExports;
   rows: RowsExports;
   pool: PoolExports;
+  transcendental: TranscendentalExports;
   f64: Float64Array;
   f32: Float32Array;
   i32: Int32Array;
@@ -107,18 +111,22 @@ function instantiate(wantShared: boolean): Runtime | null {
     shared = false;
     memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
   }
-  const [gemm, norm, elementwise, channels, rows, pool] = [
+  const [gemm, norm, elementwise, channels, rows, pool, transcendental] = [
     shared ? GEMM_SHARED : GEMM_PLAIN,
     shared ? NORM_SHARED : NORM_PLAIN,
     shared ? ELEMENTWISE_SHARED : ELEMENTWISE_PLAIN,
     shared ? CHANNELS_SHARED : CHANNELS_PLAIN,
     shared ? ROWS_SHARED : ROWS_PLAIN,
     shared ? POOL_SHARED : POOL_PLAIN,
-  ].map(decode) as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+    shared ? TRANSCENDENTAL_SHARED : TRANSCENDENTAL_PLAIN,
+  ].map(decode) as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
   // An engine without SIMD rejects the modules: the JS kernels remain.
-  if (![gemm, norm, elementwise, channels, rows, pool].every((b) => WebAssembly.validate(b))) return null;
+  if (![gemm, norm, elementwise, channels, rows, pool, transcendental].every((b) => WebAssembly.validate(b)))
+    return null;
   const module = new WebAssembly.Module(gemm);
-  const exportsOf = (m: WasmModule) => new WebAssembly.Instance(m, { env: { memory } }).exports;
+  // transcendental.wat calls V8's own exp and expm1 for the lanes its formulas do not cover.
+  const env = { memory, exp: Math.exp, expm1: Math.expm1 };
+  const exportsOf = (m: WasmModule) => new WebAssembly.Instance(m, { env }).exports;
   return {
     memory,
     shared,
@@ -129,6 +137,7 @@ function instantiate(wantShared: boolean): Runtime | null {
     channels: exportsOf(new WebAssembly.Module(channels)) as unknown as ChannelsExports,
     rows: exportsOf(new WebAssembly.Module(rows)) as unknown as RowsExports,
     pool: exportsOf(new WebAssembly.Module(pool)) as unknown as PoolExports,
+    transcendental: exportsOf(new WebAssembly.Module(transcendental)) as unknown as TranscendentalExports,
     f64: new Float64Array(memory.buffer),
     f32: new Float32Array(memory.buffer),
     i32: new Int32Array(memory.buffer),
