@@ -8,14 +8,15 @@
  *   --only W1,W5       only these workloads
  *   --peers a,b|none   only these peers (by column name), or none
  *   --out path         write the results elsewhere (default bench/results.json)
- *   --system-allocator run under glibc's default allocator settings (see ALLOCATOR below)
+ *   --system-allocator run under glibc's default allocator settings (see examples/lib/allocator.ts)
  *   --help             this text
  */
-import { execSync, spawnSync } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeAllocator, glibcVersion, runUnderAllocator } from '../examples/lib/allocator.ts';
 import { CELLS } from './cells.ts';
 import { FULL, median, min, QUICK } from './measure.ts';
 import { normgradRunner } from './normgrad.ts';
@@ -46,42 +47,19 @@ if (process.argv.includes('--help') || process.argv.includes('-h') || unknown.le
   process.exit(unknown.length > 0 ? 1 : 0);
 }
 
-/**
- * The allocator setting every peer runs under, set here because it decides W1 more than any
- * kernel does on this kind of machine: each W1 repetition returns a fresh n x n array (normgrad's
- * `matmul` output, TensorFlow.js's `dataSync()` copy), and with glibc's defaults whether that
- * array's pages must be faulted in again depends on whether the garbage collector's last batch of
- * frees crossed glibc's trim threshold. On this virtual machine a page fault costs 2-15 us, so the
- * same 256 KB output cost 23 us or 1.3 ms from one run to the next (core/kernels/README.md, "The
- * page faults are glibc's trimming, confirmed"), and W1's ratios moved by 2x between runs a minute
- * apart. With freed memory kept in the process (trim threshold 256 MB) and blocks up to 256 MB
- * served from the heap rather than fresh mmaps, the fresh array costs a calloc's memset, steadily.
- * The setting applies to the whole process tree, so normgrad, TensorFlow.js and the PyTorch child
- * all run under it; `--system-allocator` runs with the defaults (glibc's, or GLIBC_TUNABLES as the
- * caller set it). normgrad's own scripts leave it alone: it is the user's environment, like the
- * jemalloc that PyTorch's performance guide suggests, and it changed nothing measurable in W2, W3
- * or W7, whose arrays are small enough to stay in the heap anyway.
- */
-const ALLOCATOR = 'glibc.malloc.trim_threshold=268435456:glibc.malloc.mmap_threshold=268435456';
-const glibc = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)
-  ?.header?.glibcVersionRuntime;
+// Every peer runs under examples/lib/allocator.ts's setting, as npm start does: it decides W1
+// more than any kernel on this kind of machine (bench/README.md, "Allocator"). The setting applies to
+// the whole process tree, so normgrad, TensorFlow.js and the PyTorch child all run under it;
+// `--system-allocator` runs with the defaults (glibc's, or GLIBC_TUNABLES as the caller set it).
 const systemAllocator = process.argv.includes('--system-allocator');
-/** Set in the re-run child, so it runs the bench instead of re-running itself again. */
-const UNDER_ALLOCATOR = 'NORMGRAD_BENCH_ALLOCATOR';
-if (glibc !== undefined && !systemAllocator && process.env[UNDER_ALLOCATOR] === undefined) {
-  // Tunables are read once, when the process starts: run this script again under them (after any
-  // the caller set, so ours win where both name the same tunable).
-  const tunables = [process.env.GLIBC_TUNABLES, ALLOCATOR].filter(Boolean).join(':');
-  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-    env: { ...process.env, GLIBC_TUNABLES: tunables, [UNDER_ALLOCATOR]: '1' },
-  });
-  process.exit(child.status ?? 1);
-}
-const allocator =
-  glibc === undefined
-    ? 'the platform default (not glibc)'
-    : `glibc ${glibc}, ${process.env.GLIBC_TUNABLES ? `GLIBC_TUNABLES=${process.env.GLIBC_TUNABLES}` : 'default settings'}${systemAllocator ? ' (--system-allocator)' : ' (set by the bench for every peer)'}`;
+runUnderAllocator(systemAllocator);
+const allocator = `${describeAllocator()}${
+  glibcVersion() === undefined
+    ? ''
+    : systemAllocator
+      ? ' (--system-allocator)'
+      : ' (set by the bench for every peer)'
+}`;
 
 const quick = process.argv.includes('--quick');
 const budget = quick ? QUICK : FULL;

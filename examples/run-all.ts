@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { getDefaultDtype, ValueError } from '../core/index.ts';
+import { runUnderAllocator } from './lib/allocator.ts';
 import { parseArgs, USAGE } from './lib/args.ts';
 import { CLAIMS } from './lib/claims.ts';
 import { loadCommitted } from './lib/committed.ts';
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
     console.log(`usage: npx tsx examples/run-all.ts [options]\n${USAGE}`);
     return;
   }
+  runUnderAllocator(args.systemAllocator);
   const start = performance.now();
   const { runs, report } = await runAll(args);
   console.log(

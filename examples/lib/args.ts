@@ -1,7 +1,7 @@
 /**
  * Command-line options shared by every experiment and by run-all:
  * `--tiny | --quick | --full`, `--seed N`, `--dtype float32|float64`, `--out DIR`,
- * and for run-all `--only a,b`.
+ * `--system-allocator`, and for run-all `--only a,b`.
  */
 import { type DType, ValueError } from '../../core/index.ts';
 
@@ -19,6 +19,8 @@ export interface RunArgs {
   out: string;
   /** Experiment names to run (run-all only); empty means all. */
   only: string[];
+  /** Run under the allocator as the caller set it, not lib/allocator.ts's setting. */
+  systemAllocator: boolean;
   help: boolean;
 }
 
@@ -30,6 +32,9 @@ export const USAGE = `options:
   --dtype D      float64 (default) or float32: the default dtype of every tensor the run makes
   --out DIR      output directory (default out/)
   --only a,b     run-all: run only these experiments
+  --system-allocator
+                 keep the C allocator as the caller set it (default: glibc tunables that keep
+                 freed memory in the process; examples/lib/allocator.ts)
   --help         this text`;
 
 /** Parses argv (without node and the script). Unknown options throw a ValueError naming them. */
@@ -40,6 +45,7 @@ export function parseArgs(argv: readonly string[]): RunArgs {
     dtype: 'float64',
     out: 'out',
     only: [],
+    systemAllocator: false,
     help: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -68,6 +74,7 @@ export function parseArgs(argv: readonly string[]): RunArgs {
       args.only = value()
         .split(',')
         .filter((s) => s.length > 0);
+    else if (a === '--system-allocator') args.systemAllocator = true;
     else if (a === '--help' || a === '-h') args.help = true;
     else throw new ValueError(`parseArgs: unknown option ${a}\n${USAGE}`);
   }

@@ -11,6 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type DType, getDefaultDtype, manualSeed, setDefaultDtype, ValueError } from '../../core/index.ts';
+import { describeAllocator, runUnderAllocator } from './allocator.ts';
 import { type Mode, parseArgs, USAGE } from './args.ts';
 import { type Progress, progress } from './progress.ts';
 import { renderSvg, type TopLevelSpec } from './render.ts';
@@ -111,6 +112,8 @@ export interface Provenance {
   machine: string;
   /** The system load average over one minute when the run started (timings are noisy on a shared machine). */
   load: number;
+  /** The C allocator and its settings (lib/allocator.ts); runs before 2026-12-02 05:00 UTC do not say. */
+  allocator?: string;
 }
 
 export interface RunOptions {
@@ -269,6 +272,7 @@ export function provenance(): Provenance {
     date: new Date().toISOString(),
     machine: `${cpu[0]?.model.trim() ?? 'unknown CPU'} x ${cpu.length}, Node ${process.version}`,
     load: Number(loadavg()[0]!.toFixed(2)),
+    allocator: describeAllocator(),
   };
 }
 
@@ -304,6 +308,7 @@ export function runMain(exp: Experiment, importMetaUrl: string): void {
   if (!isMain(importMetaUrl)) return;
   const main = async () => {
     const args = parseArgs(process.argv.slice(2));
+    if (!args.help) runUnderAllocator(args.systemAllocator);
     if (args.help) {
       console.log(`${exp.title}\nusage: npx tsx examples/${exp.name}.ts [options]\n${USAGE}`);
       return;

@@ -17,6 +17,7 @@ test('parseArgs: quick by default, modes, seed, out, only', () => {
     dtype: 'float64',
     out: 'out',
     only: [],
+    systemAllocator: false,
     help: false,
   });
   assert.equal(
@@ -27,9 +28,11 @@ test('parseArgs: quick by default, modes, seed, out, only', () => {
       dtype: 'float32',
       out: '/tmp/x',
       only: ['a', 'b'],
+      systemAllocator: false,
       help: false,
     },
   );
+  assert.ok(parseArgs(['--system-allocator']).systemAllocator);
   assert.is(parseArgs(['--tiny']).mode, 'tiny');
   assert.is(parseArgs(['--full', '--quick']).mode, 'quick');
   assert.ok(parseArgs(['--help']).help);
