@@ -22,11 +22,16 @@ import { type Staged, stage, unstage } from './stage.ts';
 export const ELEMENTWISE_WASM_MIN = 4096;
 
 /**
- * Values staged at a time: a call longer than this goes through wasm memory a piece after
- * another (three float64 pieces are 24 MB, inside STAGE_MAX_BYTES), so the one-thread memory
- * stays small whatever the tensor's size. Elementwise results do not depend on the pieces.
+ * Values staged at a time: a longer call goes through wasm memory a piece after another, so each
+ * piece's operands and output (three float64 pieces are 384 KB) stay in the core's L2 cache from
+ * the copy in, through the loop, to the copy out, and a value crosses main memory once each way,
+ * as in the JS loop. Whole calls staged at once went through it three times: at W5's 524,288
+ * values a product took 711-729 us in 2^20-value pieces and 465-495 in 2^14 (relu 534-573 and
+ * 444-488), and at conv1's 1,384,448 2,179-2,316 against 1,414-1,783 (05:12-05:14 UTC, load
+ * about 1.5, glibc tunables as the bench); 2^13 measured as 2^14. Elementwise results do not
+ * depend on the pieces.
  */
-export const PIECE = 1 << 20;
+export const PIECE = 1 << 14;
 
 /**
  * Stages `inputs` a piece at a time, runs `call` on each piece and copies its output into the
