@@ -129,7 +129,7 @@ Speed is measured inside the same runs: the five arms train in lockstep, at each
 
 What CPU timing can and cannot say: the article's remark comes from GPU libraries, where BatchNorm runs as a fused cuDNN kernel and LayerNorm over [C, H, W] as a reduction over a whole sample; their relative cost there depends on kernel fusion and memory traffic we do not model. Here both run as normgrad's fused CPU kernels in float64 in one Node process, next to convolutions that dominate a step. So the speed verdict speaks for this implementation and machine only, and the accuracy verdict, which does not depend on the hardware, is the one that bears on the article's claim directly.`,
   fullModeTime:
-    '2 h 25 min (8679 s) measured on 2026-12-01 on one thread, beside two other full runs and three engineers (load 8-13): an upper bound (on a quiet machine with two threads its first tenth took 300 s, so about 50 min)',
+    "2 h 25 min (8679 s) measured on 2026-12-01 on one thread, beside two other full runs and three engineers (load 8-13): an upper bound (on a quiet machine with two threads its first tenth took 300 s, so about 50 min). On 2026-12-02, with the later WASM kernels and the allocator setting of examples/lib/allocator.ts, the first tenth took 139-169 s (25-30 min in all), and 252-269 s with glibc's default allocator",
   async run(ctx): Promise<ExperimentOutput> {
     const size = SIZES[ctx.mode];
     const data = imageSplit(mnist({ train: size.train, test: size.test, seed: ctx.seed }), size.shape.side);
