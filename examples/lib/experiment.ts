@@ -308,11 +308,11 @@ export function runMain(exp: Experiment, importMetaUrl: string): void {
   if (!isMain(importMetaUrl)) return;
   const main = async () => {
     const args = parseArgs(process.argv.slice(2));
-    if (!args.help) runUnderAllocator(args.systemAllocator);
     if (args.help) {
       console.log(`${exp.title}\nusage: npx tsx examples/${exp.name}.ts [options]\n${USAGE}`);
       return;
     }
+    runUnderAllocator(args.systemAllocator);
     const r = await runExperiment(exp, {
       mode: args.mode,
       seed: args.seed,
