@@ -212,16 +212,35 @@ function sameNorm(what: string, wasm: NormRun, js: NormRun): void {
   sameBits(wasm.r.dbias, js.r.dbias, `${what} dbias`);
 }
 
+/**
+ * A case's x (shift + spread * N(0, 1)) and g (N(0, 1)), `len` values each in the case's width,
+ * and a maker of affine parameters (N(0, 1)), all from one generator seeded with `seed`.
+ */
+function normData(
+  k: NormCase,
+  kind: 'float32' | 'float64',
+  len: number,
+  seed: number,
+): { x: FloatArray; g: FloatArray; param: (m: number) => FloatArray } {
+  const gen2 = new Generator(seed);
+  const Data = kind === 'float32' ? Float32Array : Float64Array;
+  const x = new Data(len);
+  const g = new Data(len);
+  for (let i = 0; i < len; i++) {
+    x[i] = k.shift + k.spread * gen2.normal();
+    g[i] = gen2.normal();
+  }
+  const param = (m: number) => {
+    const v = new Data(m);
+    for (let i = 0; i < m; i++) v[i] = gen2.normal();
+    return v;
+  };
+  return { x, g, param };
+}
+
 function normBothWays(k: NormCase, backend: 'js' | 'wasm', kind: 'float32' | 'float64'): NormRun {
   const { n, c, s } = k;
-  const g2 = new Generator(n * 1000 + c * 10 + s);
-  const Data = kind === 'float32' ? Float32Array : Float64Array;
-  const x = new Data(n * c * s);
-  const g = new Data(n * c * s);
-  for (let i = 0; i < x.length; i++) {
-    x[i] = k.shift + k.spread * g2.normal();
-    g[i] = g2.normal();
-  }
+  const { x, g, param } = normData(k, kind, n * c * s, n * 1000 + c * 10 + s);
   if (k.special) {
     // A NaN in one column, an infinity in another, signed zeros in a third.
     x[3] = Number.NaN;
@@ -229,13 +248,8 @@ function normBothWays(k: NormCase, backend: 'js' | 'wasm', kind: 'float32' | 'fl
     for (let r = 0; r < n; r++) x[(r * c + 6) * s] = r % 2 === 0 ? 0 : -0;
     g[7] = -0;
   }
-  const affine = () => {
-    const v = new Data(c);
-    for (let i = 0; i < c; i++) v[i] = g2.normal();
-    return v;
-  };
-  const w = k.affine ? affine() : null;
-  const b = k.affine ? affine() : null;
+  const w = k.affine ? param(c) : null;
+  const b = k.affine ? param(c) : null;
   const { result, calls } = wasmCalls(backend, ['norm', 'channels'], () => {
     const f = channelNormForward(x, n, c, s, w, b, 1e-5);
     return { f, r: channelNormBackward(g, x, n, c, s, f.mean, f.rstd, w, true) };
@@ -274,27 +288,15 @@ test('BatchNorm over [N, C]: the WASM column loops give the JS loops bits, forwa
 function rowsBothWays(k: NormCase, backend: 'js' | 'wasm', kind: 'float32' | 'float64'): NormRun {
   // NormCase's n is the row count R and s the row length D here (c unused).
   const { n: r, s: d } = k;
-  const gen2 = new Generator(r * 7919 + d);
-  const Data = kind === 'float32' ? Float32Array : Float64Array;
-  const x = new Data(r * d);
-  const g = new Data(r * d);
-  for (let i = 0; i < x.length; i++) {
-    x[i] = k.shift + k.spread * gen2.normal();
-    g[i] = gen2.normal();
-  }
+  const { x, g, param } = normData(k, kind, r * d, r * 7919 + d);
   if (k.special) {
     x[1] = Number.NaN;
     x[d + 2] = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < r; i++) x[i * d + 3] = i % 2 === 0 ? 0 : -0;
     g[4] = -0;
   }
-  const param = () => {
-    const v = new Data(d);
-    for (let i = 0; i < d; i++) v[i] = gen2.normal();
-    return v;
-  };
-  const w = k.affine ? param() : null;
-  const b = k.affine ? param() : null;
+  const w = k.affine ? param(d) : null;
+  const b = k.affine ? param(d) : null;
   const { result, calls } = wasmCalls(backend, ['rows', 'channels'], () => {
     const f = rowNormForward(x, r, d, w, b, 1e-5);
     return { f, r: rowNormBackward(g, x, r, d, f.mean, f.rstd, w, true) };
